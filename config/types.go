@@ -1,0 +1,202 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"path/filepath"
+	"strings"
+)
+
+// LinkType is the kind of an interface in a namespace definition
+// (the content of interfaces/N/type).
+type LinkType string
+
+// The link types vserverx can create or move into a namespace.
+const (
+	TypeVLAN    LinkType = "vlan"    // ip link add link PARENT name D type vlan id ID
+	TypeMacvlan LinkType = "macvlan" // ip link add link PARENT name D type macvlan mode MODE
+	TypeVeth    LinkType = "veth"    // ip link add D type veth peer name HOST
+	TypePhys    LinkType = "phys"    // ip link set DEV netns X
+)
+
+// LinkTypes lists the allowed values of interfaces/N/type, in the order the
+// documentation shows them.
+var LinkTypes = []LinkType{TypeVLAN, TypeMacvlan, TypeVeth, TypePhys}
+
+// MacvlanMode is the content of interfaces/N/mode.
+type MacvlanMode string
+
+// The macvlan modes. The kernel's default is vepa; vserverx's is bridge and
+// it always sets the mode explicitly.
+const (
+	ModeBridge   MacvlanMode = "bridge"
+	ModePrivate  MacvlanMode = "private"
+	ModeVEPA     MacvlanMode = "vepa"
+	ModePassthru MacvlanMode = "passthru"
+)
+
+// MacvlanModes lists the allowed values of interfaces/N/mode.
+var MacvlanModes = []MacvlanMode{ModeBridge, ModePrivate, ModeVEPA, ModePassthru}
+
+// Interface is one validated interfaces/N/ directory of a namespace
+// definition. It is plain data: the netns package turns it into links.
+type Interface struct {
+	Num  int    // N, 0–255: the interface number used in generated MACs
+	Dir  string // path of CONFDIR/.netns/X/interfaces/N, for error messages
+	Type LinkType
+
+	Link   string      // host device: parent of vlan/macvlan, the device phys moves in
+	VLAN   int         // 802.1Q id 1–4094 for vlan, 0 otherwise
+	Mode   MacvlanMode // macvlan only; ModeBridge when the file is absent
+	Name   string      // name inside the namespace; "ethN" by default
+	Host   string      // veth only: host-side peer name (default derived)
+	Bridge string      // veth only: host bridge for the host side, "" for none
+
+	MAC     net.HardwareAddr // address inside the namespace (generated or explicit); nil for phys with mac "auto"? see MACAuto
+	MACAuto bool             // true when mac is "auto" (the default) and MAC was generated
+	HostMAC net.HardwareAddr // veth only: the host side's address (first octet 06 when generated)
+	MTU     int              // 0 means: leave the kernel's default
+
+	Addrs    []netip.Prefix // interfaces/N/ip, in file order
+	Gateways []netip.Addr   // interfaces/N/gateway, in file order
+}
+
+// File returns the path of one key file of this interface, for messages.
+func (i *Interface) File(key string) string { return filepath.Join(i.Dir, key) }
+
+// Sysctl is one file of CONFDIR/.netns/X/sysctl/: key (file name) and value.
+type Sysctl struct {
+	Key   string // e.g. net.ipv4.ip_forward
+	Value string
+	File  string // path of the file, for messages
+}
+
+// Path returns the /proc/sys path of the key (dots become slashes).
+func (s Sysctl) Path() string {
+	return filepath.Join("/proc/sys", strings.ReplaceAll(s.Key, ".", "/"))
+}
+
+// Namespace is a validated namespace definition CONFDIR/.netns/X/ — or the
+// implicit, empty definition of a guest whose spaces/net names itself.
+type Namespace struct {
+	Name    string // X
+	Dir     string // CONFDIR/.netns/X (may not exist when Defined is false)
+	Defined bool   // the definition directory exists
+
+	ID     int    // number used in generated MACs
+	HasID  bool   // ID is known (from the id file or guest X's context)
+	IDFrom string // the file the ID was read from, for messages
+
+	Interfaces    []Interface // sorted by Num
+	Sysctls       []Sysctl    // sorted by Key
+	NoVprocunhide bool        // the novprocunhide file exists
+}
+
+// AliasPrefix is the start of the interface alias of every link vserverx
+// creates; the full alias is AliasPrefix + X + ":" + N.
+const AliasPrefix = "vserverx:"
+
+// Alias returns the interface alias that marks a link as vserverx's own:
+// "vserverx:X:N". For phys devices the original host name is appended
+// (":orig=NAME") so that teardown after a crash can restore it.
+func (n *Namespace) Alias(num int) string {
+	return fmt.Sprintf("%s%s:%d", AliasPrefix, n.Name, num)
+}
+
+// Guest is one util-vserver guest configuration directory CONFDIR/NAME/, as
+// far as vserverx needs it.
+type Guest struct {
+	Name string
+	Dir  string // CONFDIR/NAME
+
+	Context    int  // static context id from the context file
+	HasContext bool // the context file exists
+
+	HasSpacesNet bool   // spaces/net exists
+	SpacesNet    string // its first line, trimmed ("" = private space, "0" = none)
+
+	HasCleanupSkip bool     // namespace-cleanup-skip exists
+	CleanupSkip    []string // its lines (comments and blanks dropped)
+
+	Marks   []string // apps/init/mark
+	Depends []string // apps/init/depends
+
+	Disabled     bool // the disabled file exists
+	HasVdir      bool // the vdir entry exists
+	HasUtilNetns bool // util-vserver's own netns/ directory exists (0.30.216+)
+}
+
+// SharedNetns returns the name X that spaces/net says this guest shares, or
+// "" when spaces/net is absent, empty (private space) or "0" (none).
+func (g *Guest) SharedNetns() string {
+	if !g.HasSpacesNet || g.SpacesNet == "" || g.SpacesNet == "0" {
+		return ""
+	}
+	return g.SpacesNet
+}
+
+// File returns the path of a file in the guest's confdir, for messages.
+func (g *Guest) File(rel string) string { return filepath.Join(g.Dir, rel) }
+
+// Paths are the locations vserverx works with; see DESIGN.md section 4.
+type Paths struct {
+	ConfDir  string // /etc/vservers
+	Vserver  string // util-vserver's vserver command
+	VarsFile string // /usr/lib/util-vserver/util-vserver-vars
+	NetnsDir string // /run/netns
+	StateDir string // /run/vserverx
+
+	Vspace      string // util-vserver's vspace (from util-vserver-vars), "" if unknown
+	Vprocunhide string // util-vserver's vprocunhide (from util-vserver-vars), "" if unknown
+}
+
+// Group is the set of guests whose spaces/net names the same managed
+// namespace, with that namespace's definition.
+type Group struct {
+	NS      *Namespace
+	Members []*Guest // sorted by name
+}
+
+// MemberNames returns the names of the group's guests.
+func (g *Group) MemberNames() []string {
+	names := make([]string, len(g.Members))
+	for i, m := range g.Members {
+		names[i] = m.Name
+	}
+	return names
+}
+
+// Problem is one thing wrong with a configuration: the file it is about and
+// what is wrong there (including what is allowed).
+type Problem struct {
+	File string
+	Msg  string
+}
+
+func (p Problem) Error() string {
+	if p.File == "" {
+		return p.Msg
+	}
+	return p.File + ": " + p.Msg
+}
+
+// Problems is every problem found in a configuration; it is an error when
+// not empty.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Err returns ps as an error, or nil when there are none.
+func (ps Problems) Err() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps
+}

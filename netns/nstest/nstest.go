@@ -1,0 +1,101 @@
+// Package nstest runs privileged tests inside a throwaway sandbox and gives
+// them stand-ins for the host's network.
+//
+// A test package that touches the kernel calls Main from its TestMain. When
+// the test binary runs as root, Main re-executes it under
+//
+//	unshare --net --mount --pid --fork --mount-proc
+//
+// so that every test runs in a fresh network namespace (only lo), a private
+// copy of the mount table, and a PID namespace in which the test binary is
+// PID 1. Inside, Main mounts a fresh tmpfs on /run (so /run/netns and
+// /run/vserverx are the sandbox's own) and a fresh sysfs on /sys, and brings
+// lo up. Nothing the tests do can reach this machine's interfaces, routes,
+// mounts or /run/netns. Unprivileged runs are not re-executed: privileged
+// tests then skip through RequireRoot.
+package nstest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// sandboxEnv marks a test binary that already runs inside the sandbox.
+const sandboxEnv = "VSERVERX_TEST_SANDBOX"
+
+// InSandbox reports whether this process runs inside nstest's sandbox.
+func InSandbox() bool { return os.Getenv(sandboxEnv) == "1" }
+
+// Main runs the tests of a package, inside the sandbox when running as root.
+// Use it as: func TestMain(m *testing.M) { nstest.Main(m) }.
+func Main(m *testing.M) {
+	if os.Geteuid() != 0 || InSandbox() && os.Getpid() != 1 {
+		os.Exit(m.Run())
+	}
+	if !InSandbox() {
+		os.Exit(reexecInSandbox())
+	}
+	if err := prepareSandbox(); err != nil {
+		fmt.Fprintln(os.Stderr, "nstest: preparing the sandbox:", err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+// reexecInSandbox runs this test binary again, with the same arguments,
+// under unshare, and returns its exit code.
+func reexecInSandbox() int {
+	args := append([]string{"--net", "--mount", "--pid", "--fork", "--mount-proc",
+		"--propagation", "private", os.Args[0]}, os.Args[1:]...)
+	cmd := exec.Command("unshare", args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Env = append(os.Environ(), sandboxEnv+"=1")
+	if err := cmd.Run(); err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		fmt.Fprintln(os.Stderr, "nstest: cannot start the test sandbox (unshare from util-linux):", err)
+		return 1
+	}
+	return 0
+}
+
+// prepareSandbox gives the sandbox its own /run and /sys and brings lo up.
+func prepareSandbox() error {
+	if err := unix.Mount("tmpfs", "/run", "tmpfs", 0, "mode=0755"); err != nil {
+		return fmt.Errorf("mount tmpfs on /run: %w", err)
+	}
+	if err := unix.Mount("sysfs", "/sys", "sysfs", 0, ""); err != nil {
+		return fmt.Errorf("mount sysfs on /sys: %w", err)
+	}
+	if out, err := exec.Command("ip", "link", "set", "lo", "up").CombinedOutput(); err != nil {
+		return fmt.Errorf("ip link set lo up: %v: %s", err, out)
+	}
+	return nil
+}
+
+// RequireRoot skips the test unless it runs as root inside the sandbox.
+func RequireRoot(t testing.TB) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: run as root (sudo make test) to include the privileged tests")
+	}
+	if !InSandbox() {
+		t.Skip("needs the nstest sandbox: call nstest.Main from TestMain")
+	}
+}
+
+// RequireDriver skips the test when the running kernel cannot create links
+// of the given kind (for example "8021q" for VLANs, "dummy", "ipvlan"). The
+// probe creates and deletes one link of that kind in the sandbox.
+func RequireDriver(t testing.TB, module string) {
+	t.Helper()
+	RequireRoot(t)
+	if err := probeDriver(module); err != nil {
+		t.Skipf("kernel lacks the %s driver: %v", module, err)
+	}
+}

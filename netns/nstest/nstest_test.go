@@ -1,0 +1,30 @@
+package nstest
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestMain(m *testing.M) { Main(m) }
+
+// TestSandboxIsolated proves the sandbox has its own network (only lo and
+// what tests add) and its own /run.
+func TestSandboxIsolated(t *testing.T) {
+	RequireRoot(t)
+	if os.Getpid() != 1 {
+		t.Fatalf("test binary is pid %d in the sandbox, want 1", os.Getpid())
+	}
+	links := IP(t, "-o", "link", "show")
+	if n := strings.Count(links, "\n"); n != 1 || !strings.Contains(links, "lo:") {
+		t.Fatalf("sandbox has other links than lo:\n%s", links)
+	}
+	entries, err := os.ReadDir("/run")
+	if err != nil || len(entries) != 0 {
+		t.Fatalf("sandbox /run is not empty: %v %v", entries, err)
+	}
+	HostNIC(t, "eth0")
+	if out := IP(t, "-o", "link", "show", "eth0"); !strings.Contains(out, "eth0@eth0p") {
+		t.Fatalf("HostNIC did not create the veth pair: %s", out)
+	}
+}
