@@ -1,0 +1,121 @@
+#!/bin/bash
+# fetch.sh installs and caches what the real-kernel test VM needs:
+#
+#   - qemu-system-x86 and busybox-static (apt-get install, when missing);
+#   - Debian's stock kernel: the linux-image-*-amd64 package that
+#     linux-image-amd64 depends on is fetched with `apt-get download` and
+#     only vmlinuz and the modules listed in modules.txt are extracted.
+#
+# The cache directory is $VSERVERX_VM_CACHE, default <repo>/.cache/vm
+# (gitignored). It holds:
+#
+#   linux-image-*.deb   the downloaded package (kept, so re-extracting is offline)
+#   vmlinuz             the kernel
+#   modules/NAME.ko     the modules, flat
+#   modules/order       modules.txt without comments: the load order
+#   kernel.version      the package name and version
+#   stamp               what the cache was built from; fetch.sh is a no-op
+#                       while it matches
+#
+# Idempotent: a second run changes nothing and asks no server. Run as root
+# (apt-get). Only Debian's archive needs to be reachable. `apt-get update`
+# runs only when an install or download fails for lack of package lists.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || (cd "$here/../.." && pwd))
+cache=${VSERVERX_VM_CACHE:-$root/.cache/vm}
+modlist=$here/modules.txt
+export DEBIAN_FRONTEND=noninteractive
+
+log() { echo "fetch.sh: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+# apt_retry runs an apt-get command; when it fails, it runs `apt-get update`
+# once and tries again.
+apt_retry() {
+	if "$@"; then return 0; fi
+	log "'$*' failed; running apt-get update and trying again"
+	apt-get update -qq || log "apt-get update reported errors (unreachable extra sources?); trying anyway"
+	"$@"
+}
+
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+
+install_tools() {
+	local missing=()
+	installed qemu-system-x86 || missing+=(qemu-system-x86)
+	installed busybox-static || missing+=(busybox-static)
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] || die "needs root to install ${missing[*]}: run as root (sudo $0)"
+	log "installing ${missing[*]} (log: $cache/apt.log)"
+	apt_retry apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$cache/apt.log" 2>&1 ||
+		{ tail -n 20 "$cache/apt.log" >&2; die "apt-get install ${missing[*]} failed"; }
+}
+
+# kernel_package prints the name of the linux-image-*-amd64 package that
+# linux-image-amd64 depends on.
+kernel_package() {
+	local pkg
+	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}')
+	if [ -z "$pkg" ]; then
+		apt-get update -qq >&2 || true
+		pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}')
+	fi
+	[ -n "$pkg" ] || die "cannot find the kernel package linux-image-amd64 depends on (apt-cache depends linux-image-amd64)"
+	echo "$pkg"
+}
+
+modules_wanted() { sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$modlist"; }
+
+stamp_text() { echo "$1"; modules_wanted; }
+
+# download fetches the kernel package into the cache, unless already there.
+download() {
+	local pkg=$1 deb
+	deb=$(ls "$cache"/"$pkg"_*.deb 2>/dev/null | tail -n 1 || true)
+	if [ -n "$deb" ]; then echo "$deb"; return 0; fi
+	log "downloading $pkg (about 70 MB)"
+	# apt's _apt sandbox user may not write here; its warning goes to the log.
+	(cd "$cache" && apt_retry apt-get download -qq "$pkg" >>"$cache/apt.log" 2>&1) ||
+		{ tail -n 20 "$cache/apt.log" >&2; die "apt-get download $pkg failed"; }
+	deb=$(ls "$cache"/"$pkg"_*.deb 2>/dev/null | tail -n 1 || true)
+	[ -n "$deb" ] || die "apt-get download $pkg left no .deb in $cache"
+	echo "$deb"
+}
+
+# extract unpacks vmlinuz and the wanted modules from the package.
+extract() {
+	local deb=$1 m f
+	tmp=$(mktemp -d "$cache/extract.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*' $(modules_wanted | sed 's|.*|*/&.ko|')
+	rm -rf "$cache/modules" "$cache/vmlinuz" "$cache/stamp"
+	mkdir -p "$cache/modules"
+	cp "$tmp"/boot/vmlinuz-* "$cache/vmlinuz"
+	for m in $(modules_wanted); do
+		f=$(find "$tmp" -path '*/modules/*' -name "$m.ko" | head -n 1)
+		[ -n "$f" ] || die "$deb has no module $m.ko (listed in $modlist)"
+		cp "$f" "$cache/modules/$m.ko"
+	done
+	modules_wanted >"$cache/modules/order"
+	echo "$(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version)" >"$cache/kernel.version"
+}
+
+main() {
+	mkdir -p "$cache"
+	install_tools
+	local pkg deb
+	if [ -f "$cache/stamp" ] && [ -f "$cache/vmlinuz" ] &&
+		[ "$(tail -n +2 "$cache/stamp")" = "$(modules_wanted)" ]; then
+		log "cache $cache is complete ($(cat "$cache/kernel.version"))"
+		return 0
+	fi
+	pkg=$(kernel_package)
+	deb=$(download "$pkg")
+	extract "$deb"
+	stamp_text "$(basename "$deb")" >"$cache/stamp"
+	log "cache $cache ready ($(cat "$cache/kernel.version"))"
+}
+
+main "$@"
