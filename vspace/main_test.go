@@ -1,0 +1,12 @@
+package vspace
+
+import (
+	"testing"
+
+	"github.com/vserverx/vserverx/netns/nstest"
+)
+
+// TestMain runs the tests inside nstest's sandbox when they run as root, so
+// that the scriptlet tests that enter a mount namespace of their own never
+// start from this machine's.
+func TestMain(m *testing.M) { nstest.Main(m) }
