@@ -1,0 +1,142 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+)
+
+// maxKeySize is the largest key file read; confdir files hold a few bytes.
+const maxKeySize = 64 << 10
+
+// ParseValue returns the value of a single-value key file as util-vserver
+// reads it: the first line, with surrounding blanks and a CR removed.
+func ParseValue(data []byte) string {
+	line, _, _ := bytes.Cut(data, []byte{'\n'})
+	return strings.TrimSpace(string(line))
+}
+
+// ParseList returns the entries of a list key file (namespace-cleanup-skip,
+// apps/init/mark, apps/init/depends, ip, gateway): one per line, surrounding
+// blanks and CRs removed, blank lines and lines starting with '#' dropped.
+func ParseList(data []byte) []string {
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// reader reads key files and records every problem it meets.
+type reader struct {
+	probs *Problems
+}
+
+func (r reader) add(file, format string, args ...any) {
+	*r.probs = append(*r.probs, Problem{File: file, Msg: fmt.Sprintf(format, args...)})
+}
+
+// read returns the content of the key file path. A missing file (or a
+// dangling symlink) is absent: ok is false and nothing is recorded. A
+// directory, a non-regular file, an oversized or unreadable file is a
+// Problem naming it, and ok is false.
+func (r reader) read(path string) (data []byte, ok bool) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false
+	}
+	if err != nil {
+		r.add(path, "cannot be read: %v", unwrapPath(err))
+		return nil, false
+	}
+	if msg := keyFileMode(fi); msg != "" {
+		r.add(path, "%s", msg)
+		return nil, false
+	}
+	data, err = os.ReadFile(path)
+	if err != nil {
+		r.add(path, "cannot be read: %v", unwrapPath(err))
+		return nil, false
+	}
+	return data, true
+}
+
+func keyFileMode(fi fs.FileInfo) string {
+	switch {
+	case fi.IsDir():
+		return "is a directory; expected a file holding the value"
+	case !fi.Mode().IsRegular():
+		return fmt.Sprintf("is not a regular file (%s); expected a file holding the value", fi.Mode().Type())
+	case fi.Size() > maxKeySize:
+		return fmt.Sprintf("is %d bytes long; a key file holds at most %d bytes", fi.Size(), maxKeySize)
+	}
+	return ""
+}
+
+// value reads a single-value key file.
+func (r reader) value(path string) (string, bool) {
+	data, ok := r.read(path)
+	if !ok {
+		return "", false
+	}
+	return ParseValue(data), true
+}
+
+// list reads a list key file.
+func (r reader) list(path string) ([]string, bool) {
+	data, ok := r.read(path)
+	if !ok {
+		return nil, false
+	}
+	return ParseList(data), true
+}
+
+// exists reports whether path exists, without following a final symlink.
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+// isDir reports whether path is (or points to) a directory.
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
+// dirEntries lists a directory, sorted, leaving out dot entries. A missing
+// directory is empty; any other failure is a Problem naming it.
+func (r reader) dirEntries(path string) []string {
+	ents, err := os.ReadDir(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		r.add(path, "cannot be listed: %v", unwrapPath(err))
+		return nil
+	}
+	var names []string
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), ".") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// unwrapPath drops the *fs.PathError wrapper: the Problem names the file.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
