@@ -1,0 +1,417 @@
+package lifecycle
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/vserverx/vserverx/config"
+)
+
+// bootMarkFilter is one --mark value: a guest matches when it carries one
+// of marks, or, when invert is set, when it carries none of them.
+type bootMarkFilter struct {
+	arg    string // the option value as given, for messages
+	marks  []string
+	invert bool
+}
+
+// matches reports whether g passes this filter.
+func (f bootMarkFilter) matches(g *config.Guest) bool {
+	carries := false
+	for _, m := range g.Marks {
+		if slices.Contains(f.marks, strings.TrimSpace(m)) {
+			carries = true
+			break
+		}
+	}
+	return carries != f.invert
+}
+
+// parseBootMarks reads the --mark values. A value is a comma-separated
+// list; "!x" and "~x" invert. A list mixing plain and inverted marks is
+// refused: util-vserver reads "a,!b" as "neither a nor b", which nobody
+// means; separate --mark options say "a and not b".
+func parseBootMarks(args []string) ([]bootMarkFilter, error) {
+	var fs []bootMarkFilter
+	for _, arg := range args {
+		f := bootMarkFilter{arg: arg}
+		plain := false
+		for _, item := range strings.Split(arg, ",") {
+			item = strings.TrimSpace(item)
+			name := strings.TrimLeft(item, "!~")
+			if name == "" {
+				return nil, fmt.Errorf("%w: --mark %q: empty mark name (allowed: NAME, !NAME or ~NAME, comma-separated)", ErrBootConfig, arg)
+			}
+			if name != item {
+				f.invert = true
+			} else {
+				plain = true
+			}
+			f.marks = append(f.marks, name)
+		}
+		if plain && f.invert {
+			return nil, fmt.Errorf("%w: --mark %q mixes plain and inverted marks (util-vserver would read it as \"none of %s\"); give them as separate --mark options", ErrBootConfig, arg, strings.Join(f.marks, ", "))
+		}
+		fs = append(fs, f)
+	}
+	return fs, nil
+}
+
+// bootNode is one guest the plan acts on.
+type bootNode struct {
+	g        *config.Guest
+	name     string
+	group    string      // spaces/net namespace; members of one group never run at once
+	after    []*bootNode // must finish successfully before this one runs
+	before   []*bootNode // wait for this one
+	neededBy string      // start-all: pulled in as a dependency of this guest ("" when selected)
+	blocked  string      // why it cannot run at all ("" when it can), known at plan time
+	wave     int         // 1 + the longest chain of after
+}
+
+// bootIgnored is a guest the marks select but that is never acted on.
+type bootIgnored struct {
+	name, why string
+}
+
+// bootVerbs are the words of the per-guest lines and the summary.
+type bootVerbs struct {
+	command, done, unchanged, doing string
+}
+
+var (
+	bootStartVerbs = bootVerbs{command: "start-all", done: "started", unchanged: "already running", doing: "starting"}
+	bootStopVerbs  = bootVerbs{command: "stop-all", done: "stopped", unchanged: "already stopped", doing: "stopping"}
+)
+
+// bootPlan is the whole run: the nodes in name order, with their order
+// constraints, and what was left out.
+type bootPlan struct {
+	verbs    bootVerbs
+	nodes    []*bootNode // sorted by name
+	ignored  []bootIgnored
+	warnings []string
+}
+
+// newBootPlan selects the guests, follows their dependencies and checks
+// for unknown dependencies and cycles before anything is done.
+func newBootPlan(guests []*config.Guest, opt BootOptions) (*bootPlan, error) {
+	filters, err := parseBootMarks(opt.Marks)
+	if err != nil {
+		return nil, err
+	}
+	p := &bootPlan{verbs: bootStartVerbs}
+	if opt.Stop {
+		p.verbs = bootStopVerbs
+	}
+	if len(filters) == 0 && !opt.All {
+		return nil, fmt.Errorf("%w: %s needs --mark MARK or --all", ErrBootConfig, p.verbs.command)
+	}
+	byName := make(map[string]*config.Guest, len(guests))
+	for _, g := range guests {
+		byName[g.Name] = g
+	}
+	selected := p.selectGuests(guests, filters)
+	if err := checkBootDepends(selected, byName, opt.Stop, &p.warnings); err != nil {
+		return nil, err
+	}
+	if opt.Stop {
+		p.linkStop(selected, byName)
+	} else {
+		p.linkStart(selected, byName)
+	}
+	p.computeWaves()
+	return p, nil
+}
+
+// selectGuests returns the guests every filter accepts, sorted by name,
+// and records the matching ones that are disabled or have no vdir.
+func (p *bootPlan) selectGuests(guests []*config.Guest, filters []bootMarkFilter) []*config.Guest {
+	var sel []*config.Guest
+	for _, g := range guests {
+		if !bootMatchesAll(g, filters) {
+			continue
+		}
+		if why := bootUnrunnable(g); why != "" {
+			p.ignored = append(p.ignored, bootIgnored{g.Name, why})
+			continue
+		}
+		sel = append(sel, g)
+	}
+	slices.SortFunc(sel, func(a, b *config.Guest) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(p.ignored, func(a, b bootIgnored) int { return strings.Compare(a.name, b.name) })
+	return sel
+}
+
+// bootMatchesAll reports whether g passes every --mark filter.
+func bootMatchesAll(g *config.Guest, filters []bootMarkFilter) bool {
+	for _, f := range filters {
+		if !f.matches(g) {
+			return false
+		}
+	}
+	return true
+}
+
+// bootUnrunnable says why util-vserver's boot would never act on g: it is
+// disabled or has no vdir. "" when it would.
+func bootUnrunnable(g *config.Guest) string {
+	switch {
+	case g.Disabled:
+		return "disabled (" + g.File("disabled") + " exists)"
+	case !g.HasVdir:
+		return "no vdir (" + g.File("vdir") + " is missing)"
+	}
+	return ""
+}
+
+// bootDepends returns g's apps/init/depends entries, trimmed, without
+// blanks, comments and duplicates, sorted.
+func bootDepends(g *config.Guest) []string {
+	var out []string
+	for _, d := range g.Depends {
+		d = strings.TrimSpace(d)
+		if d == "" || strings.HasPrefix(d, "#") || slices.Contains(out, d) {
+			continue
+		}
+		out = append(out, d)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// checkBootDepends reports unknown dependencies and cycles among everything
+// reachable from the selected guests. For stop-all an unknown dependency
+// is only a warning: refusing to stop anything at shutdown over a typo
+// would be worse than ignoring an entry that cannot name a running guest.
+func checkBootDepends(selected []*config.Guest, byName map[string]*config.Guest, stop bool, warnings *[]string) error {
+	var unknown []string
+	seen := map[string]bool{}
+	var walk func(g *config.Guest)
+	walk = func(g *config.Guest) {
+		if seen[g.Name] {
+			return
+		}
+		seen[g.Name] = true
+		for _, d := range bootDepends(g) {
+			if dg, ok := byName[d]; ok {
+				walk(dg)
+				continue
+			}
+			unknown = append(unknown, fmt.Sprintf("%s: unknown guest %q (no directory %s in the confdir)", g.File("apps/init/depends"), d, d))
+		}
+	}
+	for _, g := range selected {
+		walk(g)
+	}
+	if len(unknown) > 0 {
+		if !stop {
+			return fmt.Errorf("%w: unknown dependency:\n  %s", ErrBootConfig, strings.Join(unknown, "\n  "))
+		}
+		for _, u := range unknown {
+			*warnings = append(*warnings, u+"; ignored")
+		}
+	}
+	if cyc := findBootCycle(selected, byName); cyc != nil {
+		files := make([]string, len(cyc)-1)
+		for i, n := range cyc[:len(cyc)-1] {
+			files[i] = byName[n].File("apps/init/depends")
+		}
+		return fmt.Errorf("%w: dependency cycle %s (see %s)", ErrBootConfig, strings.Join(cyc, " -> "), strings.Join(files, ", "))
+	}
+	return nil
+}
+
+// findBootCycle returns the first dependency cycle reachable from the
+// selected guests as a path whose last name repeats the first (a -> b ->
+// a), or nil. Unknown dependencies are not followed.
+func findBootCycle(selected []*config.Guest, byName map[string]*config.Guest) []string {
+	const (
+		unvisited = iota
+		onStack
+		finished
+	)
+	state := map[string]int{}
+	var stack []string
+	var visit func(name string) []string
+	visit = func(name string) []string {
+		state[name] = onStack
+		stack = append(stack, name)
+		for _, d := range bootDepends(byName[name]) {
+			if _, ok := byName[d]; !ok {
+				continue
+			}
+			switch state[d] {
+			case onStack:
+				i := slices.Index(stack, d)
+				return append(slices.Clone(stack[i:]), d)
+			case unvisited:
+				if c := visit(d); c != nil {
+					return c
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[name] = finished
+		return nil
+	}
+	for _, g := range selected {
+		if state[g.Name] == unvisited {
+			if c := visit(g.Name); c != nil {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// newBootNode makes the node of g.
+func newBootNode(g *config.Guest) *bootNode {
+	return &bootNode{g: g, name: g.Name, group: g.SharedNetns()}
+}
+
+// linkStart builds the start-all graph: the selected guests plus every
+// dependency they need, each after its dependencies. A needed guest that
+// is disabled or has no vdir is not started; its dependants are blocked.
+func (p *bootPlan) linkStart(selected []*config.Guest, byName map[string]*config.Guest) {
+	nodes := map[string]*bootNode{}
+	queue := slices.Clone(selected)
+	for _, g := range selected {
+		nodes[g.Name] = newBootNode(g)
+	}
+	for len(queue) > 0 {
+		g := queue[0]
+		queue = queue[1:]
+		n := nodes[g.Name]
+		for _, d := range bootDepends(g) {
+			dg := byName[d]
+			if why := bootUnrunnable(dg); why != "" {
+				if n.blocked == "" {
+					n.blocked = fmt.Sprintf("needs %s, which is not started: %s", d, why)
+				}
+				continue
+			}
+			dn, ok := nodes[d]
+			if !ok {
+				dn = newBootNode(dg)
+				dn.neededBy = g.Name
+				nodes[d] = dn
+				queue = append(queue, dg)
+			}
+			n.after = append(n.after, dn)
+			dn.before = append(dn.before, n)
+		}
+	}
+	p.setNodes(nodes)
+}
+
+// linkStop builds the stop-all graph: only the selected guests; one stops
+// after every selected guest that depends on it, directly or through
+// guests that are not selected.
+func (p *bootPlan) linkStop(selected []*config.Guest, byName map[string]*config.Guest) {
+	nodes := map[string]*bootNode{}
+	for _, g := range selected {
+		nodes[g.Name] = newBootNode(g)
+	}
+	for _, g := range selected {
+		n := nodes[g.Name]
+		for _, d := range bootReach(g, byName) {
+			if dn, ok := nodes[d]; ok {
+				dn.after = append(dn.after, n)
+				n.before = append(n.before, dn)
+			}
+		}
+	}
+	p.setNodes(nodes)
+}
+
+// bootReach returns every known guest g depends on, directly or not,
+// sorted.
+func bootReach(g *config.Guest, byName map[string]*config.Guest) []string {
+	seen := map[string]bool{}
+	var walk func(g *config.Guest)
+	walk = func(g *config.Guest) {
+		for _, d := range bootDepends(g) {
+			if dg, ok := byName[d]; ok && !seen[d] {
+				seen[d] = true
+				walk(dg)
+			}
+		}
+	}
+	walk(g)
+	out := make([]string, 0, len(seen))
+	for d := range seen {
+		out = append(out, d)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// setNodes stores the nodes sorted by name, with sorted edges.
+func (p *bootPlan) setNodes(nodes map[string]*bootNode) {
+	byName := func(a, b *bootNode) int { return strings.Compare(a.name, b.name) }
+	for _, n := range nodes {
+		p.nodes = append(p.nodes, n)
+		slices.SortFunc(n.after, byName)
+		slices.SortFunc(n.before, byName)
+	}
+	slices.SortFunc(p.nodes, byName)
+}
+
+// computeWaves sets every node's wave (1 + the longest chain before it)
+// and blocks the dependants of blocked nodes. The graph has no cycle.
+func (p *bootPlan) computeWaves() {
+	var visit func(n *bootNode) int
+	visit = func(n *bootNode) int {
+		if n.wave > 0 {
+			return n.wave
+		}
+		w := 1
+		for _, a := range n.after {
+			w = max(w, visit(a)+1)
+			if a.blocked != "" && n.blocked == "" {
+				n.blocked = fmt.Sprintf("needs %s, which is skipped", a.name)
+			}
+		}
+		n.wave = w
+		return w
+	}
+	for _, n := range p.nodes {
+		visit(n)
+	}
+}
+
+// printWaves writes the dry-run plan: one line per wave (names sorted),
+// then what would be skipped and what the marks select but is ignored.
+func (p *bootPlan) printWaves(w io.Writer, jobs int) {
+	var waves [][]string
+	var skipped []string
+	for _, n := range p.nodes {
+		if n.blocked != "" {
+			skipped = append(skipped, fmt.Sprintf("%s (%s)", n.name, n.blocked))
+			continue
+		}
+		for len(waves) < n.wave {
+			waves = append(waves, nil)
+		}
+		label := n.name
+		if n.neededBy != "" {
+			label += " (needed by " + n.neededBy + ")"
+		}
+		waves[n.wave-1] = append(waves[n.wave-1], label)
+	}
+	fmt.Fprintf(w, "%s --dry-run: %d guests, at most %d at a time\n", p.verbs.command, len(p.nodes), jobs)
+	for i, names := range waves {
+		if len(names) > 0 {
+			fmt.Fprintf(w, "wave %d: %s\n", i+1, strings.Join(names, ", "))
+		}
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(w, "skip: %s\n", s)
+	}
+	for _, ig := range p.ignored {
+		fmt.Fprintf(w, "ignore: %s (%s)\n", ig.name, ig.why)
+	}
+}

@@ -1,0 +1,285 @@
+package lifecycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// bootResult is how one guest ended.
+type bootResult int
+
+const (
+	bootPending   bootResult = iota
+	bootDone                 // started (stopped) by this run
+	bootUnchanged            // already was running (stopped)
+	bootFailed               // its action failed
+	bootSkipped              // not acted on: a dependency failed or was skipped
+)
+
+// bootFinish is what a worker reports when its action returns.
+type bootFinish struct {
+	n   *bootNode
+	err error
+	dur time.Duration
+}
+
+// bootRun is the state of one run; only the coordinating goroutine
+// (runBootPlan) touches it.
+type bootRun struct {
+	p       *bootPlan
+	opt     BootOptions
+	act     BootAction
+	result  map[*bootNode]bootResult
+	waiting map[*bootNode]int // unfinished dependencies
+	ready   []*bootNode       // runnable now, sorted by name
+	running []*bootNode       // actions in flight, in start order
+	busy    map[string]bool   // groups with a member in flight
+	done    chan bootFinish
+	tally   bootTally
+	width   int // name column width
+}
+
+// runBootPlan acts on every node of p, honouring the order, opt.Jobs and
+// the groups, and prints the per-guest lines.
+func runBootPlan(ctx context.Context, p *bootPlan, opt BootOptions, act BootAction) bootTally {
+	r := &bootRun{
+		p: p, opt: opt, act: act,
+		result:  map[*bootNode]bootResult{},
+		waiting: map[*bootNode]int{},
+		busy:    map[string]bool{},
+		done:    make(chan bootFinish),
+	}
+	r.tally.total = len(p.nodes)
+	for _, n := range p.nodes {
+		r.width = max(r.width, len(n.name))
+	}
+	for _, ig := range p.ignored {
+		r.linef("%-*s ignored: %s", r.width, ig.name, ig.why)
+	}
+	if len(p.nodes) == 0 {
+		r.linef("%s: no guest selected", p.verbs.command)
+	}
+	r.seed()
+	r.loop(ctx)
+	r.clearProgress()
+	return r.tally
+}
+
+// seed skips the nodes blocked at plan time and queues those with no
+// dependency.
+func (r *bootRun) seed() {
+	// In wave order, so that a blocked guest's dependants are reported as
+	// skipped because of it.
+	byWave := slices.Clone(r.p.nodes)
+	slices.SortStableFunc(byWave, func(a, b *bootNode) int { return a.wave - b.wave })
+	for _, n := range byWave {
+		if n.blocked != "" && r.result[n] == bootPending {
+			r.skip(n, n.blocked)
+		}
+	}
+	for _, n := range r.p.nodes {
+		if r.result[n] != bootPending {
+			continue
+		}
+		r.waiting[n] = len(n.after)
+		if len(n.after) == 0 {
+			r.ready = append(r.ready, n)
+		}
+	}
+}
+
+// loop launches what may run and collects results until nothing is left.
+func (r *bootRun) loop(ctx context.Context) {
+	for {
+		if ctx.Err() == nil {
+			r.launch(ctx)
+		}
+		if len(r.running) == 0 {
+			break
+		}
+		r.progress()
+		r.finish(<-r.done)
+	}
+	why := "interrupted"
+	if cause := context.Cause(ctx); cause != nil {
+		why += ": " + cause.Error()
+	}
+	for _, n := range r.p.nodes {
+		if r.result[n] == bootPending {
+			r.skip(n, why)
+		}
+	}
+}
+
+// launch starts ready nodes, in name order, while a slot is free and their
+// group has no member in flight.
+func (r *bootRun) launch(ctx context.Context) {
+	for i := 0; i < len(r.ready) && len(r.running) < r.opt.Jobs; {
+		n := r.ready[i]
+		if n.group != "" && r.busy[n.group] {
+			i++
+			continue
+		}
+		r.ready = slices.Delete(r.ready, i, i+1)
+		r.running = append(r.running, n)
+		if n.group != "" {
+			r.busy[n.group] = true
+		}
+		go r.work(ctx, n)
+	}
+}
+
+// work runs the action of one node and reports back.
+func (r *bootRun) work(ctx context.Context, n *bootNode) {
+	t0 := time.Now()
+	err := r.act(ctx, n.g)
+	r.done <- bootFinish{n: n, err: err, dur: time.Since(t0)}
+}
+
+// finish records one finished action and releases or skips its dependants.
+func (r *bootRun) finish(f bootFinish) {
+	n := f.n
+	r.running = slices.DeleteFunc(r.running, func(x *bootNode) bool { return x == n })
+	if n.group != "" {
+		r.busy[n.group] = false
+	}
+	secs := f.dur.Seconds()
+	switch {
+	case f.err == nil:
+		r.settle(n, bootDone)
+		r.linef("%-*s %s %.1fs", r.width, n.name, r.p.verbs.done, secs)
+	case errors.Is(f.err, ErrBootUnchanged):
+		r.settle(n, bootUnchanged)
+		r.linef("%-*s %s %.1fs", r.width, n.name, r.p.verbs.unchanged, secs)
+	default:
+		r.settle(n, bootFailed)
+		r.linef("%-*s FAILED %.1fs: %v", r.width, n.name, secs, f.err)
+		r.skipDependants(n, "failed")
+		return
+	}
+	for _, b := range n.before {
+		if r.result[b] != bootPending {
+			continue
+		}
+		r.waiting[b]--
+		if r.waiting[b] == 0 {
+			r.ready = append(r.ready, b)
+			slices.SortFunc(r.ready, func(a, b *bootNode) int { return strings.Compare(a.name, b.name) })
+		}
+	}
+}
+
+// skipDependants skips every pending node that waits for n, transitively.
+func (r *bootRun) skipDependants(n *bootNode, what string) {
+	for _, b := range n.before {
+		if r.result[b] == bootPending {
+			r.skip(b, fmt.Sprintf("needs %s, which %s", n.name, what))
+		}
+	}
+}
+
+// skip records a node as skipped, prints why, and skips its dependants.
+func (r *bootRun) skip(n *bootNode, why string) {
+	r.settle(n, bootSkipped)
+	r.ready = slices.DeleteFunc(r.ready, func(x *bootNode) bool { return x == n })
+	r.linef("%-*s skipped: %s", r.width, n.name, why)
+	r.skipDependants(n, "was skipped")
+}
+
+// settle records the result of n in the tally.
+func (r *bootRun) settle(n *bootNode, res bootResult) {
+	r.result[n] = res
+	r.tally.add(n.name, res)
+}
+
+// linef prints one line, clearing the progress line first.
+func (r *bootRun) linef(format string, args ...any) {
+	r.clearProgress()
+	fmt.Fprintf(r.opt.Out, format+"\n", args...)
+}
+
+// progress rewrites the terminal's progress line.
+func (r *bootRun) progress() {
+	if !r.opt.Progress {
+		return
+	}
+	names := make([]string, len(r.running))
+	for i, n := range r.running {
+		names[i] = n.name
+	}
+	fmt.Fprintf(r.opt.Out, "\r\x1b[K[%d/%d] %s %s", r.tally.finished(), r.tally.total, r.p.verbs.doing, strings.Join(names, ", "))
+}
+
+// clearProgress erases the progress line.
+func (r *bootRun) clearProgress() {
+	if r.opt.Progress {
+		fmt.Fprint(r.opt.Out, "\r\x1b[K")
+	}
+}
+
+// bootTally counts the results of a run.
+type bootTally struct {
+	total                            int
+	done, unchanged, failed, skipped []string
+}
+
+// add counts one result.
+func (t *bootTally) add(name string, res bootResult) {
+	switch res {
+	case bootDone:
+		t.done = append(t.done, name)
+	case bootUnchanged:
+		t.unchanged = append(t.unchanged, name)
+	case bootFailed:
+		t.failed = append(t.failed, name)
+	case bootSkipped:
+		t.skipped = append(t.skipped, name)
+	}
+}
+
+// finished is the number of guests with a result.
+func (t *bootTally) finished() int {
+	return len(t.done) + len(t.unchanged) + len(t.failed) + len(t.skipped)
+}
+
+// exitCode is 0 when every guest ended in the wanted state (or none was
+// selected), 1 when none did, 2 otherwise.
+func (t *bootTally) exitCode() int {
+	good := len(t.done) + len(t.unchanged)
+	bad := len(t.failed) + len(t.skipped)
+	switch {
+	case bad == 0:
+		return BootExitAll
+	case good == 0:
+		return BootExitNone
+	}
+	return BootExitSome
+}
+
+// printSummary writes the last line: counts, and the names of the failed
+// and skipped guests.
+func (t *bootTally) printSummary(w io.Writer, v bootVerbs) {
+	parts := []string{fmt.Sprintf("%d of %d %s", len(t.done), t.total, v.done)}
+	if len(t.unchanged) > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", len(t.unchanged), v.unchanged))
+	}
+	if len(t.failed) > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed (%s)", len(t.failed), strings.Join(bootSorted(t.failed), ", ")))
+	}
+	if len(t.skipped) > 0 {
+		parts = append(parts, fmt.Sprintf("%d skipped (%s)", len(t.skipped), strings.Join(bootSorted(t.skipped), ", ")))
+	}
+	fmt.Fprintf(w, "%s: %s\n", v.command, strings.Join(parts, ", "))
+}
+
+// bootSorted returns s sorted, leaving s alone.
+func bootSorted(s []string) []string {
+	c := slices.Clone(s)
+	slices.Sort(c)
+	return c
+}

@@ -1,0 +1,634 @@
+package lifecycle
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/vserverx/vserverx/config"
+)
+
+// bootGuest makes an enabled guest with a vdir; marks and depends are
+// space-separated lists.
+func bootGuest(name, marks, depends string) *config.Guest {
+	return &config.Guest{
+		Name:    name,
+		Dir:     "/etc/vservers/" + name,
+		HasVdir: true,
+		Marks:   strings.Fields(marks),
+		Depends: strings.Fields(depends),
+	}
+}
+
+// bootRecorder is a BootAction that records when each guest's action
+// begins and ends and fails the guests named in fail.
+type bootRecorder struct {
+	mu     sync.Mutex
+	events []string // "begin NAME" / "end NAME"
+	fail   map[string]error
+}
+
+func (r *bootRecorder) act(_ context.Context, g *config.Guest) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, "begin "+g.Name)
+	r.events = append(r.events, "end "+g.Name)
+	return r.fail[g.Name]
+}
+
+// begun returns the names whose action began, in order.
+func (r *bootRecorder) begun() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var names []string
+	for _, e := range r.events {
+		if n, ok := strings.CutPrefix(e, "begin "); ok {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// assertAfter fails unless later began after first ended.
+func (r *bootRecorder) assertAfter(t *testing.T, first, later string) {
+	t.Helper()
+	end := slices.Index(r.events, "end "+first)
+	begin := slices.Index(r.events, "begin "+later)
+	if end < 0 || begin < 0 || begin < end {
+		t.Errorf("%s must begin after %s ended; events: %v", later, first, r.events)
+	}
+}
+
+func runBoot(t *testing.T, guests []*config.Guest, opt BootOptions, act BootAction) (int, string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	opt.Out = &out
+	code, err := bootGuests(context.Background(), guests, opt, act)
+	return code, out.String(), err
+}
+
+func bootMarkTree() []*config.Guest {
+	e := bootGuest("e", "default", "")
+	e.Disabled = true
+	f := bootGuest("f", "default", "")
+	f.HasVdir = false
+	return []*config.Guest{
+		bootGuest("a", "default", ""),
+		bootGuest("b", "default other", ""),
+		bootGuest("c", "other", ""),
+		bootGuest("d", "", ""),
+		e, f,
+	}
+}
+
+func TestBootMarkSelection(t *testing.T) {
+	cases := []struct {
+		marks []string
+		all   bool
+		want  []string
+	}{
+		{marks: []string{"default"}, want: []string{"a", "b"}},
+		{marks: []string{"!default"}, want: []string{"c", "d"}},
+		{marks: []string{"~default"}, want: []string{"c", "d"}},
+		{marks: []string{"other,default"}, want: []string{"a", "b", "c"}},
+		{marks: []string{"!default,~other"}, want: []string{"d"}},
+		{marks: []string{"default", "other"}, want: []string{"b"}},
+		{marks: []string{"default", "!other"}, want: []string{"a"}},
+		{marks: []string{"nosuchmark"}, want: nil},
+		{all: true, want: []string{"a", "b", "c", "d"}},
+		{all: true, marks: []string{"other"}, want: []string{"b", "c"}},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%v/all=%v", c.marks, c.all), func(t *testing.T) {
+			rec := &bootRecorder{}
+			code, out, err := runBoot(t, bootMarkTree(), BootOptions{Marks: c.marks, All: c.all, Jobs: 1}, rec.act)
+			if err != nil || code != BootExitAll {
+				t.Fatalf("code %d, err %v; output:\n%s", code, err, out)
+			}
+			if got := rec.begun(); !slices.Equal(got, c.want) {
+				t.Errorf("started %v, want %v; output:\n%s", got, c.want, out)
+			}
+		})
+	}
+}
+
+func TestBootIgnoresDisabledAndNoVdir(t *testing.T) {
+	rec := &bootRecorder{}
+	code, out, err := runBoot(t, bootMarkTree(), BootOptions{Marks: []string{"default"}, Jobs: 1}, rec.act)
+	if err != nil || code != BootExitAll {
+		t.Fatalf("code %d, err %v", code, err)
+	}
+	for _, want := range []string{
+		"e ignored: disabled (/etc/vservers/e/disabled exists)",
+		"f ignored: no vdir (/etc/vservers/f/vdir is missing)",
+		"start-all: 2 of 2 started",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestBootBadOptions(t *testing.T) {
+	cases := []struct {
+		marks []string
+		want  string
+	}{
+		{nil, "start-all needs --mark MARK or --all"},
+		{[]string{"a,!b"}, `--mark "a,!b" mixes plain and inverted marks`},
+		{[]string{""}, `--mark "": empty mark name`},
+		{[]string{"!"}, `--mark "!": empty mark name`},
+		{[]string{"a,,b"}, `--mark "a,,b": empty mark name`},
+	}
+	for _, c := range cases {
+		rec := &bootRecorder{}
+		code, out, err := runBoot(t, bootMarkTree(), BootOptions{Marks: c.marks}, rec.act)
+		if !errors.Is(err, ErrBootConfig) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("marks %q: error %v, want one containing %q", c.marks, err, c.want)
+		}
+		if code != BootExitNone || len(rec.events) > 0 || out != "" {
+			t.Errorf("marks %q: code %d, actions %v, output %q; want 1, nothing done, nothing printed", c.marks, code, rec.events, out)
+		}
+	}
+}
+
+func TestBootDependsOrder(t *testing.T) {
+	// web -> app -> db; app -> cache; dns alone; cache and db have no deps.
+	guests := []*config.Guest{
+		bootGuest("web", "default", "app"),
+		bootGuest("app", "default", "db cache"),
+		bootGuest("db", "default", ""),
+		bootGuest("cache", "default", ""),
+		bootGuest("dns", "default", ""),
+	}
+	rec := &bootRecorder{}
+	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}, Jobs: 4}, rec.act)
+	if err != nil || code != BootExitAll {
+		t.Fatalf("code %d, err %v; output:\n%s", code, err, out)
+	}
+	rec.assertAfter(t, "db", "app")
+	rec.assertAfter(t, "cache", "app")
+	rec.assertAfter(t, "app", "web")
+	if len(rec.begun()) != 5 {
+		t.Errorf("started %v, want all five", rec.begun())
+	}
+
+	// One at a time the order is fully determined: ready guests by name.
+	rec = &bootRecorder{}
+	if _, _, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}, Jobs: 1}, rec.act); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"cache", "db", "app", "dns", "web"}
+	if got := rec.begun(); !slices.Equal(got, want) {
+		t.Errorf("order %v, want %v", got, want)
+	}
+}
+
+func TestBootStartsUnselectedDependency(t *testing.T) {
+	guests := []*config.Guest{
+		bootGuest("web", "default", "db"),
+		bootGuest("db", "", ""),
+		bootGuest("other", "", ""),
+	}
+	rec := &bootRecorder{}
+	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}, Jobs: 2}, rec.act)
+	if err != nil || code != BootExitAll {
+		t.Fatalf("code %d, err %v; output:\n%s", code, err, out)
+	}
+	if got := rec.begun(); !slices.Equal(got, []string{"db", "web"}) {
+		t.Errorf("started %v, want [db web]", got)
+	}
+}
+
+func TestBootDisabledDependencyBlocks(t *testing.T) {
+	old := bootGuest("old", "", "")
+	old.Disabled = true
+	guests := []*config.Guest{
+		old,
+		bootGuest("web", "default", "old"),
+		bootGuest("front", "default", "web"),
+		bootGuest("dns", "default", ""),
+	}
+	rec := &bootRecorder{}
+	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}, Jobs: 2}, rec.act)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != BootExitSome {
+		t.Errorf("code %d, want %d", code, BootExitSome)
+	}
+	if got := rec.begun(); !slices.Equal(got, []string{"dns"}) {
+		t.Errorf("started %v, want only dns", got)
+	}
+	for _, want := range []string{
+		"web   skipped: needs old, which is not started: disabled (/etc/vservers/old/disabled exists)",
+		"front skipped: needs web, which was skipped",
+		"start-all: 1 of 3 started, 2 skipped (front, web)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestBootUnknownDependency(t *testing.T) {
+	guests := []*config.Guest{
+		bootGuest("web", "default", "dbx"),
+		bootGuest("dns", "default", ""),
+	}
+	rec := &bootRecorder{}
+	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}}, rec.act)
+	want := `/etc/vservers/web/apps/init/depends: unknown guest "dbx"`
+	if !errors.Is(err, ErrBootConfig) || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want one containing %q", err, want)
+	}
+	if code != BootExitNone || len(rec.events) > 0 || out != "" {
+		t.Errorf("code %d, actions %v, output %q: want 1 and nothing done", code, rec.events, out)
+	}
+
+	// stop-all warns and still stops everything.
+	rec = &bootRecorder{}
+	code, out, err = runBoot(t, guests, BootOptions{Marks: []string{"default"}, Stop: true}, rec.act)
+	if err != nil || code != BootExitAll {
+		t.Fatalf("stop: code %d, err %v", code, err)
+	}
+	if !strings.Contains(out, "warning: "+want) || len(rec.begun()) != 2 {
+		t.Errorf("stop: want a warning and both stopped; stopped %v, output:\n%s", rec.begun(), out)
+	}
+}
+
+func TestBootCycle(t *testing.T) {
+	cases := []struct {
+		name   string
+		guests []*config.Guest
+		want   string
+	}{
+		{"three", []*config.Guest{
+			bootGuest("x", "default", ""),
+			bootGuest("a", "default", "b"),
+			bootGuest("b", "", "c"),
+			bootGuest("c", "", "a"),
+		}, "dependency cycle a -> b -> c -> a (see /etc/vservers/a/apps/init/depends, /etc/vservers/b/apps/init/depends, /etc/vservers/c/apps/init/depends)"},
+		{"self", []*config.Guest{bootGuest("a", "default", "a")}, "dependency cycle a -> a"},
+	}
+	for _, c := range cases {
+		for _, stop := range []bool{false, true} {
+			rec := &bootRecorder{}
+			code, out, err := runBoot(t, c.guests, BootOptions{Marks: []string{"default"}, Stop: stop}, rec.act)
+			if !errors.Is(err, ErrBootConfig) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s stop=%v: error %v, want one containing %q", c.name, stop, err, c.want)
+			}
+			if code != BootExitNone || len(rec.events) > 0 || out != "" {
+				t.Errorf("%s stop=%v: code %d, actions %v, output %q", c.name, stop, code, rec.events, out)
+			}
+		}
+	}
+}
+
+func TestBootFailureSkipsDependants(t *testing.T) {
+	guests := []*config.Guest{
+		bootGuest("db", "default", ""),
+		bootGuest("app", "default", "db"),
+		bootGuest("web", "default", "app"),
+		bootGuest("dns", "default", ""),
+	}
+	rec := &bootRecorder{fail: map[string]error{"db": errors.New("vserver db start: exit status 1")}}
+	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}, Jobs: 1}, rec.act)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != BootExitSome {
+		t.Errorf("code %d, want %d", code, BootExitSome)
+	}
+	if got := rec.begun(); !slices.Equal(got, []string{"db", "dns"}) {
+		t.Errorf("started %v, want [db dns]", got)
+	}
+	for _, want := range []string{
+		"db  FAILED 0.0s: vserver db start: exit status 1\n",
+		"app skipped: needs db, which failed\n",
+		"web skipped: needs app, which was skipped\n",
+		"dns started ",
+		"start-all: 1 of 4 started, 1 failed (db), 2 skipped (app, web)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestBootExitCodes(t *testing.T) {
+	boom := errors.New("boom")
+	guests := []*config.Guest{bootGuest("a", "m", ""), bootGuest("b", "m", "")}
+	cases := []struct {
+		name string
+		fail map[string]error
+		want int
+		sum  string
+	}{
+		{"all", nil, BootExitAll, "start-all: 2 of 2 started\n"},
+		{"none", map[string]error{"a": boom, "b": boom}, BootExitNone, "start-all: 0 of 2 started, 2 failed (a, b)\n"},
+		{"some", map[string]error{"b": boom}, BootExitSome, "start-all: 1 of 2 started, 1 failed (b)\n"},
+		{"unchanged", map[string]error{"a": fmt.Errorf("a: %w", ErrBootUnchanged)}, BootExitAll, "start-all: 1 of 2 started, 1 already running\n"},
+	}
+	for _, c := range cases {
+		rec := &bootRecorder{fail: c.fail}
+		code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"m"}}, rec.act)
+		if err != nil || code != c.want || !strings.HasSuffix(out, c.sum) {
+			t.Errorf("%s: code %d, err %v, want %d ending in %q; output:\n%s", c.name, code, err, c.want, c.sum, out)
+		}
+	}
+	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"nomark"}}, (&bootRecorder{}).act)
+	if err != nil || code != BootExitAll || !strings.Contains(out, "start-all: no guest selected\n") {
+		t.Errorf("empty selection: code %d, err %v; output:\n%s", code, err, out)
+	}
+}
+
+func TestBootStopReverseOrder(t *testing.T) {
+	guests := []*config.Guest{
+		bootGuest("web", "default", "app"),
+		bootGuest("app", "default", "db"),
+		bootGuest("db", "default", ""),
+		// a depends on b only through u, which is not selected.
+		bootGuest("a", "default", "u"),
+		bootGuest("u", "", "b"),
+		bootGuest("b", "default", ""),
+	}
+	rec := &bootRecorder{}
+	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}, Stop: true, Jobs: 4}, rec.act)
+	if err != nil || code != BootExitAll {
+		t.Fatalf("code %d, err %v; output:\n%s", code, err, out)
+	}
+	rec.assertAfter(t, "web", "app")
+	rec.assertAfter(t, "app", "db")
+	rec.assertAfter(t, "a", "b")
+	if slices.Contains(rec.begun(), "u") {
+		t.Errorf("u is not selected but was stopped: %v", rec.begun())
+	}
+	if !strings.HasSuffix(out, "stop-all: 5 of 5 stopped\n") {
+		t.Errorf("summary wrong:\n%s", out)
+	}
+
+	// A dependant that fails to stop keeps its dependencies running.
+	rec = &bootRecorder{fail: map[string]error{"web": errors.New("busy")}}
+	code, out, _ = runBoot(t, guests[:3], BootOptions{Marks: []string{"default"}, Stop: true}, rec.act)
+	if code != BootExitNone || !strings.Contains(out, "app skipped: needs web, which failed") {
+		t.Errorf("code %d, want %d; output:\n%s", code, BootExitNone, out)
+	}
+}
+
+func TestBootDryRun(t *testing.T) {
+	old := bootGuest("old", "default", "")
+	old.Disabled = true
+	guests := []*config.Guest{
+		bootGuest("web", "default", "app"),
+		bootGuest("app", "default", "db cache"),
+		bootGuest("db", "", ""),
+		bootGuest("cache", "default", ""),
+		bootGuest("dns", "default", ""),
+		bootGuest("legacy", "default", "old"),
+		old,
+	}
+	rec := &bootRecorder{}
+	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}, Jobs: 3, DryRun: true}, rec.act)
+	if err != nil || code != BootExitAll {
+		t.Fatalf("code %d, err %v", code, err)
+	}
+	want := `start-all --dry-run: 6 guests, at most 3 at a time
+wave 1: cache, db (needed by app), dns
+wave 2: app
+wave 3: web
+skip: legacy (needs old, which is not started: disabled (/etc/vservers/old/disabled exists))
+ignore: old (disabled (/etc/vservers/old/disabled exists))
+`
+	if out != want {
+		t.Errorf("dry-run output:\n%s\nwant:\n%s", out, want)
+	}
+	if len(rec.events) > 0 {
+		t.Errorf("dry run acted: %v", rec.events)
+	}
+
+	_, out, _ = runBoot(t, guests[:5], BootOptions{Marks: []string{"default"}, Jobs: 2, DryRun: true, Stop: true}, rec.act)
+	want = `stop-all --dry-run: 4 guests, at most 2 at a time
+wave 1: dns, web
+wave 2: app
+wave 3: cache
+`
+	if out != want {
+		t.Errorf("stop dry-run output:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// bootGate is a BootAction that blocks every guest until released and
+// records which are in flight.
+type bootGate struct {
+	mu       sync.Mutex
+	release  map[string]chan struct{}
+	inFlight map[string]bool
+	most     int
+}
+
+func newBootGate(names ...string) *bootGate {
+	g := &bootGate{release: map[string]chan struct{}{}, inFlight: map[string]bool{}}
+	for _, n := range names {
+		g.release[n] = make(chan struct{})
+	}
+	return g
+}
+
+func (g *bootGate) act(ctx context.Context, guest *config.Guest) error {
+	g.mu.Lock()
+	g.inFlight[guest.Name] = true
+	g.most = max(g.most, len(g.inFlight))
+	ch := g.release[guest.Name]
+	g.mu.Unlock()
+	<-ch
+	g.mu.Lock()
+	delete(g.inFlight, guest.Name)
+	g.mu.Unlock()
+	return nil
+}
+
+// running returns the guests in flight, sorted.
+func (g *bootGate) running() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var names []string
+	for n := range g.inFlight {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// mostInFlight is the largest number of guests that were in flight at once.
+func (g *bootGate) mostInFlight() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.most
+}
+
+// step releases name (if any), waits until every goroutine of the bubble
+// is blocked, and checks what is in flight.
+func (g *bootGate) step(t *testing.T, name string, want ...string) {
+	t.Helper()
+	if name != "" {
+		close(g.release[name])
+	}
+	synctest.Wait()
+	if got := g.running(); !slices.Equal(got, want) {
+		t.Fatalf("after releasing %q in flight: %v, want %v", name, got, want)
+	}
+}
+
+func TestBootParallelBounded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		names := []string{"a", "b", "c", "d", "e"}
+		var guests []*config.Guest
+		for _, n := range names {
+			guests = append(guests, bootGuest(n, "m", ""))
+		}
+		gate := newBootGate(names...)
+		done := make(chan int)
+		go func() {
+			code, _ := bootGuests(t.Context(), guests, BootOptions{Marks: []string{"m"}, Jobs: 3}, gate.act)
+			done <- code
+		}()
+		gate.step(t, "", "a", "b", "c")
+		gate.step(t, "b", "a", "c", "d")
+		gate.step(t, "a", "c", "d", "e")
+		gate.step(t, "c", "d", "e")
+		gate.step(t, "d", "e")
+		gate.step(t, "e")
+		if code, most := <-done, gate.mostInFlight(); most != 3 || code != BootExitAll {
+			t.Errorf("at most %d in flight, code %d; want 3 and 0", most, code)
+		}
+	})
+}
+
+func TestBootGroupSerialized(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		guests := []*config.Guest{
+			bootGuest("a", "m", ""), bootGuest("b", "m", ""), bootGuest("c", "m", ""), bootGuest("d", "m", ""),
+		}
+		for _, g := range guests[:3] {
+			g.HasSpacesNet, g.SpacesNet = true, "zone1"
+		}
+		gate := newBootGate("a", "b", "c", "d")
+		done := make(chan int)
+		go func() {
+			code, _ := bootGuests(t.Context(), guests, BootOptions{Marks: []string{"m"}, Jobs: 4}, gate.act)
+			done <- code
+		}()
+		gate.step(t, "", "a", "d")
+		gate.step(t, "a", "b", "d")
+		gate.step(t, "d", "b")
+		gate.step(t, "b", "c")
+		gate.step(t, "c")
+		if code, most := <-done, gate.mostInFlight(); code != BootExitAll || most != 2 {
+			t.Errorf("code %d, at most %d in flight; want 0 and 2", code, most)
+		}
+	})
+}
+
+func TestBootDependencyWaitsInFlight(t *testing.T) {
+	// A guest starts as soon as its own dependencies are done, not when a
+	// whole wave is: c (needs a) starts while b (slow, wave 1) still runs.
+	synctest.Test(t, func(t *testing.T) {
+		guests := []*config.Guest{bootGuest("a", "m", ""), bootGuest("b", "m", ""), bootGuest("c", "m", "a")}
+		gate := newBootGate("a", "b", "c")
+		go bootGuests(t.Context(), guests, BootOptions{Marks: []string{"m"}, Jobs: 4}, gate.act)
+		gate.step(t, "", "a", "b")
+		gate.step(t, "a", "b", "c")
+		gate.step(t, "b", "c")
+		gate.step(t, "c")
+	})
+}
+
+func TestBootLinesAndProgress(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		guests := []*config.Guest{bootGuest("db", "m", ""), bootGuest("web", "m", "db")}
+		slow := func(ctx context.Context, g *config.Guest) error {
+			time.Sleep(1500 * time.Millisecond) // the bubble's fake clock
+			return nil
+		}
+		var out bytes.Buffer
+		code, err := bootGuests(t.Context(), guests, BootOptions{Marks: []string{"m"}, Out: &out, Progress: true}, slow)
+		if err != nil || code != BootExitAll {
+			t.Fatalf("code %d, err %v", code, err)
+		}
+		clear := "\r\x1b[K"
+		want := clear + "[0/2] starting db" + clear + "db  started 1.5s\n" +
+			clear + "[1/2] starting web" + clear + "web started 1.5s\n" +
+			clear + "start-all: 2 of 2 started\n"
+		if out.String() != want {
+			t.Errorf("output %q\nwant   %q", out.String(), want)
+		}
+	})
+}
+
+func TestBootCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	guests := []*config.Guest{bootGuest("a", "m", ""), bootGuest("b", "m", "a"), bootGuest("c", "m", "")}
+	act := func(ctx context.Context, g *config.Guest) error {
+		cancel(errors.New("SIGTERM"))
+		return nil
+	}
+	var out bytes.Buffer
+	code, err := bootGuests(ctx, guests, BootOptions{Marks: []string{"m"}, Jobs: 1, Out: &out}, act)
+	if err != nil || code != BootExitSome {
+		t.Errorf("code %d, err %v, want %d", code, err, BootExitSome)
+	}
+	for _, want := range []string{"a started", "b skipped: interrupted: SIGTERM", "c skipped: interrupted: SIGTERM"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestBootStatus(t *testing.T) {
+	guests := bootMarkTree() // default: a, b (e disabled, f no vdir)
+	cases := []struct {
+		name  string
+		state map[string]any // bool or error
+		want  int
+		out   string
+	}{
+		{"one running", map[string]any{"a": false, "b": true}, BootStatusRunning, "a stopped\nb running\n"},
+		{"none running", map[string]any{"a": false, "b": false}, BootStatusStopped, "a stopped\nb stopped\n"},
+		{"unknown", map[string]any{"a": false, "b": errors.New("vserver b running: permission denied")}, BootStatusUnknown,
+			"a stopped\nb unknown: vserver b running: permission denied\n"},
+		{"running wins", map[string]any{"a": true, "b": errors.New("x")}, BootStatusRunning, "a running\nb unknown: x\n"},
+	}
+	for _, c := range cases {
+		probe := func(_ context.Context, g *config.Guest) (bool, error) {
+			switch v := c.state[g.Name].(type) {
+			case bool:
+				return v, nil
+			case error:
+				return false, v
+			}
+			t.Errorf("%s: probed unselected guest %s", c.name, g.Name)
+			return false, nil
+		}
+		var out bytes.Buffer
+		code, err := bootStatusGuests(context.Background(), guests, BootOptions{Marks: []string{"default"}, Out: &out}, probe)
+		if err != nil || code != c.want || out.String() != c.out {
+			t.Errorf("%s: code %d, err %v, output %q; want %d, %q", c.name, code, err, out.String(), c.want, c.out)
+		}
+	}
+	code, err := bootStatusGuests(context.Background(), guests, BootOptions{}, nil)
+	if !errors.Is(err, ErrBootConfig) || code != BootStatusUnknown || !strings.Contains(err.Error(), "status needs --mark MARK or --all") {
+		t.Errorf("no marks: code %d, err %v", code, err)
+	}
+	code, err = bootStatusGuests(context.Background(), guests, BootOptions{Marks: []string{"x,!y"}}, nil)
+	if !errors.Is(err, ErrBootConfig) || code != BootStatusUnknown {
+		t.Errorf("bad mark: code %d, err %v", code, err)
+	}
+}
