@@ -56,7 +56,7 @@ func ParseMAC(s string) (mac net.HardwareAddr, auto bool, err error) {
 		return nil, false, fmt.Errorf("%q is not a MAC address; allowed: auto or a 6-octet MAC like 02:00:00:00:00:01", s)
 	}
 	if err := checkUnicastMAC(mac); err != nil {
-		return nil, false, fmt.Errorf("%s: %w", mac, err)
+		return nil, false, fmt.Errorf("MAC %s %w", mac, err)
 	}
 	return mac, false, nil
 }

@@ -115,6 +115,13 @@ func readSysctls(r reader, dir string) []Sysctl {
 	return out
 }
 
+// dirPurpose says what a directory holds, for messages.
+var dirPurpose = map[string]string{
+	NSInterfaces: "interfaces/N directories, one per interface",
+	NSSysctl:     "sysctl files, one per key",
+	NetnsDirName: "namespace definitions .netns/X",
+}
+
 // requireDirIfExists reports whether path is a directory; a path that exists
 // but is no directory is a Problem.
 func requireDirIfExists(r reader, path string) bool {
@@ -122,7 +129,7 @@ func requireDirIfExists(r reader, path string) bool {
 		return false
 	}
 	if !isDir(path) {
-		r.add(path, "is not a directory")
+		r.add(path, "is not a directory; expected a directory of %s", dirPurpose[filepath.Base(path)])
 		return false
 	}
 	return true
@@ -174,8 +181,9 @@ func needsID(ns *Namespace) (*Interface, bool) {
 // finishInterfaces generates the MACs once the id is known, and checks what
 // spans several interfaces of the namespace.
 func finishInterfaces(r reader, ns *Namespace, guestID idSource) {
-	if ifc, ok := needsID(ns); ok && !ns.HasID {
-		r.add(filepath.Join(ns.Dir, NSID), "%s", missingIDMsg(ns, ifc, guestID))
+	idFile := filepath.Join(ns.Dir, NSID)
+	if ifc, ok := needsID(ns); ok && !ns.HasID && !exists(idFile) { // an invalid id file is a Problem already
+		r.add(idFile, "%s", missingIDMsg(ns, ifc, guestID))
 	}
 	for i := range ns.Interfaces {
 		generateMACs(ns, &ns.Interfaces[i])
