@@ -59,10 +59,10 @@ func runBootPlan(ctx context.Context, p *bootPlan, opt BootOptions, act BootActi
 		r.width = max(r.width, len(n.name))
 	}
 	for _, ig := range p.ignored {
-		r.linef("%-*s ignored: %s", r.width, ig.name, ig.why)
+		r.width = max(r.width, len(ig.name))
 	}
-	if len(p.nodes) == 0 {
-		r.linef("%s: no guest selected", p.verbs.command)
+	for _, ig := range p.ignored {
+		r.linef("%-*s ignored: %s", r.width, ig.name, ig.why)
 	}
 	r.seed()
 	r.loop(ctx)
@@ -264,6 +264,10 @@ func (t *bootTally) exitCode() int {
 // printSummary writes the last line: counts, and the names of the failed
 // and skipped guests.
 func (t *bootTally) printSummary(w io.Writer, v bootVerbs) {
+	if t.total == 0 {
+		fmt.Fprintf(w, "%s: no guest selected\n", v.command)
+		return
+	}
 	parts := []string{fmt.Sprintf("%d of %d %s", len(t.done), t.total, v.done)}
 	if len(t.unchanged) > 0 {
 		parts = append(parts, fmt.Sprintf("%d %s", len(t.unchanged), v.unchanged))

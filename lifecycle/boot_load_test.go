@@ -1,0 +1,134 @@
+package lifecycle
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vserverx/vserverx/config"
+)
+
+// writeBootConfdir writes a confdir: files maps "guest/rel/path" to
+// content.
+func writeBootConfdir(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for rel, content := range files {
+		p := filepath.Join(dir, rel)
+		if strings.HasSuffix(rel, "/") {
+			if err := os.MkdirAll(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func loadBootTree(t *testing.T, files map[string]string) *config.Tree {
+	t.Helper()
+	tree, err := config.Load(config.Paths{ConfDir: writeBootConfdir(t, files)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
+}
+
+// TestBootFromConfdir runs the engine on a confdir read by config.Load:
+// marks and depends files with comments, blank lines and several marks,
+// disabled and vdir-less guests, a dot-directory, and the group of a
+// shared spaces/net.
+func TestBootFromConfdir(t *testing.T) {
+	tree := loadBootTree(t, map[string]string{
+		"db/vdir/":                 "",
+		"db/apps/init/mark":        "# boot early\ndefault\n\nbackend\n",
+		"app/vdir/":                "",
+		"app/apps/init/mark":       "default\n",
+		"app/apps/init/depends":    "db\n# and nothing else\n",
+		"app/spaces/net":           "zone\n",
+		"web/vdir/":                "",
+		"web/apps/init/mark":       "default\nfrontend\n",
+		"web/apps/init/depends":    "app\n",
+		"web/spaces/net":           "zone\n",
+		"old/vdir/":                "",
+		"old/apps/init/mark":       "default\n",
+		"old/disabled":             "",
+		"novdir/apps/init/mark":    "default\n",
+		"test/vdir/":               "",
+		"test/apps/init/mark":      "test\n",
+		".defaults/apps/init/mark": "default\n",
+	})
+	rec := &bootRecorder{}
+	var out bytes.Buffer
+	code, err := Boot(context.Background(), tree, BootOptions{Marks: []string{"default"}, Jobs: 4, Out: &out}, rec.act)
+	if err != nil || code != BootExitAll {
+		t.Fatalf("code %d, err %v; output:\n%s", code, err, out.String())
+	}
+	if got := rec.begun(); !slices.Equal(got, []string{"db", "app", "web"}) {
+		t.Errorf("started %v, want [db app web]", got)
+	}
+	for _, want := range []string{"old    ignored: disabled", "novdir ignored: no vdir", "start-all: 3 of 3 started"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+
+	rec = &bootRecorder{}
+	out.Reset()
+	if _, err := Boot(context.Background(), tree, BootOptions{Marks: []string{"!default"}, Stop: true, Out: &out}, rec.act); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.begun(); !slices.Equal(got, []string{"test"}) {
+		t.Errorf("stop !default stopped %v, want [test]", got)
+	}
+}
+
+func TestBootFromConfdirErrors(t *testing.T) {
+	tree := loadBootTree(t, map[string]string{
+		"a/vdir/":             "",
+		"a/apps/init/mark":    "default\n",
+		"a/apps/init/depends": "b\nghost\n",
+		"b/vdir/":             "",
+		"b/apps/init/depends": "a\n",
+	})
+	rec := &bootRecorder{}
+	var out bytes.Buffer
+	_, err := Boot(context.Background(), tree, BootOptions{Marks: []string{"default"}, Out: &out}, rec.act)
+	want := filepath.Join(tree.Paths.ConfDir, "a/apps/init/depends") + `: unknown guest "ghost"`
+	if !errors.Is(err, ErrBootConfig) || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want one containing %q", err, want)
+	}
+	// stop-all ignores the unknown guest but still refuses the cycle.
+	_, err = Boot(context.Background(), tree, BootOptions{Marks: []string{"default"}, Stop: true, Out: &out}, rec.act)
+	if !errors.Is(err, ErrBootConfig) || !strings.Contains(err.Error(), "dependency cycle a -> b -> a") {
+		t.Errorf("stop: error %v, want the cycle a -> b -> a", err)
+	}
+	if len(rec.events) > 0 {
+		t.Errorf("acted despite errors: %v", rec.events)
+	}
+}
+
+func TestBootStatusFromConfdir(t *testing.T) {
+	tree := loadBootTree(t, map[string]string{
+		"a/vdir/":          "",
+		"a/apps/init/mark": "default\n",
+		"b/vdir/":          "",
+	})
+	var out bytes.Buffer
+	probe := func(_ context.Context, g *config.Guest) (bool, error) { return g.Name == "b", nil }
+	code, err := BootStatus(context.Background(), tree, BootOptions{Marks: []string{"default"}, Out: &out}, probe)
+	if err != nil || code != BootStatusStopped || out.String() != "a stopped\n" {
+		t.Errorf("code %d, err %v, output %q; want 3, \"a stopped\\n\"", code, err, out.String())
+	}
+}
