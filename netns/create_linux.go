@@ -1,0 +1,177 @@
+package netns
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
+	"github.com/vserverx/vserverx/config"
+)
+
+// create makes interface ifc in X: created on the host under a temporary
+// name (or, for phys, renamed to one), moved into X, renamed, configured
+// and set UP. On failure it rolls back and returns the error.
+func (e *engine) create(ifc *config.Interface) (Undo, error) {
+	var steps undoStack
+	var err error
+	if ifc.Type == config.TypePhys {
+		err = e.createPhys(ifc, &steps)
+	} else {
+		err = e.createVirtual(ifc, &steps)
+	}
+	if err != nil {
+		return NoUndo, steps.rollback(err)
+	}
+	return steps.undo(), nil
+}
+
+// createVirtual creates a vlan, macvlan or veth on the host and moves it in.
+func (e *engine) createVirtual(ifc *config.Interface, steps *undoStack) error {
+	parent, err := e.hostParent(ifc)
+	if err != nil {
+		return err
+	}
+	if err := e.checkVethHost(ifc); err != nil {
+		return err
+	}
+	tmp := e.freeTempName()
+	req, err := linkRequest(e.def, ifc, tmp, parent)
+	if err != nil {
+		return e.ifcErr(ifc, "%s: %w", ifc.File("type"), err)
+	}
+	if err := e.host.LinkAdd(req); err != nil {
+		return e.ifcErr(ifc, "create %s link (temporary host name %s)%s: %w", ifc.Type, tmp, onParent(ifc), err)
+	}
+	steps.push(e.deleteOwnUndo(ifc.Num))
+	if ifc.Type == config.TypeVeth {
+		if err := e.setupVethHost(ifc); err != nil {
+			return err
+		}
+	}
+	if err := e.host.LinkSetNsFd(req, e.ns.fd); err != nil {
+		return e.ifcErr(ifc, "move %s (temporary host name) into the namespace: %w", tmp, err)
+	}
+	return e.configureInside(ifc, tmp, steps)
+}
+
+// onParent describes the parent of a vlan/macvlan for messages.
+func onParent(ifc *config.Interface) string {
+	if ifc.Type == config.TypeVLAN || ifc.Type == config.TypeMacvlan {
+		return " on " + ifc.Link
+	}
+	return ""
+}
+
+// hostParent returns the host index of the parent of a vlan or macvlan, 0
+// for other types.
+func (e *engine) hostParent(ifc *config.Interface) (int, error) {
+	if ifc.Type != config.TypeVLAN && ifc.Type != config.TypeMacvlan {
+		return 0, nil
+	}
+	p, err := e.host.LinkByName(ifc.Link)
+	if err != nil {
+		if isNotFound(err) {
+			return 0, e.ifcErr(ifc, "parent device %s (%s) does not exist on the host", ifc.Link, ifc.File("link"))
+		}
+		return 0, e.ifcErr(ifc, "parent device %s (%s): %w", ifc.Link, ifc.File("link"), err)
+	}
+	return p.Attrs().Index, nil
+}
+
+// checkVethHost refuses a veth whose host-side name is taken or whose
+// bridge is missing, before anything is created.
+func (e *engine) checkVethHost(ifc *config.Interface) error {
+	if ifc.Type != config.TypeVeth {
+		return nil
+	}
+	name := vethHostName(e.def, ifc)
+	if _, err := e.host.LinkByName(name); !isNotFound(err) {
+		return e.ifcErr(ifc, "host-side name %s (%s) is already taken on the host", name, ifc.File("host"))
+	}
+	_, err := e.bridge(ifc)
+	return err
+}
+
+// bridge returns the host bridge of a veth, nil when none is configured.
+func (e *engine) bridge(ifc *config.Interface) (netlink.Link, error) {
+	if ifc.Bridge == "" {
+		return nil, nil
+	}
+	br, err := e.host.LinkByName(ifc.Bridge)
+	if err != nil {
+		return nil, e.ifcErr(ifc, "bridge %s (%s): %w", ifc.Bridge, ifc.File("bridge"), err)
+	}
+	if br.Type() != "bridge" {
+		return nil, e.ifcErr(ifc, "%s (%s) is a %s device, not a bridge", ifc.Bridge, ifc.File("bridge"), br.Type())
+	}
+	return br, nil
+}
+
+// setupVethHost gives the host side of a new veth the alias, the bridge and
+// UP. Its undo is the deletion of the pair.
+func (e *engine) setupVethHost(ifc *config.Interface) error {
+	name := vethHostName(e.def, ifc)
+	peer, err := e.host.LinkByName(name)
+	if err != nil {
+		return e.ifcErr(ifc, "host side %s of the new veth: %w", name, err)
+	}
+	if err := e.host.LinkSetAlias(peer, e.def.Alias(ifc.Num)); err != nil {
+		return e.ifcErr(ifc, "set the alias of host side %s: %w", name, err)
+	}
+	br, err := e.bridge(ifc)
+	if err != nil {
+		return err
+	}
+	if br != nil {
+		if err := e.host.LinkSetMaster(peer, br); err != nil {
+			return e.ifcErr(ifc, "attach host side %s to bridge %s (%s): %w", name, ifc.Bridge, ifc.File("bridge"), err)
+		}
+	}
+	if err := e.host.LinkSetUp(peer); err != nil {
+		return e.ifcErr(ifc, "set host side %s up: %w", name, err)
+	}
+	return nil
+}
+
+// deleteOwnUndo deletes vserverx's link N of X wherever it is (inside X or
+// still on the host).
+func (e *engine) deleteOwnUndo(num int) Undo {
+	return func() error {
+		var errs []error
+		for _, h := range []*netlink.Handle{e.in, e.host} {
+			l, err := findOwn(h, e.ns.Name, num)
+			if err == nil && l != nil {
+				err = h.LinkDel(l.link)
+			}
+			if err != nil && !isNotFound(err) {
+				errs = append(errs, fmt.Errorf("network namespace %s: delete link %d: %w", e.ns.Name, num, err))
+			}
+		}
+		return errors.Join(errs...)
+	}
+}
+
+// configureInside renames the link that arrived in X as tmp to its
+// configured name and gives it its MAC (phys), MTU (phys), addresses, UP
+// and default routes.
+func (e *engine) configureInside(ifc *config.Interface, tmp string, steps *undoStack) error {
+	l, err := e.in.LinkByName(tmp)
+	if err != nil {
+		return e.ifcErr(ifc, "find %s (temporary name) in the namespace: %w", tmp, err)
+	}
+	if err := e.in.LinkSetName(l, ifc.Name); err != nil {
+		if errors.Is(err, unix.EEXIST) {
+			return e.ifcErr(ifc, "name %s (%s) is already taken in the namespace", ifc.Name, ifc.File("name"))
+		}
+		return e.ifcErr(ifc, "rename %s to %s: %w", tmp, ifc.Name, err)
+	}
+	l.Attrs().Name = ifc.Name
+	if ifc.Type == config.TypePhys {
+		if err := e.fixMACMTU(ifc, l, steps); err != nil {
+			return err
+		}
+	}
+	return e.configure(ifc, l, steps)
+}

@@ -1,0 +1,94 @@
+package netns
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// mountEntry is one line of /proc/PID/mountinfo, as far as this package
+// needs it.
+type mountEntry struct {
+	Point  string // mount point, unescaped
+	Shared bool   // optional field shared:N
+	Slave  bool   // optional field master:N
+	FSType string
+}
+
+// parseMountinfo parses the text of a mountinfo file.
+func parseMountinfo(text string) ([]mountEntry, error) {
+	var out []mountEntry
+	sc := bufio.NewScanner(strings.NewReader(text))
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		e, err := parseMountinfoLine(sc.Text())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, sc.Err()
+}
+
+// parseMountinfoLine parses "ID PARENT MAJ:MIN ROOT POINT OPTS [OPT...] - FSTYPE SRC SUPER".
+func parseMountinfoLine(line string) (mountEntry, error) {
+	f := strings.Fields(line)
+	sep := -1
+	for i := 6; i < len(f); i++ {
+		if f[i] == "-" {
+			sep = i
+			break
+		}
+	}
+	if len(f) < 7 || sep < 0 || sep+1 >= len(f) {
+		return mountEntry{}, fmt.Errorf("malformed mountinfo line %q", line)
+	}
+	e := mountEntry{Point: unescapeMount(f[4]), FSType: f[sep+1]}
+	for _, opt := range f[6:sep] {
+		e.Shared = e.Shared || strings.HasPrefix(opt, "shared:")
+		e.Slave = e.Slave || strings.HasPrefix(opt, "master:")
+	}
+	return e, nil
+}
+
+// unescapeMount undoes the kernel's octal escapes (\040 for space etc.).
+func unescapeMount(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+4 <= len(s) {
+			if v, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
+				b.WriteByte(byte(v))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// mountAt returns the topmost mount at point in the calling thread's mount
+// namespace, or nil when point is not a mount point.
+func mountAt(point string) (*mountEntry, error) {
+	const file = "/proc/thread-self/mountinfo"
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	entries, err := parseMountinfo(string(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	var found *mountEntry
+	for i := range entries {
+		if entries[i].Point == point {
+			found = &entries[i]
+		}
+	}
+	return found, nil
+}

@@ -1,0 +1,78 @@
+package netns
+
+import (
+	"fmt"
+	"runtime"
+
+	"golang.org/x/sys/unix"
+)
+
+// hostMountNS is the mount namespace every named namespace lives in: PID
+// 1's. A variable so that nothing else can be picked by accident.
+const hostMountNS = "/proc/1/ns/mnt"
+
+// onDiscardedThread runs fn on a fresh goroutine locked to its OS thread and
+// never unlocks it: when the goroutine ends, the Go runtime discards the
+// thread with whatever namespace or fs state fn left on it.
+func onDiscardedThread(fn func() error) error {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		errc <- fn()
+	}()
+	return <-errc
+}
+
+// sameNamespace reports whether two /proc namespace links name the same
+// namespace.
+func sameNamespace(a, b string) (bool, error) {
+	var sa, sb unix.Stat_t
+	if err := unix.Stat(a, &sa); err != nil {
+		return false, fmt.Errorf("stat %s: %w", a, err)
+	}
+	if err := unix.Stat(b, &sb); err != nil {
+		return false, fmt.Errorf("stat %s: %w", b, err)
+	}
+	return sa.Dev == sb.Dev && sa.Ino == sb.Ino, nil
+}
+
+// enterHostMountNS moves the calling, locked thread into PID 1's mount
+// namespace when it is not there yet. It first gives the thread its own fs
+// attributes (unshare CLONE_FS), which setns requires. The thread must be
+// discarded afterwards.
+func enterHostMountNS() error {
+	same, err := sameNamespace("/proc/thread-self/ns/mnt", hostMountNS)
+	if err != nil || same {
+		return err
+	}
+	if err := unix.Unshare(unix.CLONE_FS); err != nil {
+		return fmt.Errorf("unshare CLONE_FS before entering the host mount namespace: %w", err)
+	}
+	fd, err := unix.Open(hostMountNS, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open the host mount namespace %s: %w", hostMountNS, err)
+	}
+	defer unix.Close(fd)
+	if err := unix.Setns(fd, unix.CLONE_NEWNS); err != nil {
+		return fmt.Errorf("enter the host mount namespace %s: %w", hostMountNS, err)
+	}
+	return nil
+}
+
+// inHostMountNS runs fn in PID 1's mount namespace: directly when the
+// caller is already there, else on a discarded thread that entered it.
+func inHostMountNS(fn func() error) error {
+	same, err := sameNamespace("/proc/thread-self/ns/mnt", hostMountNS)
+	if err != nil {
+		return err
+	}
+	if same {
+		return fn()
+	}
+	return onDiscardedThread(func() error {
+		if err := enterHostMountNS(); err != nil {
+			return err
+		}
+		return fn()
+	})
+}
