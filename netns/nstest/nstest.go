@@ -13,6 +13,11 @@
 // lo up. Nothing the tests do can reach this machine's interfaces, routes,
 // mounts or /run/netns. Unprivileged runs are not re-executed: privileged
 // tests then skip through RequireRoot.
+//
+// Inside the real-kernel test VM (package netns/vmtest) the whole VM is the
+// sandbox: its /init sets VSERVERX_TEST_VM=1 and leaves the marker file
+// /.vserverx-test-vm in the initramfs root, and then Main runs the tests
+// directly, without re-executing (see InVM).
 package nstest
 
 import (
@@ -27,13 +32,34 @@ import (
 // sandboxEnv marks a test binary that already runs inside the sandbox.
 const sandboxEnv = "VSERVERX_TEST_SANDBOX"
 
-// InSandbox reports whether this process runs inside nstest's sandbox.
-func InSandbox() bool { return os.Getenv(sandboxEnv) == "1" }
+// vmEnv and vmMarker mark a test binary that runs inside the test VM. Both
+// are required, so that a stray VSERVERX_TEST_VM=1 on a real machine never
+// lets privileged tests loose on its network.
+const (
+	vmEnv    = "VSERVERX_TEST_VM"
+	vmMarker = "/.vserverx-test-vm"
+)
+
+// InVM reports whether this process runs inside the real-kernel test VM of
+// netns/vmtest: VSERVERX_TEST_VM=1 is set and the VM's marker file
+// /.vserverx-test-vm exists. The VM is then the sandbox.
+func InVM() bool {
+	if os.Getenv(vmEnv) != "1" {
+		return false
+	}
+	_, err := os.Stat(vmMarker)
+	return err == nil
+}
+
+// InSandbox reports whether this process runs inside nstest's sandbox, or
+// inside the test VM (see InVM).
+func InSandbox() bool { return os.Getenv(sandboxEnv) == "1" || InVM() }
 
 // Main runs the tests of a package, inside the sandbox when running as root.
+// Inside the test VM it runs them directly: the VM is the sandbox.
 // Use it as: func TestMain(m *testing.M) { nstest.Main(m) }.
 func Main(m *testing.M) {
-	if os.Geteuid() != 0 || InSandbox() && os.Getpid() != 1 {
+	if os.Geteuid() != 0 || InVM() || InSandbox() && os.Getpid() != 1 {
 		os.Exit(m.Run())
 	}
 	if !InSandbox() {

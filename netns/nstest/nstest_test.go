@@ -28,3 +28,20 @@ func TestSandboxIsolated(t *testing.T) {
 		t.Fatalf("HostNIC did not create the veth pair: %s", out)
 	}
 }
+
+// TestInVMNeedsMarker proves that VSERVERX_TEST_VM=1 alone, on a machine
+// without the VM's marker file, does not make a test binary believe it is
+// inside the test VM (which would run privileged tests without a sandbox).
+func TestInVMNeedsMarker(t *testing.T) {
+	if _, err := os.Stat(vmMarker); err == nil {
+		t.Skipf("%s exists: running inside the test VM", vmMarker)
+	}
+	t.Setenv(vmEnv, "1")
+	if InVM() {
+		t.Fatalf("InVM() with %s=1 but no %s: want false", vmEnv, vmMarker)
+	}
+	t.Setenv(sandboxEnv, "")
+	if InSandbox() {
+		t.Fatalf("InSandbox() with only %s=1 set: want false", vmEnv)
+	}
+}

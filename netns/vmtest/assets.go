@@ -1,0 +1,132 @@
+package vmtest
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Environment variables the package reads.
+const (
+	// EnvCache names the asset cache directory (default
+	// <module root>/.cache/vm), filled by testdata/vm/fetch.sh.
+	EnvCache = "VSERVERX_VM_CACHE"
+	// EnvAccel forces qemu's accelerator: "tcg" or "kvm".
+	EnvAccel = "VSERVERX_VM_ACCEL"
+)
+
+// ErrAssetsMissing is returned (wrapped) when qemu, busybox or the cached
+// kernel is not there; testdata/vm/fetch.sh installs them.
+var ErrAssetsMissing = errors.New("test VM assets missing (run testdata/vm/fetch.sh as root)")
+
+// Assets are the host files a VM run needs.
+type Assets struct {
+	Qemu    string   // qemu-system-x86_64
+	Busybox string   // a busybox binary, static or not
+	Kernel  string   // the cached vmlinuz
+	Modules []string // .ko files, in load order
+	Version string   // the kernel package and version, for reports
+}
+
+// FindAssets locates qemu, busybox and the kernel cache (dir, or EnvCache,
+// or <moduleRoot>/.cache/vm when dir is ""). Every missing piece is named
+// in the error, which wraps ErrAssetsMissing.
+func FindAssets(moduleRoot string) (Assets, error) {
+	var a Assets
+	var missing []string
+	var err error
+	if a.Qemu, err = exec.LookPath("qemu-system-x86_64"); err != nil {
+		missing = append(missing, "qemu-system-x86_64 (package qemu-system-x86)")
+	}
+	if a.Busybox, err = exec.LookPath("busybox"); err != nil {
+		missing = append(missing, "busybox (package busybox-static)")
+	}
+	cache := CacheDir(moduleRoot)
+	a.Kernel = filepath.Join(cache, "vmlinuz")
+	if _, err := os.Stat(a.Kernel); err != nil {
+		missing = append(missing, a.Kernel)
+	}
+	if a.Modules, err = readModuleOrder(filepath.Join(cache, "modules")); err != nil {
+		missing = append(missing, err.Error())
+	}
+	if len(missing) > 0 {
+		return a, fmt.Errorf("%w: %s", ErrAssetsMissing, strings.Join(missing, "; "))
+	}
+	if v, err := os.ReadFile(filepath.Join(cache, "kernel.version")); err == nil {
+		a.Version = strings.TrimSpace(string(v))
+	}
+	return a, nil
+}
+
+// CacheDir returns the asset cache directory: $VSERVERX_VM_CACHE, else
+// <moduleRoot>/.cache/vm.
+func CacheDir(moduleRoot string) string {
+	if dir := os.Getenv(EnvCache); dir != "" {
+		return dir
+	}
+	return filepath.Join(moduleRoot, ".cache", "vm")
+}
+
+// readModuleOrder reads dir/order (one module name a line, in load order)
+// and returns the paths of the .ko files, each checked to exist.
+func readModuleOrder(dir string) ([]string, error) {
+	f, err := os.Open(filepath.Join(dir, "order"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var mods []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		name := strings.TrimSpace(sc.Text())
+		if name == "" || strings.HasPrefix(name, "#") {
+			continue
+		}
+		ko := filepath.Join(dir, name+".ko")
+		if _, err := os.Stat(ko); err != nil {
+			return nil, fmt.Errorf("module %s listed in %s/order: %w", name, dir, err)
+		}
+		mods = append(mods, ko)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading %s/order: %w", dir, err)
+	}
+	return mods, nil
+}
+
+// Accel returns qemu's accelerator: EnvAccel when set, "kvm" when a
+// hardware KVM module (kvm_intel or kvm_amd) is loaded and /dev/kvm opens,
+// else "tcg". A bare /dev/kvm is not enough: some hosts expose one that
+// cannot boot a stock kernel.
+func Accel() string {
+	if a := os.Getenv(EnvAccel); a != "" {
+		return a
+	}
+	for _, m := range []string{"/sys/module/kvm_intel", "/sys/module/kvm_amd"} {
+		if _, err := os.Stat(m); err != nil {
+			continue
+		}
+		if f, err := os.OpenFile("/dev/kvm", os.O_RDWR, 0); err == nil {
+			f.Close()
+			return "kvm"
+		}
+	}
+	return "tcg"
+}
+
+// ModuleRoot returns the directory of the go.mod that holds dir, by
+// walking up.
+func ModuleRoot(dir string) (string, error) {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no go.mod above %s", dir)
+		}
+	}
+}

@@ -1,0 +1,88 @@
+package vmtest
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// TestResult is the outcome of one test or subtest inside the VM, read
+// from the binary's -test.v output.
+type TestResult struct {
+	Name   string // "TestX" or "TestX/sub"
+	Status string // "PASS", "FAIL" or "SKIP"
+	// Output is what the test's top-level test printed between its
+	// "=== RUN" line and its result (for a skip, the reason).
+	Output string
+}
+
+// resultLine matches go test -v's result lines, at any depth.
+var resultLine = regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): (\S+) \(`)
+
+// runLine matches "=== RUN", "=== CONT" and "=== NAME" lines.
+var runLine = regexp.MustCompile(`^=== (?:RUN|CONT|NAME)\s+(\S+)`)
+
+// Tests returns the results of every test and subtest the binary reported,
+// in the order reported.
+func (r RunResult) Tests() []TestResult {
+	var results []TestResult
+	outputs := map[string]*strings.Builder{}
+	current := ""
+	for _, line := range strings.SplitAfter(r.Output, "\n") {
+		if m := runLine.FindStringSubmatch(line); m != nil {
+			current, _, _ = strings.Cut(m[1], "/")
+			if outputs[current] == nil {
+				outputs[current] = &strings.Builder{}
+			}
+			continue
+		}
+		if m := resultLine.FindStringSubmatch(line); m != nil {
+			top, _, _ := strings.Cut(m[2], "/")
+			results = append(results, TestResult{Name: m[2], Status: m[1], Output: text(outputs[top])})
+			continue
+		}
+		if current != "" {
+			outputs[current].WriteString(line)
+		}
+	}
+	return results
+}
+
+func text(b *strings.Builder) string {
+	if b == nil {
+		return ""
+	}
+	return b.String()
+}
+
+// Problems lists why a run does not count as passed inside the VM: a
+// non-zero exit code, no test that passed, any failed test, any skipped
+// test (inside the VM every driver is there, so a skip hides a test that
+// did not run), and every name in mustPass without a PASS line. None means
+// the run passed.
+func (r RunResult) Problems(mustPass []string) []string {
+	var problems []string
+	if r.ExitCode != 0 {
+		problems = append(problems, fmt.Sprintf("%s exited with code %d", r.Name, r.ExitCode))
+	}
+	passed := map[string]bool{}
+	for _, t := range r.Tests() {
+		switch t.Status {
+		case "PASS":
+			passed[t.Name] = true
+		case "FAIL":
+			problems = append(problems, fmt.Sprintf("%s failed inside the VM", t.Name))
+		case "SKIP":
+			problems = append(problems, fmt.Sprintf("%s skipped inside the VM, where it must run:\n%s", t.Name, strings.TrimRight(t.Output, "\n")))
+		}
+	}
+	if len(passed) == 0 {
+		problems = append(problems, fmt.Sprintf("%s ran no test that passed", r.Name))
+	}
+	for _, name := range mustPass {
+		if !passed[name] {
+			problems = append(problems, fmt.Sprintf("%s did not pass inside the VM (no PASS line)", name))
+		}
+	}
+	return problems
+}

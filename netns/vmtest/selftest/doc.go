@@ -1,0 +1,9 @@
+// Package selftest holds the test VM's own proof (see netns/vmtest): tests
+// that need the 8021q, dummy and ipvlan drivers, which the build machines'
+// kernel lacks, and check the kernel's own view of what netlink created
+// (link attributes read back, /proc/net/vlan/config, iproute2's ip as a
+// witness).
+//
+// Outside the VM they skip, naming the missing driver; inside it they must
+// run and pass (netns/vmtest.TestVM fails on a skip there).
+package selftest

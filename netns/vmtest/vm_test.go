@@ -1,0 +1,126 @@
+package vmtest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vserverx/vserverx/netns/nstest"
+)
+
+// Environment variables that steer TestVM.
+const (
+	// EnvRequire=1 turns every reason to skip TestVM (not root, assets
+	// missing) into a failure; make test sets it after running
+	// testdata/vm/fetch.sh.
+	EnvRequire = "VSERVERX_REQUIRE_VM"
+	// EnvSkip=1 skips TestVM (make test-fast).
+	EnvSkip = "VSERVERX_SKIP_VM"
+)
+
+// vmPackage is one package whose tests run inside the VM.
+type vmPackage struct {
+	name     string   // run name, shown as TestVM/NAME
+	dir      string   // package directory relative to the module root
+	mustPass []string // tests that must report PASS inside the VM
+}
+
+// vmPackages run, in this order, in one VM boot.
+var vmPackages = []vmPackage{
+	{name: "selftest", dir: "netns/vmtest/selftest",
+		mustPass: []string{"TestVLANOnDummyTrunk", "TestVLANInNamespace", "TestIPVLANOnDummy"}},
+}
+
+// vmPrograms are the host programs the tests run inside the VM (iproute2's
+// ip: nstest's witness; busybox's ip lacks what the tests use).
+var vmPrograms = []string{"ip"}
+
+// TestVM boots Debian's stock kernel under qemu and runs vmPackages' tests
+// inside it; every inner test shows as a subtest TestVM/PACKAGE/TEST.
+func TestVM(t *testing.T) {
+	assets, root := requireVM(t)
+	ctx := context.Background()
+	spec := Spec{Assets: assets, Programs: vmPrograms}
+	if testing.Verbose() && os.Getenv("VSERVERX_VM_CONSOLE") == "1" {
+		spec.Console = os.Stderr
+	}
+	out := t.TempDir()
+	for _, p := range vmPackages {
+		tb, trees, err := PackageTest(ctx, root, p.dir, p.name, out)
+		if err != nil {
+			t.Fatalf("building the tests of %s for the VM: %v", p.dir, err)
+		}
+		spec.Tests = append(spec.Tests, tb)
+		spec.Trees = append(spec.Trees, trees...)
+	}
+	res, err := Run(ctx, spec)
+	if res != nil {
+		t.Logf("VM: %s, accel %s, %.1fs", assets.Version, res.Accel, res.Elapsed.Seconds())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range vmPackages {
+		t.Run(p.name, func(t *testing.T) { checkRun(t, res, p) })
+	}
+}
+
+// checkRun reports one package's run: its output, a subtest per inner test
+// result, and the run's own problems.
+func checkRun(t *testing.T, res *Result, p vmPackage) {
+	run, ok := res.run(p.name)
+	if !ok {
+		t.Fatalf("%s did not run in the VM", p.name)
+	}
+	t.Logf("output of %s inside the VM:\n%s", p.name, run.Output)
+	for _, r := range run.Tests() {
+		if strings.Contains(r.Name, "/") {
+			continue // reported by its top-level test
+		}
+		t.Run(r.Name, func(t *testing.T) {
+			if r.Status != "PASS" {
+				t.Errorf("%s inside the VM:\n%s", r.Status, r.Output)
+			}
+		})
+	}
+	for _, problem := range run.Problems(p.mustPass) {
+		t.Error(problem)
+	}
+}
+
+// requireVM skips or fails TestVM per EnvSkip / EnvRequire when it cannot
+// run, and returns the assets and the module root.
+func requireVM(t *testing.T) (Assets, string) {
+	t.Helper()
+	if os.Getenv(EnvSkip) == "1" {
+		t.Skip(EnvSkip + "=1: real-kernel VM tests left out")
+	}
+	if nstest.InVM() {
+		t.Skip("already inside the test VM")
+	}
+	cannot := func(reason string) {
+		t.Helper()
+		if os.Getenv(EnvRequire) == "1" {
+			t.Fatalf("%s=1 but the test VM cannot run: %s", EnvRequire, reason)
+		}
+		t.Skipf("test VM cannot run (set %s=1 to make this a failure): %s", EnvRequire, reason)
+	}
+	if os.Geteuid() != 0 {
+		cannot("needs root: run as root (sudo make test)")
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := ModuleRoot(wd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assets, err := FindAssets(root)
+	if err != nil {
+		cannot(err.Error() + " (" + filepath.Join(root, "testdata/vm/fetch.sh") + " installs them)")
+	}
+	return assets, root
+}
