@@ -1,0 +1,34 @@
+# Installs vserverx's packaging files: the systemd unit, the SysV init
+# script, its defaults file and the bash completion.
+#
+# The top-level Makefile includes this file and makes its install target
+# depend on install-contrib:
+#     include cmd/vserverx/contrib/install.mk
+#     install: install-contrib
+# or run on its own:
+#     make -f cmd/vserverx/contrib/install.mk install-contrib DESTDIR=/tmp/stage
+#
+# The unit and the init script name /usr/sbin/vserverx; a different SBINDIR
+# is written into the installed copies. An existing defaults file is kept.
+
+CONTRIB_DIR := $(dir $(lastword $(MAKEFILE_LIST)))
+
+DESTDIR ?=
+SBINDIR ?= /usr/sbin
+SYSTEMDUNITDIR ?= /lib/systemd/system
+INITDDIR ?= /etc/init.d
+DEFAULTDIR ?= /etc/default
+BASHCOMPDIR ?= /usr/share/bash-completion/completions
+INSTALL ?= install
+
+.PHONY: install-contrib
+install-contrib:
+	$(INSTALL) -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(INITDDIR) $(DESTDIR)$(DEFAULTDIR) $(DESTDIR)$(BASHCOMPDIR)
+	sed 's|/usr/sbin/vserverx|$(SBINDIR)/vserverx|g' $(CONTRIB_DIR)vserverx.service >$(DESTDIR)$(SYSTEMDUNITDIR)/vserverx.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vserverx.service
+	sed 's|/usr/sbin/vserverx|$(SBINDIR)/vserverx|g' $(CONTRIB_DIR)vserverx.init >$(DESTDIR)$(INITDDIR)/vserverx
+	chmod 0755 $(DESTDIR)$(INITDDIR)/vserverx
+	$(INSTALL) -m 0644 $(CONTRIB_DIR)vserverx.bash-completion $(DESTDIR)$(BASHCOMPDIR)/vserverx
+	test -e $(DESTDIR)$(DEFAULTDIR)/vserverx || { \
+		sed 's|/usr/sbin/vserverx|$(SBINDIR)/vserverx|g' $(CONTRIB_DIR)vserverx.default >$(DESTDIR)$(DEFAULTDIR)/vserverx && \
+		chmod 0644 $(DESTDIR)$(DEFAULTDIR)/vserverx; }
