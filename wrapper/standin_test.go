@@ -1,0 +1,718 @@
+package wrapper_test
+
+// Tests of the util-vserver stand-in in testdata/util-vserver: that it
+// reproduces what vserverx has to fit (DESIGN.md section 1), so that the
+// end-to-end tests driving it prove something.
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vserverx/vserverx/netns/nstest"
+)
+
+// standin is one test's installation of the stand-in: its own confdir,
+// run state and util-vserver-vars file.
+type standin struct {
+	bin   string // testdata/util-vserver (absolute)
+	conf  string // __CONFDIR
+	state string // the STATEDIR given to mkvars; run state is state/run
+	vars  string // the util-vserver-vars file
+	trace string // STANDIN_TRACE
+	env   []string
+}
+
+// newStandin makes a fresh confdir and vars file with mkvars and, when the
+// test ends, kills whatever guests are still running.
+func newStandin(t *testing.T) *standin {
+	t.Helper()
+	nstest.RequireRoot(t)
+	bin, err := filepath.Abs("../testdata/util-vserver")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	s := &standin{bin: bin, conf: filepath.Join(dir, "conf"), state: filepath.Join(dir, "state"),
+		vars: filepath.Join(dir, "util-vserver-vars"), trace: filepath.Join(dir, "trace")}
+	mustMkdir(t, filepath.Join(s.conf, ".defaults"))
+	if out, err := exec.Command(filepath.Join(bin, "mkvars"), s.conf, s.state, s.vars).CombinedOutput(); err != nil {
+		t.Fatalf("mkvars: %v: %s", err, out)
+	}
+	t.Cleanup(s.killGuests)
+	return s
+}
+
+// killGuests kills the process group of every guest still running.
+func (s *standin) killGuests() {
+	pids, _ := filepath.Glob(filepath.Join(s.state, "run", "*", "pid"))
+	for _, f := range pids {
+		b, _ := os.ReadFile(f)
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 1 {
+			_ = exec.Command("kill", "-KILL", "--", "-"+strconv.Itoa(pid)).Run()
+		}
+	}
+}
+
+// guest creates CONFDIR/name with a vdir and an fstab (util-vserver only
+// cleans the mount namespace of guests that have an fstab) plus files
+// (path relative to the guest dir → content; a trailing "*" on the path
+// makes the file executable).
+func (s *standin) guest(t *testing.T, name string, files map[string]string) string {
+	t.Helper()
+	dir := filepath.Join(s.conf, name)
+	mustMkdir(t, filepath.Join(dir, "vdir"))
+	mustWrite(t, filepath.Join(dir, "fstab"), "")
+	for p, content := range files {
+		mode := os.FileMode(0o644)
+		if strings.HasSuffix(p, "*") {
+			p, mode = strings.TrimSuffix(p, "*"), 0o755
+		}
+		full := filepath.Join(dir, p)
+		mustMkdir(t, filepath.Dir(full))
+		if err := os.WriteFile(full, []byte(content), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// result is what one run of a stand-in program gave.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+}
+
+// run runs a stand-in program (vserver, vspace, vprocunhide) with the
+// test's vars, trace file and extra environment.
+func (s *standin) run(t *testing.T, prog string, args ...string) result {
+	t.Helper()
+	return s.runCmd(t, exec.Command(filepath.Join(s.bin, prog), args...))
+}
+
+// runIn runs a stand-in program in the named network namespace X through
+// `ip netns exec X`.
+func (s *standin) runIn(t *testing.T, netns, prog string, args ...string) result {
+	t.Helper()
+	return s.runCmd(t, exec.Command("ip", append([]string{"netns", "exec", netns, filepath.Join(s.bin, prog)}, args...)...))
+}
+
+func (s *standin) runCmd(t *testing.T, cmd *exec.Cmd) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Env = append(os.Environ(), "UTIL_VSERVER_VARS="+s.vars, "STANDIN_TRACE="+s.trace)
+	cmd.Env = append(cmd.Env, s.env...)
+	err := cmd.Run()
+	r := result{stdout: stdout.String(), stderr: stderr.String()}
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+	default:
+		t.Fatalf("running %v: %v", cmd.Args, err)
+	}
+	return r
+}
+
+// mustStart starts guest name and fails the test when that fails.
+func (s *standin) mustStart(t *testing.T, name string) {
+	t.Helper()
+	if r := s.run(t, "vserver", name, "start"); r.code != 0 {
+		t.Fatalf("vserver %s start: %s", name, r)
+	}
+}
+
+// stateFile reads STATEDIR/run/name/file, trimmed; "" when missing.
+func (s *standin) stateFile(name, file string) string {
+	b, err := os.ReadFile(filepath.Join(s.state, "run", name, file))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// traceLines returns the trace lines whose first two fields are kind and
+// guest, each as the list of its remaining fields.
+func (s *standin) traceLines(t *testing.T, kind, guest string) [][]string {
+	t.Helper()
+	f, err := os.Open(s.trace)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var lines [][]string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Split(sc.Text(), "\t")
+		if len(fields) >= 2 && fields[0] == kind && fields[1] == guest {
+			lines = append(lines, fields[2:])
+		}
+	}
+	return lines
+}
+
+// traceArrays returns the arrays the stand-in dumped after prepre-start
+// (the last start traced).
+func (s *standin) traceArrays(t *testing.T) map[string][]string {
+	t.Helper()
+	b, err := os.ReadFile(s.trace)
+	if err != nil {
+		t.Fatalf("no trace: %v", err)
+	}
+	arrays := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		fields := strings.Split(line, "\t")
+		switch fields[0] {
+		case "OPTS_VSPACE", "OPTS_VSPACE_SHARED", "VSPACE_SHARED_CMD":
+			words := fields[1:]
+			if len(words) == 0 {
+				words = nil
+			}
+			arrays[fields[0]] = words
+		}
+	}
+	return arrays
+}
+
+// phases lists the phases the trace shows for guest, in order.
+func (s *standin) phases(t *testing.T, guest string) []string {
+	t.Helper()
+	var out []string
+	for _, f := range s.traceLines(t, "phase", guest) {
+		out = append(out, f[0])
+	}
+	return out
+}
+
+func selfNetns(t *testing.T) string {
+	t.Helper()
+	l, err := os.Readlink("/proc/self/ns/net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// netnsOf returns "net:[inode]" of the named namespace /run/netns/name.
+func netnsOf(t *testing.T, name string) string {
+	t.Helper()
+	out, err := exec.Command("ip", "netns", "exec", name, "readlink", "/proc/self/ns/net").CombinedOutput()
+	if err != nil {
+		t.Fatalf("ip netns exec %s readlink: %v: %s", name, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// addNetns runs `ip netns add name` (which makes /run/netns a shared mount)
+// and deletes it when the test ends.
+func addNetns(t *testing.T, name string) {
+	t.Helper()
+	nstest.IP(t, "netns", "add", name)
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
+}
+
+// netnsWorks reports whether `ip netns exec name true` works.
+func netnsWorks(name string) bool {
+	return exec.Command("ip", "netns", "exec", name, "true").Run() == nil
+}
+
+func mustMkdir(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustWrite(t *testing.T, path, content string) {
+	t.Helper()
+	mustMkdir(t, filepath.Dir(path))
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStandinSpacesNet checks the arrays built from spaces/net exactly as
+// util-vserver builds them, and where the guest then runs.
+func TestStandinSpacesNet(t *testing.T) {
+	cases := []struct {
+		name      string
+		spacesNet *string
+		opts      []string
+		shared    []string
+		cmdWords  func(bin string) []string
+		ownNetns  bool // the guest gets a new private net namespace
+	}{
+		{name: "absent", opts: []string{"--default"}},
+		{name: "empty", spacesNet: ptr(""), opts: []string{"--default", "--net"}, ownNetns: true},
+		{name: "zero", spacesNet: ptr("0\n"), opts: []string{"--default"}},
+		// util-vserver reads the value with `read`, whose failure on a
+		// line without newline makes it treat the file as empty.
+		{name: "name-without-newline", spacesNet: ptr("X"), opts: []string{"--default", "--net"}, ownNetns: true},
+		{name: "name", spacesNet: ptr("X\n"), opts: []string{"--default"}, shared: []string{"--net"},
+			cmdWords: func(bin string) []string {
+				return []string{filepath.Join(bin, "vspace"), "--enter", "X", "--net", "--"}
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newStandin(t)
+			files := map[string]string{}
+			if c.spacesNet != nil {
+				files["spaces/net"] = *c.spacesNet
+			}
+			s.guest(t, "g", files)
+			r := s.run(t, "vserver", "g", "start")
+			arrays := s.traceArrays(t)
+			var wantCmd []string
+			if c.cmdWords != nil {
+				wantCmd = c.cmdWords(s.bin)
+			}
+			if !reflect.DeepEqual(arrays["OPTS_VSPACE"], c.opts) ||
+				!reflect.DeepEqual(arrays["OPTS_VSPACE_SHARED"], c.shared) ||
+				!reflect.DeepEqual(arrays["VSPACE_SHARED_CMD"], wantCmd) {
+				t.Fatalf("arrays %q, want OPTS_VSPACE %q OPTS_VSPACE_SHARED %q VSPACE_SHARED_CMD %q",
+					arrays, c.opts, c.shared, wantCmd)
+			}
+			if c.cmdWords != nil {
+				// Context X does not run: the chain fails in vspace --enter.
+				if r.code == 0 || !strings.Contains(r.stderr, "context 'X' does not exist") ||
+					!strings.Contains(r.stderr, "Failed to start vserver 'g'") {
+					t.Fatalf("start with spaces/net X and no context X: %s", r)
+				}
+				if s.run(t, "vserver", "g", "running").code == 0 {
+					t.Fatal("guest runs after a failed start")
+				}
+				return
+			}
+			if r.code != 0 {
+				t.Fatalf("start: %s", r)
+			}
+			guestNet := s.stateFile("g", "netns")
+			if (guestNet != selfNetns(t)) != c.ownNetns {
+				t.Fatalf("guest netns %s, caller %s, want own netns %v", guestNet, selfNetns(t), c.ownNetns)
+			}
+			if set := s.stateFile("g", "vspace-set"); !strings.Contains(set, "netns\t"+guestNet) {
+				t.Fatalf("vspace --set recorded %q, want netns %s", set, guestNet)
+			}
+		})
+	}
+}
+
+func ptr(s string) *string { return &s }
+
+// TestStandinSourcedScriptletRewritesArray: a non-executable scriptlet is
+// sourced, sees $1=PHASE $2=NAME, and its rewrite of VSPACE_SHARED_CMD is
+// the one the start chain uses.
+func TestStandinSourcedScriptletRewritesArray(t *testing.T) {
+	s := newStandin(t)
+	addNetns(t, "X")
+	args := filepath.Join(t.TempDir(), "args")
+	s.guest(t, "g", map[string]string{
+		"spaces/net":                   "X\n",
+		"namespace-cleanup-skip":       "/run/netns/X\n",
+		"scripts/prepre-start.d/50-fix": "echo \"$1 $2 ${#VSPACE_SHARED_CMD[@]}\" >" + args + "\n" +
+			"VSPACE_SHARED_CMD=( ip netns exec X )\n",
+	})
+	s.mustStart(t, "g")
+	if got, _ := os.ReadFile(args); string(got) != "prepre-start g 5\n" {
+		t.Fatalf("sourced scriptlet saw %q, want \"prepre-start g 5\"", got)
+	}
+	if got := s.traceArrays(t)["VSPACE_SHARED_CMD"]; !reflect.DeepEqual(got, []string{"ip", "netns", "exec", "X"}) {
+		t.Fatalf("VSPACE_SHARED_CMD after prepre-start %q", got)
+	}
+	if got, want := s.stateFile("g", "netns"), netnsOf(t, "X"); got != want {
+		t.Fatalf("guest runs in %s, want X (%s)", got, want)
+	}
+}
+
+// TestStandinScriptletsOrderAndDefaults: phases in util-vserver's order;
+// executables get PHASE NAME; .defaults/scripts run only when the guest
+// has no scriptlet for the phase, or one of its sourced ones sets
+// DONT_SKIP_DEFAULTS.
+func TestStandinScriptletsOrderAndDefaults(t *testing.T) {
+	s := newStandin(t)
+	log := filepath.Join(t.TempDir(), "log")
+	exe := "#!/bin/bash\necho \"$(basename \"$(dirname \"$0\")\")/$(basename \"$0\") $* $PWD\" >>" + log + "\n"
+	s.guest(t, "g", map[string]string{
+		"scripts/initialize*":       exe,
+		"scripts/pre-start.d/10-a*": exe,
+		"scripts/post-start.d/10-b": "DONT_SKIP_DEFAULTS=1\n",
+		"scripts/postpost-stop*":    exe,
+	})
+	for _, phase := range []string{"initialize", "pre-start", "post-start", "pre-stop"} {
+		f := filepath.Join(s.conf, ".defaults/scripts", phase+".d", "90-default")
+		mustMkdir(t, filepath.Dir(f))
+		if err := os.WriteFile(f, []byte(exe), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A package manager's backup is never run.
+	mustWrite(t, filepath.Join(s.conf, "g/scripts/pre-start.d/10-a.rpmsave"), "exit 1\n")
+	s.mustStart(t, "g")
+	if r := s.run(t, "vserver", "g", "stop"); r.code != 0 {
+		t.Fatalf("stop: %s", r)
+	}
+	gdir := filepath.Join(s.conf, "g")
+	want := strings.Join([]string{
+		"scripts/initialize initialize g " + gdir, // guest has one: default skipped
+		"pre-start.d/10-a pre-start g " + gdir + "/vdir",
+		"post-start.d/90-default post-start g " + gdir + "/vdir", // DONT_SKIP_DEFAULTS
+		"pre-stop.d/90-default pre-stop g " + gdir + "/vdir",     // guest has none
+		"scripts/postpost-stop postpost-stop g " + gdir + "/vdir",
+	}, "\n") + "\n"
+	if got, _ := os.ReadFile(log); string(got) != want {
+		t.Fatalf("scriptlets ran:\n%s\nwant:\n%s", got, want)
+	}
+	wantPhases := []string{"initialize", "prepre-start", "pre-start", "post-start", "pre-stop", "post-stop", "postpost-stop"}
+	if got := s.phases(t, "g"); !reflect.DeepEqual(got, wantPhases) {
+		t.Fatalf("phases %q, want %q", got, wantPhases)
+	}
+}
+
+// TestStandinFailingScriptletFailsStart: a failing scriptlet fails the start
+// with its exit code; nothing runs.
+func TestStandinFailingScriptletFailsStart(t *testing.T) {
+	for _, c := range []struct{ name, file, content string }{
+		{"executable", "scripts/prepre-start*", "#!/bin/sh\nexit 7\n"},
+		{"sourced", "scripts/pre-start", "false\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := newStandin(t)
+			s.guest(t, "g", map[string]string{c.file: c.content})
+			r := s.run(t, "vserver", "g", "start")
+			if r.code == 0 || !strings.Contains(r.stderr, "Failed to start vserver 'g'") {
+				t.Fatalf("start with a failing scriptlet: %s", r)
+			}
+			if c.name == "executable" && r.code != 7 {
+				t.Fatalf("exit %d, want the scriptlet's 7", r.code)
+			}
+			if st := s.run(t, "vserver", "g", "status"); st.code != 3 {
+				t.Fatalf("status after failed start: %s", st)
+			}
+			if s.stateFile("g", "pid") != "" {
+				t.Fatal("a guest pid was recorded")
+			}
+		})
+	}
+}
+
+// TestStandinFailStartEnv: STANDIN_FAIL_START=1 fails after prepre-start.
+func TestStandinFailStartEnv(t *testing.T) {
+	s := newStandin(t)
+	s.guest(t, "g", nil)
+	s.env = []string{"STANDIN_FAIL_START=1"}
+	r := s.run(t, "vserver", "g", "start")
+	if r.code == 0 || !strings.Contains(r.stderr, "STANDIN_FAIL_START") || !strings.Contains(r.stderr, "Failed to start vserver 'g'") {
+		t.Fatalf("start with STANDIN_FAIL_START=1: %s", r)
+	}
+	if got := s.phases(t, "g"); !reflect.DeepEqual(got, []string{"initialize", "prepre-start"}) {
+		t.Fatalf("phases %q, want initialize, prepre-start", got)
+	}
+	if s.run(t, "vserver", "g", "running").code == 0 {
+		t.Fatal("guest runs")
+	}
+}
+
+// TestStandinStartDelay: STANDIN_START_DELAY makes start take that long.
+func TestStandinStartDelay(t *testing.T) {
+	s := newStandin(t)
+	s.guest(t, "g", nil)
+	s.env = []string{"STANDIN_START_DELAY=0.4"}
+	t0 := time.Now()
+	s.mustStart(t, "g")
+	if d := time.Since(t0); d < 400*time.Millisecond {
+		t.Fatalf("start took %v with STANDIN_START_DELAY=0.4", d)
+	}
+}
+
+// TestStandinVspace: vspace --enter X fails when no context X runs, and
+// runs the command in X's net namespace when it does; --new --net makes a
+// new one; usage errors exit 255.
+func TestStandinVspace(t *testing.T) {
+	s := newStandin(t)
+	r := s.run(t, "vspace", "--enter", "X", "--net", "--", "true")
+	if r.code != 255 || !strings.Contains(r.stderr, "context 'X' does not exist") {
+		t.Fatalf("vspace --enter X without X: %s", r)
+	}
+	s.guest(t, "X", map[string]string{"spaces/net": "", "context": "42\n"})
+	s.mustStart(t, "X")
+	guestNet := s.stateFile("X", "netns")
+	if guestNet == selfNetns(t) {
+		t.Fatal("guest X with empty spaces/net runs in the caller's netns")
+	}
+	for _, ctx := range []string{"X", "42", filepath.Join(s.conf, "X")} {
+		r = s.run(t, "vspace", "--enter", ctx, "--net", "--", "readlink", "/proc/self/ns/net")
+		if r.code != 0 || strings.TrimSpace(r.stdout) != guestNet {
+			t.Fatalf("vspace --enter %s: %s, want %s", ctx, r, guestNet)
+		}
+	}
+	r = s.run(t, "vspace", "--new", "--net", "--", "readlink", "/proc/self/ns/net")
+	if out := strings.TrimSpace(r.stdout); r.code != 0 || out == selfNetns(t) || out == guestNet {
+		t.Fatalf("vspace --new --net: %s", r)
+	}
+	for _, args := range [][]string{{"--net", "--", "true"}, {"--new", "--", "true"}, {"--new", "--net"}} {
+		if r = s.run(t, "vspace", args...); r.code != 255 {
+			t.Fatalf("vspace %q: %s, want exit 255", args, r)
+		}
+	}
+	if r = s.run(t, "vspace", "--set", "--net"); r.code != 255 || !strings.Contains(r.stderr, "STANDIN_CONTEXT") {
+		t.Fatalf("vspace --set outside a context: %s", r)
+	}
+}
+
+// TestStandinCleanupHazard reproduces DESIGN.md's mount propagation hazard:
+// with /run/netns shared (ip netns add does that), starting a guest whose
+// namespace-cleanup-skip lacks /run/netns/X removes X from the caller.
+func TestStandinCleanupHazard(t *testing.T) {
+	cases := []struct {
+		name     string
+		files    map[string]string
+		defaults string // .defaults/namespace-cleanup-skip, "" for none
+		noFstab  bool
+		survives bool
+	}{
+		{name: "no-skip-list"},
+		{name: "skip-lists-X", files: map[string]string{"namespace-cleanup-skip": "/run/netns/X\n"}, survives: true},
+		{name: "skip-lists-parent-only", files: map[string]string{"namespace-cleanup-skip": "/run/netns\n"}},
+		{name: "defaults-list-X", defaults: "/run/netns/X\n", survives: true},
+		{name: "own-list-hides-defaults", defaults: "/run/netns/X\n",
+			files: map[string]string{"namespace-cleanup-skip": "/srv\n"}},
+		{name: "no-fstab-no-cleanup", noFstab: true, survives: true},
+		{name: "nonamespace-cleanup", files: map[string]string{"nonamespace-cleanup": ""}, survives: true},
+		{name: "nonamespace", files: map[string]string{"nonamespace": ""}, survives: true},
+		{name: "rslave-in-initialize", survives: true,
+			files: map[string]string{"scripts/initialize.d/10-rslave": "mount --make-rslave /\n"}},
+		{name: "rslave-too-late-in-pre-start",
+			files: map[string]string{"scripts/pre-start.d/10-rslave": "mount --make-rslave /\n"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newStandin(t)
+			addNetns(t, "X")
+			if !netnsWorks("X") {
+				t.Fatal("ip netns exec X fails before the start")
+			}
+			if c.defaults != "" {
+				mustWrite(t, filepath.Join(s.conf, ".defaults/namespace-cleanup-skip"), c.defaults)
+			}
+			dir := s.guest(t, "g", c.files)
+			if c.noFstab {
+				os.Remove(filepath.Join(dir, "fstab"))
+			}
+			s.mustStart(t, "g")
+			if got := netnsWorks("X"); got != c.survives {
+				t.Fatalf("after start, ip netns exec X works: %v, want %v (cleanup trace %q)",
+					got, c.survives, s.traceLines(t, "cleanup", "g"))
+			}
+		})
+	}
+}
+
+// TestStandinNetnsAddedInsideIsInvisible: a namespace that a scriptlet adds
+// inside util-vserver's mount namespace, while the caller's /run/netns is
+// not yet a mount, is not usable by the caller (DESIGN.md section 1).
+func TestStandinNetnsAddedInsideIsInvisible(t *testing.T) {
+	s := newStandin(t)
+	if _, err := os.Stat("/run/netns/Z"); err == nil {
+		t.Fatal("/run/netns/Z exists before the test")
+	}
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", "Z").Run() })
+	s.guest(t, "g", map[string]string{"scripts/prepre-start*": "#!/bin/sh\nexec ip netns add Z\n"})
+	s.mustStart(t, "g")
+	if netnsWorks("Z") {
+		t.Fatal("namespace Z added inside util-vserver's mount namespace works on the caller's side")
+	}
+}
+
+// TestStandinStatusAndRunning checks exit codes and messages of status,
+// running, start of a running and stop of a stopped guest.
+func TestStandinStatusAndRunning(t *testing.T) {
+	s := newStandin(t)
+	s.guest(t, "g", map[string]string{"context": "42\n"})
+	if r := s.run(t, "vserver", "g", "status"); r.code != 3 || !strings.Contains(r.stdout, "Vserver 'g' is stopped") {
+		t.Fatalf("status of stopped guest: %s", r)
+	}
+	if r := s.run(t, "vserver", "g", "running"); r.code != 1 {
+		t.Fatalf("running of stopped guest: %s", r)
+	}
+	if r := s.run(t, "vserver", "g", "stop"); r.code != 0 || !strings.Contains(r.stderr, "vserver 'g' is not running") {
+		t.Fatalf("stop of stopped guest: %s", r)
+	}
+	if got := s.phases(t, "g"); len(got) != 0 {
+		t.Fatalf("stop of a stopped guest ran phases %q", got)
+	}
+	s.mustStart(t, "g")
+	if r := s.run(t, "vserver", "g", "status"); r.code != 0 ||
+		!strings.Contains(r.stdout, "Vserver 'g' is running at context '42'") ||
+		!strings.Contains(r.stdout, "Number of processes:  2") {
+		t.Fatalf("status of running guest: %s", r)
+	}
+	if r := s.run(t, "vserver", "g", "running"); r.code != 0 {
+		t.Fatalf("running of running guest: %s", r)
+	}
+	pid := s.stateFile("g", "pid")
+	if r := s.run(t, "vserver", "g", "start"); r.code != 0 || !strings.Contains(r.stderr, "vserver 'g' already running") {
+		t.Fatalf("start of running guest: %s", r)
+	}
+	if s.stateFile("g", "pid") != pid {
+		t.Fatal("start of a running guest started another one")
+	}
+	if r := s.run(t, "vserver", "g", "restart"); r.code != 0 || s.stateFile("g", "pid") == pid {
+		t.Fatalf("restart: %s (pid %s → %s)", r, pid, s.stateFile("g", "pid"))
+	}
+	if r := s.run(t, "vserver", "g", "stop"); r.code != 0 {
+		t.Fatalf("stop: %s", r)
+	}
+	if r := s.run(t, "vserver", "g", "status"); r.code != 3 {
+		t.Fatalf("status after stop: %s", r)
+	}
+	if _, err := os.Stat("/proc/" + pid); err == nil && !isZombie(pid) {
+		t.Fatalf("guest process %s still alive after stop", pid)
+	}
+}
+
+func isZombie(pid string) bool {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return true
+	}
+	s := string(b)
+	i := strings.LastIndex(s, ") ")
+	return i < 0 || strings.HasPrefix(s[i+2:], "Z")
+}
+
+// TestStandinExecEnter: exec runs in the guest's net namespace; exec on a
+// stopped guest fails.
+func TestStandinExecEnter(t *testing.T) {
+	s := newStandin(t)
+	s.guest(t, "g", map[string]string{"spaces/net": "", "shell": "/bin/sh\n"})
+	if r := s.run(t, "vserver", "g", "exec", "true"); r.code != 1 || !strings.Contains(r.stderr, "running vservers only") {
+		t.Fatalf("exec on stopped guest: %s", r)
+	}
+	s.mustStart(t, "g")
+	r := s.run(t, "vserver", "g", "exec", "readlink", "/proc/self/ns/net")
+	if r.code != 0 || strings.TrimSpace(r.stdout) != s.stateFile("g", "netns") {
+		t.Fatalf("exec readlink: %s, want %s", r, s.stateFile("g", "netns"))
+	}
+	cmd := exec.Command(filepath.Join(s.bin, "vserver"), "g", "enter")
+	cmd.Stdin = strings.NewReader("readlink /proc/self/ns/net\n")
+	r = s.runCmd(t, cmd)
+	if r.code != 0 || strings.TrimSpace(r.stdout) != s.stateFile("g", "netns") {
+		t.Fatalf("enter: %s", r)
+	}
+}
+
+// TestStandinHelperLingers: after stop returns, a helper process stays for
+// a moment in the network namespace stop was called in; none with
+// STANDIN_HELPER_LINGER=0.
+func TestStandinHelperLingers(t *testing.T) {
+	for _, c := range []struct {
+		linger string
+		want   bool
+	}{{"", true}, {"0", false}} {
+		t.Run("linger="+c.linger, func(t *testing.T) {
+			s := newStandin(t)
+			s.guest(t, "g", nil)
+			s.mustStart(t, "g")
+			addNetns(t, "Y") // after the start, whose cleanup would remove it
+			if c.linger != "" {
+				s.env = []string{"STANDIN_HELPER_LINGER=" + c.linger}
+			}
+			if r := s.runIn(t, "Y", "vserver", "g", "stop"); r.code != 0 {
+				t.Fatalf("stop in Y: %s", r)
+			}
+			y := netnsOf(t, "Y")
+			if got := len(pidsIn(y)); (got > 0) != c.want {
+				t.Fatalf("right after stop, %d processes in Y, want some: %v", got, c.want)
+			}
+			time.Sleep(700 * time.Millisecond)
+			if got := pidsIn(y); len(got) != 0 {
+				t.Fatalf("processes %v still in Y 0.7 s after stop", got)
+			}
+		})
+	}
+}
+
+// pidsIn lists the live processes whose network namespace is netns.
+func pidsIn(netns string) []string {
+	var pids []string
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		if l, err := os.Readlink(d + "/ns/net"); err == nil && l == netns && !isZombie(filepath.Base(d)) {
+			pids = append(pids, filepath.Base(d))
+		}
+	}
+	return pids
+}
+
+// TestStandinVprocunhide: vprocunhide records the net namespace it ran in.
+func TestStandinVprocunhide(t *testing.T) {
+	s := newStandin(t)
+	addNetns(t, "Y")
+	if r := s.runIn(t, "Y", "vprocunhide"); r.code != 0 {
+		t.Fatalf("vprocunhide: %s", r)
+	}
+	b, err := os.ReadFile(filepath.Join(s.state, "run", "vprocunhide.log"))
+	if err != nil || !strings.HasPrefix(string(b), netnsOf(t, "Y")+"\t") {
+		t.Fatalf("vprocunhide.log %q (%v), want a line starting with Y's netns", b, err)
+	}
+}
+
+// TestStandinErrors: a missing vars file, an unknown guest, an unknown
+// command, start outside the sandbox and mkvars misuse fail as documented,
+// leaving nothing behind.
+func TestStandinErrors(t *testing.T) {
+	s := newStandin(t)
+	s.guest(t, "g", nil)
+	missing := exec.Command(filepath.Join(s.bin, "vserver"), "g", "status")
+	missing.Env = append(os.Environ(), "UTIL_VSERVER_VARS=/nonexistent/vars")
+	if out, err := missing.CombinedOutput(); exitCode(err) != 1 || !strings.Contains(string(out), "/nonexistent/vars") {
+		t.Fatalf("missing vars file: %v %s", err, out)
+	}
+	if r := s.run(t, "vserver", "nosuch", "start"); r.code != 5 || !strings.Contains(r.stderr, "Can not find a vserver-setup") {
+		t.Fatalf("unknown guest: %s", r)
+	}
+	if r := s.run(t, "vserver", "g", "frobnicate"); r.code != 2 {
+		t.Fatalf("unknown command: %s", r)
+	}
+	outside := exec.Command(filepath.Join(s.bin, "vserver"), "g", "start")
+	outside.Env = []string{"PATH=" + os.Getenv("PATH"), "UTIL_VSERVER_VARS=" + s.vars}
+	if out, err := outside.CombinedOutput(); exitCode(err) != 1 || !strings.Contains(string(out), "outside the test sandbox") {
+		t.Fatalf("start outside the sandbox: %v %s", err, out)
+	}
+	if s.run(t, "vserver", "g", "running").code == 0 {
+		t.Fatal("guest runs after refused start")
+	}
+	if out, err := exec.Command(filepath.Join(s.bin, "mkvars"), "relative", "/tmp").CombinedOutput(); exitCode(err) != 2 {
+		t.Fatalf("mkvars with a relative confdir: %v %s", err, out)
+	}
+}
+
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
