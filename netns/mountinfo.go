@@ -72,9 +72,23 @@ func unescapeMount(s string) string {
 	return b.String()
 }
 
-// mountAt returns the topmost mount at point in the calling thread's mount
-// namespace, or nil when point is not a mount point.
-func mountAt(point string) (*mountEntry, error) {
+// mountsBelow reports whether anything is mounted below dir in the calling
+// thread's mount namespace.
+func mountsBelow(dir string) (bool, error) {
+	entries, err := threadMounts()
+	if err != nil {
+		return false, err
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Point, dir+"/") {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// threadMounts reads the calling thread's mount table.
+func threadMounts() ([]mountEntry, error) {
 	const file = "/proc/thread-self/mountinfo"
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -83,6 +97,16 @@ func mountAt(point string) (*mountEntry, error) {
 	entries, err := parseMountinfo(string(data))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return entries, nil
+}
+
+// mountAt returns the topmost mount at point in the calling thread's mount
+// namespace, or nil when point is not a mount point.
+func mountAt(point string) (*mountEntry, error) {
+	entries, err := threadMounts()
+	if err != nil {
+		return nil, err
 	}
 	var found *mountEntry
 	for i := range entries {

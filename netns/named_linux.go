@@ -153,19 +153,17 @@ func prepareNetnsDir(dir string) (Undo, error) {
 			steps.push(restorePropagation(dir, m.Slave))
 		}
 	}
-	return ifDirEmpty(dir, steps.undo()), nil
+	return ifNoMountsBelow(dir, steps.undo()), nil
 }
 
-// ifDirEmpty runs u only while dir has no entries.
-func ifDirEmpty(dir string, u Undo) Undo {
+// ifNoMountsBelow runs u only while nothing is mounted below dir: once
+// another named namespace lives there, dir stays as it is.
+func ifNoMountsBelow(dir string, u Undo) Undo {
 	return func() error {
 		return inHostMountNS(func() error {
-			entries, err := os.ReadDir(dir)
-			if err != nil && !errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("read %s: %w", dir, err)
-			}
-			if len(entries) > 0 {
-				return nil
+			below, err := mountsBelow(dir)
+			if err != nil || below {
+				return err
 			}
 			return u()
 		})

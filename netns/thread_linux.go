@@ -14,10 +14,20 @@ const hostMountNS = "/proc/1/ns/mnt"
 // onDiscardedThread runs fn on a fresh goroutine locked to its OS thread and
 // never unlocks it: when the goroutine ends, the Go runtime discards the
 // thread with whatever namespace or fs state fn left on it.
+//
+// The process's main thread is never used: the runtime cannot end it and
+// would keep it, dirty, for the rest of the process. When the goroutine
+// lands there it holds that thread while a nested goroutine (necessarily on
+// another thread) does the work, and then releases it untouched.
 func onDiscardedThread(fn func() error) error {
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
+		if unix.Gettid() == unix.Getpid() {
+			errc <- onDiscardedThread(fn)
+			runtime.UnlockOSThread()
+			return
+		}
 		errc <- fn()
 	}()
 	return <-errc

@@ -1,6 +1,9 @@
 package netns
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Undo rolls back exactly one step. It is never nil: a step that changed
 // nothing returns NoUndo.
@@ -45,7 +48,7 @@ func (s *undoStack) undo() Undo {
 // rollback's own failure attached when there was one.
 func (s *undoStack) rollback(cause error) error {
 	if err := s.run(); err != nil {
-		return errors.Join(cause, errors.New("rollback failed, the system may be left changed: "+err.Error()))
+		return errors.Join(cause, fmt.Errorf("rollback failed, the system may be left changed: %w", err))
 	}
 	return cause
 }

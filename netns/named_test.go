@@ -1,0 +1,314 @@
+package netns
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/vserverx/vserverx/netns/nstest"
+)
+
+const dir = nstest.NetnsDir
+
+// mustEnsure creates (or opens) X and tears it down when the test ends.
+func mustCreate(t *testing.T, name string) *NS {
+	t.Helper()
+	ns, err := Create(dir, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ns.Close(); _ = Teardown(dir, name) })
+	return ns
+}
+
+// isNsfsMount reports whether path is an nsfs mount in PID 1's mount table.
+func isNsfsMount(t *testing.T, path string) bool {
+	t.Helper()
+	b, err := os.ReadFile("/proc/1/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := parseMountinfo(string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		if e.Point == path && e.FSType == "nsfs" {
+			return true
+		}
+	}
+	return false
+}
+
+// TestCreateSeenByIproute2: ip netns list shows a namespace vserverx made,
+// ip netns exec runs in it, and the directory is a shared mount point.
+func TestCreateSeenByIproute2(t *testing.T) {
+	nstest.RequireRoot(t)
+	before := nstest.Snapshot(t)
+	ns, err := Create(dir, "fw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ns.Close()
+	if out := nstest.IP(t, "netns", "list"); !strings.Contains(out, "fw") {
+		t.Errorf("ip netns list does not show fw:\n%s", out)
+	}
+	inode := func(path string) uint64 {
+		var st unix.Stat_t
+		if err := unix.Stat(path, &st); err != nil {
+			t.Fatal(err)
+		}
+		return st.Ino
+	}
+	out := strings.TrimSpace(nstest.IP(t, "netns", "exec", "fw", "stat", "-L", "-c", "%i", "/proc/self/ns/net"))
+	if want := inode(ns.Path); out != itoa(int(want)) {
+		t.Errorf("ip netns exec fw runs in namespace inode %s, vserverx's fw is %d", out, want)
+	}
+	if m, err := mountAt(dir); err != nil || m == nil || !m.Shared {
+		t.Errorf("%s is not a shared mount point: %+v %v", dir, m, err)
+	}
+	if _, err := Create(dir, "fw"); err == nil || !errors.Is(err, os.ErrExist) || !strings.Contains(err.Error(), "fw") {
+		t.Errorf("second Create(fw): %v, want an 'exists' error naming fw", err)
+	}
+	names, err := List(dir)
+	if err != nil || len(names) != 1 || names[0] != "fw" {
+		t.Errorf("List = %v %v, want [fw]", names, err)
+	}
+	if err := Delete(dir, "fw"); err != nil {
+		t.Fatal(err)
+	}
+	if out := nstest.IP(t, "netns", "list"); strings.Contains(out, "fw") {
+		t.Errorf("ip netns list still shows fw after Delete:\n%s", out)
+	}
+	if err := Delete(dir, "fw"); err != nil {
+		t.Errorf("deleting a missing namespace: %v, want nil", err)
+	}
+	// Undo what Create did to the directory, as Ensure's undo does.
+	if err := ns.dirUndo(); err != nil {
+		t.Fatal(err)
+	}
+	nstest.AssertSame(t, before)
+}
+
+// TestAdoptIproute2: a namespace made by ip netns add is opened, used and
+// torn down by vserverx; ip netns list no longer shows it afterwards.
+func TestAdoptIproute2(t *testing.T) {
+	nstest.RequireRoot(t)
+	nstest.IP(t, "netns", "add", "ipr")
+	t.Cleanup(func() { _ = Delete(dir, "ipr") })
+	nstest.IP(t, "-n", "ipr", "link", "add", "mine0", "type", "veth", "peer", "name", "mine1")
+	ns, created, undo, err := Ensure(dir, "ipr")
+	if err != nil || created {
+		t.Fatalf("Ensure(ipr) = created %v, %v; want adopted", created, err)
+	}
+	if err := undo(); err != nil {
+		t.Fatal(err)
+	}
+	if !isNsfsMount(t, ns.Path) {
+		t.Fatal("undo of an adopted namespace removed it")
+	}
+	links, err := Links(ns)
+	if err != nil || len(links) != 3 {
+		t.Fatalf("Links(ipr) = %+v %v; want lo, mine0, mine1", links, err)
+	}
+	ns.Close()
+	if err := Teardown(dir, "ipr"); err != nil {
+		t.Fatal(err)
+	}
+	if out := nstest.IP(t, "netns", "list"); strings.Contains(out, "ipr") {
+		t.Errorf("ip netns list still shows ipr after Teardown:\n%s", out)
+	}
+}
+
+// TestOpenMissingAndStale: a missing name gives ErrNotExist; a plain file
+// (a crash between creating the file and mounting) gives ErrStale, which
+// Ensure reports and replaces.
+func TestOpenMissingAndStale(t *testing.T) {
+	nstest.RequireRoot(t)
+	if _, err := Open(dir, "nope"); !errors.Is(err, ErrNotExist) || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("Open(nope) = %v, want ErrNotExist naming nope", err)
+	}
+	ns := mustCreate(t, "st")
+	ns.Close()
+	if err := Delete(dir, "st"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "st")
+	if err := os.WriteFile(path, nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, "st"); !errors.Is(err, ErrStale) || !strings.Contains(err.Error(), path) {
+		t.Fatalf("Open(stale) = %v, want ErrStale naming %s", err, path)
+	}
+	ns, created, undo, err := Ensure(dir, "st")
+	if err != nil || !created || !strings.Contains(ns.Replaced, path) {
+		t.Fatalf("Ensure(stale) = created %v, replaced %q, %v", created, ns.Replaced, err)
+	}
+	if !isNsfsMount(t, path) {
+		t.Fatal("Ensure did not mount a namespace over the stale file")
+	}
+	ns.Close()
+	if err := undo(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("undo left %s: %v", path, err)
+	}
+}
+
+// TestOpenRefusesOtherFiles: a directory or a mounted non-network
+// namespace is neither adopted nor replaced.
+func TestOpenRefusesOtherFiles(t *testing.T) {
+	nstest.RequireRoot(t)
+	mustCreate(t, "other").Close()
+	p := filepath.Join(dir, "uts")
+	if err := os.WriteFile(p, nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = Delete(dir, "uts") })
+	if err := unix.Mount("/proc/self/ns/uts", p, "none", unix.MS_BIND, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, "uts"); err == nil || !strings.Contains(err.Error(), "not a network namespace") {
+		t.Errorf("Open(uts namespace) = %v, want 'not a network namespace'", err)
+	}
+	if _, _, _, err := Ensure(dir, "uts"); err == nil {
+		t.Error("Ensure replaced a mounted uts namespace")
+	}
+	if err := os.Mkdir(filepath.Join(dir, "d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(filepath.Join(dir, "d"))
+	if _, _, _, err := Ensure(dir, "d"); err == nil || !strings.Contains(err.Error(), "d") {
+		t.Errorf("Ensure(directory) = %v, want an error naming it", err)
+	}
+	if _, err := Create(dir, "../x"); err == nil || !strings.Contains(err.Error(), "plain file name") {
+		t.Errorf("Create(../x) = %v", err)
+	}
+}
+
+// TestCreateFailureLeavesNothing: when DIR cannot be made (a file is in
+// the way) Create fails naming it and leaves nothing behind.
+func TestCreateFailureLeavesNothing(t *testing.T) {
+	nstest.RequireRoot(t)
+	if err := os.WriteFile("/run/blocker", nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove("/run/blocker")
+	before := nstest.Snapshot(t)
+	_, err := Create("/run/blocker/netns", "x")
+	if err == nil || !strings.Contains(err.Error(), "/run/blocker/netns") {
+		t.Fatalf("Create under a file: %v, want an error naming the directory", err)
+	}
+	nstest.AssertSame(t, before)
+}
+
+// TestCreateFailureUndoesDirectory: when the namespace file cannot be
+// created, what Create did to DIR (bind onto itself, or making an
+// existing mount point shared) is undone.
+func TestCreateFailureUndoesDirectory(t *testing.T) {
+	nstest.RequireRoot(t)
+	if err := os.Mkdir("/run/ro", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove("/run/ro")
+	if err := unix.Mount("tmpfs", "/run/ro", "tmpfs", 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Unmount("/run/ro", unix.MNT_DETACH)
+	if err := os.Mkdir("/run/ro/netns", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Mount("", "/run/ro", "", unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
+		t.Fatal(err)
+	}
+	before := nstest.Snapshot(t)
+	for _, d := range []string{"/run/ro/netns", "/run/ro"} { // not a mount point; a private mount point
+		_, err := Create(d, "x")
+		if !errors.Is(err, unix.EROFS) || !strings.Contains(err.Error(), d+"/x") {
+			t.Errorf("Create(%s, x) = %v, want EROFS naming %s/x", d, err, d)
+		}
+		nstest.AssertSame(t, before)
+	}
+}
+
+// TestCreateFromOtherMountNamespace: a vserverx running in a private mount
+// namespace (as util-vserver's scriptlets do) still creates the name in
+// PID 1's mount namespace.
+func TestCreateFromOtherMountNamespace(t *testing.T) {
+	nstest.RequireRoot(t)
+	if os.Getpid() != 1 {
+		t.Skip("needs to be PID 1 of the sandbox")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperCreateInPrivateMountNS$", "-test.v")
+	cmd.Env = append(os.Environ(), "NETNS_TEST_HELPER=1")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS} // Go makes / rprivate
+	out, err := cmd.CombinedOutput()
+	t.Cleanup(func() { _ = Teardown(dir, "fromchild") })
+	if err != nil || !strings.Contains(string(out), "PASS") {
+		t.Fatalf("helper: %v\n%s", err, out)
+	}
+	if !isNsfsMount(t, filepath.Join(dir, "fromchild")) {
+		t.Fatal("namespace made in a private mount namespace is not visible in PID 1's")
+	}
+	if out := nstest.IP(t, "netns", "list"); !strings.Contains(out, "fromchild") {
+		t.Errorf("ip netns list on the host does not show it:\n%s", out)
+	}
+}
+
+// TestHelperCreateInPrivateMountNS is run by
+// TestCreateFromOtherMountNamespace in a child process.
+func TestHelperCreateInPrivateMountNS(t *testing.T) {
+	if os.Getenv("NETNS_TEST_HELPER") != "1" {
+		t.Skip("helper of TestCreateFromOtherMountNamespace")
+	}
+	if same, err := sameNamespace("/proc/self/ns/mnt", "/proc/1/ns/mnt"); err != nil || same {
+		t.Fatalf("helper runs in PID 1's mount namespace (%v): the test proves nothing", err)
+	}
+	ns, err := Create(dir, "fromchild")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.Close()
+	if _, err := os.Stat(filepath.Join(dir, "fromchild")); err == nil {
+		t.Log("visible here too (propagation)")
+	}
+	if _, err := Open(dir, "fromchild"); err != nil {
+		t.Fatalf("Open from the private mount namespace: %v", err)
+	}
+}
+
+// TestPids finds a process by any of its threads.
+func TestPids(t *testing.T) {
+	nstest.RequireRoot(t)
+	ns := mustCreate(t, "p")
+	if pids, err := Pids(ns); err != nil || len(pids) != 0 {
+		t.Fatalf("Pids of an empty namespace = %v %v", pids, err)
+	}
+	cmd := exec.Command("sleep", "30")
+	if err := StartIn(ns, cmd, ExecOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	pids, err := Pids(ns)
+	if err != nil || len(pids) != 1 || pids[0] != cmd.Process.Pid {
+		t.Fatalf("Pids = %v %v, want [%d]", pids, err, cmd.Process.Pid)
+	}
+	if out := strings.TrimSpace(nstest.IP(t, "netns", "pids", "p")); out != itoa(cmd.Process.Pid) {
+		t.Errorf("ip netns pids p = %q, want %d", out, cmd.Process.Pid)
+	}
+	// A thread of this test binary inside the namespace counts too.
+	err = ns.Do(func() error {
+		pids, err = Pids(ns)
+		return err
+	})
+	if err != nil || len(pids) != 2 || pids[0] != os.Getpid() && pids[1] != os.Getpid() {
+		t.Errorf("Pids with one of our threads inside = %v %v, want %d and %d", pids, err, os.Getpid(), cmd.Process.Pid)
+	}
+}
