@@ -36,7 +36,7 @@ import (
 // BootOptions are the options of start-all and stop-all.
 type BootOptions struct {
 	Marks    []string  // --mark, repeatable; "!x"/"~x" invert; a value may be a comma-separated list
-	All      bool      // --all: every enabled guest that has a vdir, whatever its marks
+	All      bool      // --all: every enabled guest that has a vdir; given marks still filter (as in util-vserver)
 	Jobs     int       // -j; <=0 means runtime.NumCPU()
 	DryRun   bool      // print the waves, act on nothing
 	Stop     bool      // stop-all: reverse dependency order
