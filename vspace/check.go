@@ -68,7 +68,11 @@ func (s Setup) checkCleanupSkip(realConf string, g *config.Guest, x, fix string)
 	for _, e := range g.CleanupSkip {
 		listed = listed || e == entry
 	}
-	if !listed {
+	switch {
+	case !g.HasCleanupSkip:
+		ps = append(ps, config.Problem{File: path, Msg: "is missing; it must list " + entry +
+			", or util-vserver's namespace cleanup unmounts it in the guest's mount namespace; " + fix})
+	case !listed:
 		ps = append(ps, config.Problem{File: path, Msg: "does not list " + entry +
 			", so util-vserver's namespace cleanup unmounts it in the guest's mount namespace; " + fix})
 	}

@@ -26,7 +26,7 @@ func TestCheckFresh(t *testing.T) {
 	want := map[string]string{
 		"fw/scripts/prepre-start.d/vserverx":             "the prepre-start scriptlet is missing; run vserverx fw setup",
 		"fw/scripts/postpost-stop.d/vserverx":            "the postpost-stop scriptlet is missing; run vserverx fw setup",
-		"fw/namespace-cleanup-skip":                      "does not list /run/netns/fw, so util-vserver's namespace cleanup unmounts it in the guest's mount namespace; run vserverx fw setup",
+		"fw/namespace-cleanup-skip":                      "is missing; it must list /run/netns/fw, or util-vserver's namespace cleanup unmounts it in the guest's mount namespace; run vserverx fw setup",
 		".defaults/scripts/initialize.d/vserverx-rslave": "the host-wide initialize scriptlet is missing; run vserverx fw setup",
 	}
 	if len(ps) != len(want) {
