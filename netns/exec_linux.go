@@ -50,6 +50,14 @@ func StartIn(n *NS, cmd *exec.Cmd, opt ExecOptions) error {
 		return fmt.Errorf("start %s: /etc/netns binding needs a named network namespace", cmd.Path)
 	}
 	return onDiscardedThread(func() error {
+		orig, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return fmt.Errorf("start %s: open the current network namespace: %w", cmd.Path, err)
+		}
+		defer unix.Close(orig)
+		// Leave n again once the child is forked, so that this thread,
+		// discarded later, is not counted among n's users (Pids).
+		defer unix.Setns(orig, unix.CLONE_NEWNET)
 		if err := prepareExecThread(n, opt); err != nil {
 			return fmt.Errorf("start %s in network namespace %s: %w", cmd.Path, nsName(n), err)
 		}

@@ -113,12 +113,19 @@ func (n *NS) create() error {
 	return nil
 }
 
-// bindNewNetns gives the calling (discarded) thread a new network namespace
-// and bind-mounts it onto path.
+// bindNewNetns gives the calling (discarded) thread a new network namespace,
+// bind-mounts it onto path and returns the thread to its original network
+// namespace, so that it does not linger in the new one until it ends.
 func bindNewNetns(path string) error {
+	orig, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open the current network namespace: %w", err)
+	}
+	defer unix.Close(orig)
 	if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
 		return fmt.Errorf("unshare a new network namespace: %w", err)
 	}
+	defer unix.Setns(orig, unix.CLONE_NEWNET) // best effort: the thread is discarded anyway
 	if err := unix.Mount("/proc/thread-self/ns/net", path, "none", unix.MS_BIND, ""); err != nil {
 		return fmt.Errorf("bind-mount the new network namespace onto %s: %w", path, err)
 	}
