@@ -135,10 +135,14 @@ func (im *Image) AddProgram(program string) error {
 	if err != nil {
 		return err
 	}
+	staged := &Image{entries: map[string]*imageEntry{}}
 	for _, f := range append([]string{host}, libs...) {
-		if err := im.AddHostFile(f, f); err != nil {
+		if err := staged.AddHostFile(f, f); err != nil {
 			return err
 		}
+	}
+	for name, e := range staged.entries {
+		im.entries[name] = e
 	}
 	return nil
 }

@@ -59,4 +59,3 @@ func (s *Spec) boot(ctx context.Context, initrd string) (*Result, error) {
 	}
 	return res, nil
 }
-

@@ -2,6 +2,7 @@ package vmtest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,25 +91,12 @@ func checkRun(t *testing.T, res *Result, p vmPackage) {
 	}
 }
 
-// requireVM skips or fails TestVM per EnvSkip / EnvRequire when it cannot
-// run, and returns the assets and the module root.
+// requireVM skips or fails TestVM (see vmGate) when it cannot run, and
+// returns the assets and the module root.
 func requireVM(t *testing.T) (Assets, string) {
 	t.Helper()
-	if os.Getenv(EnvSkip) == "1" {
-		t.Skip(EnvSkip + "=1: real-kernel VM tests left out")
-	}
 	if nstest.InVM() {
 		t.Skip("already inside the test VM")
-	}
-	cannot := func(reason string) {
-		t.Helper()
-		if os.Getenv(EnvRequire) == "1" {
-			t.Fatalf("%s=1 but the test VM cannot run: %s", EnvRequire, reason)
-		}
-		t.Skipf("test VM cannot run (set %s=1 to make this a failure): %s", EnvRequire, reason)
-	}
-	if os.Geteuid() != 0 {
-		cannot("needs root: run as root (sudo make test)")
 	}
 	wd, err := os.Getwd()
 	if err != nil {
@@ -118,9 +106,62 @@ func requireVM(t *testing.T) (Assets, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assets, err := FindAssets(root)
-	if err != nil {
-		cannot(err.Error() + " (" + filepath.Join(root, "testdata/vm/fetch.sh") + " installs them)")
+	assets, assetsErr := FindAssets(root)
+	if assetsErr != nil {
+		assetsErr = fmt.Errorf("%w (%s installs them)", assetsErr, filepath.Join(root, "testdata/vm/fetch.sh"))
+	}
+	verdict, reason := vmGate(os.Getenv(EnvSkip) == "1", os.Getenv(EnvRequire) == "1", os.Geteuid() == 0, assetsErr)
+	switch verdict {
+	case "skip":
+		t.Skip(reason)
+	case "fail":
+		t.Fatal(reason)
 	}
 	return assets, root
+}
+
+// vmGate decides whether TestVM runs ("run"), skips or fails, and why:
+// EnvSkip=1 skips; otherwise a missing root or missing assets skip, or
+// fail when EnvRequire=1.
+func vmGate(skip, require, root bool, assetsErr error) (verdict, reason string) {
+	if skip {
+		return "skip", EnvSkip + "=1: real-kernel VM tests left out"
+	}
+	var why string
+	switch {
+	case !root:
+		why = "needs root: run as root (sudo make test)"
+	case assetsErr != nil:
+		why = assetsErr.Error()
+	default:
+		return "run", ""
+	}
+	if require {
+		return "fail", fmt.Sprintf("%s=1 but the test VM cannot run: %s", EnvRequire, why)
+	}
+	return "skip", fmt.Sprintf("test VM cannot run (%s=1 makes this a failure): %s", EnvRequire, why)
+}
+
+func TestVMGate(t *testing.T) {
+	missing := fmt.Errorf("%w: /x/vmlinuz", ErrAssetsMissing)
+	for _, c := range []struct {
+		skip, require, root bool
+		assetsErr           error
+		verdict, reason     string
+	}{
+		{false, false, true, nil, "run", ""},
+		{false, true, true, nil, "run", ""},
+		{true, true, true, nil, "skip", "VSERVERX_SKIP_VM=1"},
+		{true, true, false, missing, "skip", "VSERVERX_SKIP_VM=1"},
+		{false, false, false, nil, "skip", "needs root"},
+		{false, true, false, nil, "fail", "VSERVERX_REQUIRE_VM=1 but the test VM cannot run: needs root"},
+		{false, false, true, missing, "skip", "/x/vmlinuz"},
+		{false, true, true, missing, "fail", "VSERVERX_REQUIRE_VM=1 but the test VM cannot run: test VM assets missing"},
+	} {
+		verdict, reason := vmGate(c.skip, c.require, c.root, c.assetsErr)
+		if verdict != c.verdict || !strings.Contains(reason, c.reason) {
+			t.Errorf("vmGate(skip=%v require=%v root=%v %v) = %s %q, want %s containing %q",
+				c.skip, c.require, c.root, c.assetsErr, verdict, reason, c.verdict, c.reason)
+		}
+	}
 }
