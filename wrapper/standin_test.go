@@ -326,8 +326,8 @@ func TestStandinSourcedScriptletRewritesArray(t *testing.T) {
 	addNetns(t, "X")
 	args := filepath.Join(t.TempDir(), "args")
 	s.guest(t, "g", map[string]string{
-		"spaces/net":                   "X\n",
-		"namespace-cleanup-skip":       "/run/netns/X\n",
+		"spaces/net":             "X\n",
+		"namespace-cleanup-skip": "/run/netns/X\n",
 		"scripts/prepre-start.d/50-fix": "echo \"$1 $2 ${#VSPACE_SHARED_CMD[@]}\" >" + args + "\n" +
 			"VSPACE_SHARED_CMD=( ip netns exec X )\n",
 	})
