@@ -311,7 +311,7 @@ func (p *varsParser) bracedName() (string, error) {
 			break
 		}
 		if r == 0 || r == '\n' {
-			return "", p.fail(p.line, "unterminated ${")
+			return "", p.fail(p.start, "unterminated ${")
 		}
 		b.WriteRune(r)
 	}
