@@ -716,3 +716,31 @@ func exitCode(err error) int {
 	}
 	return 0
 }
+
+// TestStandinInsideIPNetnsExec runs start the way vserverx does: inside X,
+// in a mount namespace whose root is rslave (ip netns exec makes one), with
+// a sourced scriptlet removing the vspace words. The guest runs in X and
+// the cleanup, although the skip list lacks /run/netns/X, cannot remove X.
+func TestStandinInsideIPNetnsExec(t *testing.T) {
+	s := newStandin(t)
+	addNetns(t, "X")
+	s.guest(t, "g", map[string]string{
+		"spaces/net":                    "X\n",
+		"scripts/prepre-start.d/50-fix": "VSPACE_SHARED_CMD=()\n",
+	})
+	if r := s.runIn(t, "X", "vserver", "g", "start"); r.code != 0 {
+		t.Fatalf("start inside X: %s", r)
+	}
+	if got, want := s.stateFile("g", "netns"), netnsOf(t, "X"); got != want {
+		t.Fatalf("guest runs in %s, want X (%s)", got, want)
+	}
+	if cleaned := s.traceLines(t, "cleanup", "g"); len(cleaned) != 1 || !strings.Contains(strings.Join(cleaned[0], " "), "/run/netns/X") {
+		t.Fatalf("the cleanup did not unmount /run/netns/X in its own namespace: %q", cleaned)
+	}
+	if !netnsWorks("X") {
+		t.Fatal("X is gone on the caller's side although start ran below an rslave root")
+	}
+	if r := s.runIn(t, "X", "vserver", "g", "stop"); r.code != 0 {
+		t.Fatalf("stop inside X: %s", r)
+	}
+}
