@@ -48,13 +48,13 @@ type Interface struct {
 
 	Link   string      // host device: parent of vlan/macvlan, the device phys moves in
 	VLAN   int         // 802.1Q id 1–4094 for vlan, 0 otherwise
-	Mode   MacvlanMode // macvlan only; ModeBridge when the file is absent
+	Mode   MacvlanMode // macvlan only ("" for other types); ModeBridge when the file is absent
 	Name   string      // name inside the namespace; "ethN" by default
 	Host   string      // veth only: host-side peer name (default derived)
 	Bridge string      // veth only: host bridge for the host side, "" for none
 
-	MAC     net.HardwareAddr // address inside the namespace (generated or explicit); nil for phys with mac "auto"? see MACAuto
-	MACAuto bool             // true when mac is "auto" (the default) and MAC was generated
+	MAC     net.HardwareAddr // address inside the namespace (generated or explicit); nil for phys without an explicit mac (it keeps its own)
+	MACAuto bool             // true when mac is "auto" (the default, not for phys) and MAC is generated (nil when the id is unknown: a Problem)
 	HostMAC net.HardwareAddr // veth only: the host side's address (first octet 06 when generated)
 	MTU     int              // 0 means: leave the kernel's default
 
@@ -111,7 +111,7 @@ type Guest struct {
 	Dir  string // CONFDIR/NAME
 
 	Context    int  // static context id from the context file
-	HasContext bool // the context file exists
+	HasContext bool // the context file exists and holds a valid id (else a Problem is recorded)
 
 	HasSpacesNet bool   // spaces/net exists
 	SpacesNet    string // its first line, trimmed ("" = private space, "0" = none)

@@ -111,8 +111,8 @@ func (p *varsParser) fail(line int, format string, args ...any) error {
 	return &SyntaxError{File: p.name, Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
-// next returns the next rune, or 0 at the end of input. NUL bytes are
-// rejected by the caller through errNUL.
+// next returns the next rune, or 0 at the end of input. A NUL byte is a
+// *SyntaxError, a read error is returned wrapped, naming the file.
 func (p *varsParser) next() (rune, error) {
 	if p.pending != 0 {
 		r := p.pending
@@ -124,7 +124,7 @@ func (p *varsParser) next() (rune, error) {
 		return 0, nil
 	}
 	if err != nil {
-		return 0, p.fail(p.line, "%v", err)
+		return 0, fmt.Errorf("%s: %w", p.name, err)
 	}
 	if r == 0 {
 		return 0, p.fail(p.line, "NUL byte in a shell file")

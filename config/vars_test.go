@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -205,4 +206,13 @@ func bashVars(t *testing.T, bash, in string, v Vars) map[string]string {
 		got[k] = vals[i]
 	}
 	return got
+}
+
+func TestLoadVarsReadError(t *testing.T) {
+	dir := t.TempDir()
+	_, err := LoadVars(dir) // opening works, reading a directory does not
+	var se *SyntaxError
+	if !errors.Is(err, syscall.EISDIR) || errors.As(err, &se) || !strings.HasPrefix(err.Error(), dir+": ") {
+		t.Errorf("LoadVars(dir): %v", err)
+	}
 }
