@@ -53,9 +53,9 @@ func goStatic(ctx context.Context, moduleRoot, out string, args ...string) error
 
 // PackageTest builds the tests of pkgDir (relative to moduleRoot) into
 // outDir and returns the TestBinary named name that runs them in the VM
-// from GuestSource/pkgDir, plus the Tree that carries the package's
+// from GuestSource/pkgDir, plus the HostPath that carries the package's
 // testdata directory there when it has one.
-func PackageTest(ctx context.Context, moduleRoot, pkgDir, name, outDir string) (TestBinary, []Tree, error) {
+func PackageTest(ctx context.Context, moduleRoot, pkgDir, name, outDir string) (TestBinary, []HostPath, error) {
 	out := filepath.Join(outDir, name+".test")
 	if err := BuildTest(ctx, moduleRoot, pkgDir, out); err != nil {
 		return TestBinary{}, nil, err
@@ -64,7 +64,7 @@ func PackageTest(ctx context.Context, moduleRoot, pkgDir, name, outDir string) (
 	tb := TestBinary{Name: name, Path: out, Dir: guestDir}
 	testdata := filepath.Join(moduleRoot, pkgDir, "testdata")
 	if fi, err := os.Stat(testdata); err == nil && fi.IsDir() {
-		return tb, []Tree{{Host: testdata, Guest: path.Join(guestDir, "testdata")}}, nil
+		return tb, []HostPath{{Host: testdata, Guest: path.Join(guestDir, "testdata")}}, nil
 	}
 	return tb, nil, nil
 }

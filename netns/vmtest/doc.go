@@ -51,11 +51,16 @@
 // A test that needs more than busybox and ip adds to the Spec in TestVM:
 //
 //	spec.Programs = append(spec.Programs, "bash", "/usr/bin/flock") // ELF programs, with their libraries, at their host paths
-//	spec.Trees = append(spec.Trees, vmtest.Tree{Host: root + "/testdata/util-vserver", Guest: "/src/testdata/util-vserver"})
+//	spec.Trees = append(spec.Trees, vmtest.HostPath{Host: root + "/testdata/util-vserver", Guest: "/src/testdata/util-vserver"})
 //	spec.Env = append(spec.Env, "VSERVERX_BIN=/vmtest/vserverx")
 //
 // and, for a program of this module, builds it static first with
-// BuildProgram and carries it as a Tree or with Image.AddHostFile. Guest
+// BuildProgram and carries it in spec.Files:
+//
+//	vmtest.BuildProgram(ctx, root, "cmd/vserverx", filepath.Join(out, "vserverx"))
+//	spec.Files = append(spec.Files, vmtest.HostPath{Host: filepath.Join(out, "vserverx"), Guest: "/usr/sbin/vserverx"})
+//
+// Guest
 // paths follow the host's merged-/usr layout (/bin is /usr/bin). Programs
 // shadow busybox applets of the same path. PackageTest runs a package's
 // tests from /src/<package dir> and carries its testdata/ there, so paths

@@ -55,34 +55,56 @@ func text(b *strings.Builder) string {
 	return b.String()
 }
 
-// Problems lists why a run does not count as passed inside the VM: a
-// non-zero exit code, no test that passed, any failed test, any skipped
-// test (inside the VM every driver is there, so a skip hides a test that
-// did not run), and every name in mustPass without a PASS line. None means
-// the run passed.
+// Problems lists why a run does not count as passed inside the VM: the
+// run's own problems (see RunProblems) and every failed or skipped test
+// (see TestResult.Problem). None means the run passed.
 func (r RunResult) Problems(mustPass []string) []string {
+	problems := r.RunProblems(mustPass)
+	for _, t := range r.Tests() {
+		if p := t.Problem(); p != "" {
+			problems = append(problems, p)
+		}
+	}
+	return problems
+}
+
+// RunProblems lists the problems of the run as a whole: a non-zero exit
+// code, no test that passed, and every name in mustPass that reported no
+// result at all (a failed or skipped one is a TestResult.Problem).
+func (r RunResult) RunProblems(mustPass []string) []string {
 	var problems []string
 	if r.ExitCode != 0 {
 		problems = append(problems, fmt.Sprintf("%s exited with code %d", r.Name, r.ExitCode))
 	}
-	passed := map[string]bool{}
+	reported, passed := map[string]bool{}, false
 	for _, t := range r.Tests() {
-		switch t.Status {
-		case "PASS":
-			passed[t.Name] = true
-		case "FAIL":
-			problems = append(problems, fmt.Sprintf("%s failed inside the VM", t.Name))
-		case "SKIP":
-			problems = append(problems, fmt.Sprintf("%s skipped inside the VM, where it must run:\n%s", t.Name, strings.TrimRight(t.Output, "\n")))
-		}
+		reported[t.Name] = true
+		passed = passed || t.Status == "PASS"
 	}
-	if len(passed) == 0 {
+	if !passed {
 		problems = append(problems, fmt.Sprintf("%s ran no test that passed", r.Name))
 	}
 	for _, name := range mustPass {
-		if !passed[name] {
-			problems = append(problems, fmt.Sprintf("%s did not pass inside the VM (no PASS line)", name))
+		if !reported[name] {
+			problems = append(problems, fmt.Sprintf("%s did not run inside the VM (no result line)", name))
 		}
 	}
 	return problems
+}
+
+// Problem says why the result does not count as passed, or "": a failed
+// test, or a skipped one (inside the VM every driver is there, so a skip
+// hides a test that did not run).
+func (t TestResult) Problem() string {
+	switch t.Status {
+	case "FAIL":
+		return fmt.Sprintf("%s failed inside the VM", t.Name)
+	case "SKIP":
+		reason := strings.TrimRight(t.Output, "\n")
+		if reason == "" {
+			reason = "(it printed no reason)"
+		}
+		return fmt.Sprintf("%s skipped inside the VM, where it must run:\n%s", t.Name, reason)
+	}
+	return ""
 }

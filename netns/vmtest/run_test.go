@@ -170,7 +170,7 @@ func TestBuildTest(t *testing.T) {
 	if interp, err := elfInterpreter(tb.Path); err != nil || interp != "" {
 		t.Errorf("%s: interpreter %q (%v), want a static binary", tb.Path, interp, err)
 	}
-	wantTrees := []Tree{{Host: filepath.Join(mod, "good/testdata"), Guest: "/src/good/testdata"}}
+	wantTrees := []HostPath{{Host: filepath.Join(mod, "good/testdata"), Guest: "/src/good/testdata"}}
 	if tb.Dir != "/src/good" || len(trees) != 1 || trees[0] != wantTrees[0] {
 		t.Errorf("PackageTest: %+v %+v, want dir /src/good and %+v", tb, trees, wantTrees)
 	}
@@ -219,5 +219,29 @@ func TestAccelOverride(t *testing.T) {
 	t.Setenv(EnvAccel, "tcg")
 	if a := Accel(); a != "tcg" {
 		t.Errorf("Accel() = %q with %s=tcg", a, EnvAccel)
+	}
+}
+
+func TestImageCarriesFilesAndTrees(t *testing.T) {
+	bb := busyboxCPIO(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "prog"), "static program", 0o755)
+	writeFile(t, filepath.Join(dir, "tree/vserver"), "#!/bin/bash\n", 0o755)
+	bin := filepath.Join(dir, "x.test")
+	writeFile(t, bin, "binary", 0o755)
+	spec := Spec{
+		Assets: Assets{Busybox: bb},
+		Tests:  []TestBinary{{Name: "x", Path: bin}},
+		Files:  []HostPath{{Host: filepath.Join(dir, "prog"), Guest: "/usr/sbin/vserverx"}},
+		Trees:  []HostPath{{Host: filepath.Join(dir, "tree"), Guest: "/src/testdata/util-vserver"}},
+	}
+	im, err := spec.image("n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"/usr/sbin/vserverx", "/src/testdata/util-vserver/vserver", "/vmtest/x.test", "/init", MarkerFile, "/bin/sh"} {
+		if !im.Has(want) {
+			t.Errorf("image lacks %s", want)
+		}
 	}
 }

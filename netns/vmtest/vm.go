@@ -37,7 +37,7 @@ type TestBinary struct {
 	Path string
 	// Dir is the guest working directory; default /vmtest/NAME. Tests
 	// that open testdata/... want their package directory here (carry it
-	// with a Tree).
+	// in Spec.Trees).
 	Dir string
 	// Args are more flags for the binary, e.g. "-test.run=VLAN".
 	Args []string
@@ -52,8 +52,9 @@ func (t TestBinary) guestDir() string {
 	return path.Join(guestTests, t.Name)
 }
 
-// A Tree is a host directory copied into the VM image at Guest.
-type Tree struct{ Host, Guest string }
+// A HostPath is a host file or directory carried into the VM image at
+// Guest.
+type HostPath struct{ Host, Guest string }
 
 // Spec describes one VM run: one boot, every test binary in order.
 type Spec struct {
@@ -64,8 +65,11 @@ type Spec struct {
 	// shared libraries ldd lists, e.g. "ip", "/bin/bash". They shadow
 	// busybox applets of the same path.
 	Programs []string
-	// Trees are host directories carried into the VM.
-	Trees []Tree
+	// Trees are host directories carried into the VM (Image.AddTree).
+	Trees []HostPath
+	// Files are single host files (symlinks followed, mode kept) carried
+	// into the VM, e.g. a static program built with BuildProgram.
+	Files []HostPath
 	// Env holds more NAME=VALUE settings for the test binaries.
 	Env []string
 	// Timeout bounds the whole run; default DefaultTimeout.
@@ -158,6 +162,11 @@ func (s *Spec) image(nonce string) (*Image, error) {
 	}
 	for _, t := range s.Trees {
 		if err := im.AddTree(t.Host, t.Guest); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range s.Files {
+		if err := im.AddHostFile(f.Guest, f.Host); err != nil {
 			return nil, err
 		}
 	}

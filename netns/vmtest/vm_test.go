@@ -77,16 +77,13 @@ func checkRun(t *testing.T, res *Result, p vmPackage) {
 	}
 	t.Logf("output of %s inside the VM:\n%s", p.name, run.Output)
 	for _, r := range run.Tests() {
-		if strings.Contains(r.Name, "/") {
-			continue // reported by its top-level test
-		}
 		t.Run(r.Name, func(t *testing.T) {
-			if r.Status != "PASS" {
-				t.Errorf("%s inside the VM:\n%s", r.Status, r.Output)
+			if p := r.Problem(); p != "" {
+				t.Error(p)
 			}
 		})
 	}
-	for _, problem := range run.Problems(p.mustPass) {
+	for _, problem := range run.RunProblems(p.mustPass) {
 		t.Error(problem)
 	}
 }
