@@ -1,0 +1,210 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/lifecycle"
+	"github.com/vserverx/vserverx/vspace"
+	"github.com/vserverx/vserverx/wrapper"
+)
+
+// version is set at build time (-ldflags "-X main.version=...").
+var version = "0.1.0-dev"
+
+// app is one invocation of vserverx: its output streams and, once the
+// global options are parsed, its environment.
+type app struct {
+	stdout, stderr io.Writer
+	g              globals
+	env            *lifecycle.Env // built on first use by environment()
+}
+
+// run runs vserverx with the given argv and returns the exit code.
+func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
+	a := &app{stdout: stdout, stderr: stderr}
+	return report(stderr, a.cliApp().RunContext(ctx, argv))
+}
+
+// cliApp is the top level: global options, guest-less commands, and
+// NAME COMMAND handled by the default action.
+func (a *app) cliApp() *cli.App {
+	return &cli.App{
+		Name:                  "vserverx",
+		Usage:                 "run Linux-VServer guests in named network namespaces",
+		UsageText:             "vserverx [global options] NAME COMMAND [args...]\nvserverx [global options] start-all|stop-all|list [options]",
+		Description:           appDescription,
+		Version:               version,
+		Flags:                 globalFlags(),
+		Commands:              a.hostCommands(),
+		Action:                a.guestAction,
+		Writer:                a.stdout,
+		ErrWriter:             a.stderr,
+		HideHelpCommand:       false,
+		CustomAppHelpTemplate: appHelpTemplate,
+		OnUsageError:          onUsageError,
+		ExitErrHandler:        func(*cli.Context, error) {},
+		Before: func(c *cli.Context) error {
+			a.g = readGlobals(c)
+			return nil
+		},
+	}
+}
+
+const appDescription = `vserverx gives a util-vserver guest, or a group of guests, its own named
+network namespace (CONFDIR/.netns/X) whose interfaces are created, addressed
+and UP before the guest starts, and removed after the last guest stops.
+Commands it does not know are passed to util-vserver's vserver unchanged.`
+
+// onUsageError turns urfave/cli's flag errors into usage errors (exit 2).
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	return usageError{err.Error()}
+}
+
+// hostCommands are the commands that take no guest name.
+func (a *app) hostCommands() []*cli.Command {
+	return []*cli.Command{a.startAllCommand(), a.stopAllCommand(), a.listCommand()}
+}
+
+// guestAction handles `vserverx NAME COMMAND [args...]`.
+func (a *app) guestAction(c *cli.Context) error {
+	args := c.Args().Slice()
+	switch len(args) {
+	case 0:
+		return usagef("missing guest NAME and COMMAND")
+	case 1:
+		return usagef("missing COMMAND after guest name %q", args[0])
+	}
+	name := args[0]
+	if err := checkGuestName(name); err != nil {
+		return err
+	}
+	guestApp := a.guestApp(name)
+	return guestApp.RunContext(c.Context, append([]string{"vserverx " + name}, args[1:]...))
+}
+
+// checkGuestName refuses names that cannot be a guest directory.
+func checkGuestName(name string) error {
+	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") || strings.HasPrefix(name, "-") {
+		return usagef("%q is not a guest name (a directory name in the confdir, not an option)", name)
+	}
+	return nil
+}
+
+// guestApp dispatches the COMMAND of one guest; unknown commands are passed
+// to `vserver NAME COMMAND args...`.
+func (a *app) guestApp(name string) *cli.App {
+	return &cli.App{
+		Name:            "vserverx " + name,
+		Usage:           "commands for guest " + name,
+		HideVersion:     true,
+		HideHelpCommand: true,
+		Commands:        a.guestCommands(name),
+		Action:          func(c *cli.Context) error { return a.passThrough(c, name) },
+		Writer:          a.stdout,
+		ErrWriter:       a.stderr,
+		OnUsageError:    onUsageError,
+		ExitErrHandler:  func(*cli.Context, error) {},
+	}
+}
+
+// guestCommands are the commands vserverx handles itself for a guest.
+func (a *app) guestCommands(name string) []*cli.Command {
+	return []*cli.Command{
+		a.startCommand(name), a.stopCommand(name), a.restartCommand(name),
+		a.enterCommand(name), a.statusCommand(name), a.checkCommand(name),
+		a.planCommand(name), a.setupCommand(name),
+		a.vspaceRewriteCommand(name), a.teardownCommand(name), a.netnsExecCommand(name),
+	}
+}
+
+// environment builds the lifecycle environment from the global options:
+// paths, the loaded confdir, util-vserver's command. Loading never changes
+// anything.
+func (a *app) environment() (*lifecycle.Env, error) {
+	if a.env != nil {
+		return a.env, nil
+	}
+	p, err := a.g.paths()
+	if err != nil {
+		return nil, err
+	}
+	tree, err := config.Load(p)
+	if err != nil {
+		return nil, err
+	}
+	vs, vsErr := wrapper.Find(a.g.vserver, p.Vserver)
+	a.env = &lifecycle.Env{
+		Paths:       p,
+		Tree:        tree,
+		Vserver:     wrapper.Vserver{Path: vs, VarsFile: p.VarsFile, Stdout: a.stdout, Stderr: a.stderr},
+		VserverErr:  vsErr,
+		Setup:       vspace.Setup{ConfDir: p.ConfDir, NetnsDir: p.NetnsDir, Opt: vspace.ScriptletOptions{Vserverx: selfPath(), GlobalArgs: a.scriptletArgs(p)}},
+		Out:         a.stdout,
+		Err:         a.stderr,
+		Verbose:     a.g.verbose,
+		Quiet:       a.g.quiet,
+		LockTimeout: lifecycle.DefaultLockTimeout,
+		Grace:       lifecycle.DefaultGrace,
+	}
+	return a.env, nil
+}
+
+// scriptletArgs are the global options the installed scriptlets pass back to
+// vserverx, so that a plain `vserver NAME start` uses the same paths.
+func (a *app) scriptletArgs(p config.Paths) []string {
+	args := globalArgs(p)
+	if a.g.vserver != "" {
+		args = append(args, "--vserver", a.g.vserver)
+	}
+	return args
+}
+
+// needRoot fails with a hint when a command that changes the host runs
+// without root.
+func needRoot(what string) error {
+	if os.Geteuid() != 0 {
+		return fmt.Errorf("%s needs root: run as root, e.g. sudo vserverx %s", what, strings.Join(os.Args[1:], " "))
+	}
+	return nil
+}
+
+// noArgs fails when a command got arguments it does not take, quoting them.
+func noArgs(c *cli.Context) error {
+	if c.Args().Present() {
+		return usagef("%s: unexpected argument(s) %q", c.Command.FullName(), c.Args().Slice())
+	}
+	return nil
+}
+
+// wantsHelp reports whether pass-through arguments are just a help request.
+func wantsHelp(args []string) bool {
+	return len(args) == 1 && (args[0] == "--help" || args[0] == "-h")
+}
+
+// passThrough runs `vserver NAME COMMAND args...` unchanged.
+func (a *app) passThrough(c *cli.Context, name string) error {
+	args := c.Args().Slice()
+	if len(args) == 0 {
+		return usagef("missing COMMAND after guest name %q", name)
+	}
+	env, err := a.environment()
+	if err != nil {
+		return err
+	}
+	if env.VserverErr != nil {
+		return env.VserverErr
+	}
+	return codeOf(env.Vserver.Run(nil, name, args...))
+}
+
+func init() {
+	// -v is --verbose (as in util-vserver's tools); --version has no short form.
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version and exit", DisableDefaultText: true}
+}

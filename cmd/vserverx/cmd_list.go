@@ -1,0 +1,45 @@
+package main
+
+import (
+	"encoding/json"
+
+	"github.com/urfave/cli/v2"
+)
+
+func (a *app) listCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "list",
+		Usage:     "list every managed namespace with its members and their state",
+		UsageText: "vserverx [global options] list [--json] [--running-any]",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print the list as JSON"},
+			&cli.BoolFlag{Name: "running-any", Usage: "print nothing; exit 0 when any managed guest runs, 3 when none does (for init scripts)"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := noArgs(c); err != nil {
+				return err
+			}
+			env, err := a.environment()
+			if err != nil {
+				return err
+			}
+			list, err := env.List()
+			if err != nil {
+				return err
+			}
+			switch {
+			case c.Bool("running-any"):
+				if !list.AnyRunning() {
+					return exitCode(3)
+				}
+				return nil
+			case c.Bool("json"):
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(list)
+			}
+			list.Print(a.stdout)
+			return nil
+		},
+	}
+}

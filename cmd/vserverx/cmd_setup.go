@@ -1,0 +1,54 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/vserverx/vserverx/lifecycle"
+)
+
+func (a *app) setupCommand(name string) *cli.Command {
+	return &cli.Command{
+		Name:      "setup",
+		Usage:     "install the scriptlets and namespace-cleanup-skip entry util-vserver needs",
+		UsageText: "vserverx [global options] " + name + " setup",
+		Description: `For a guest vserverx manages, installs (idempotently):
+  CONFDIR/NAME/scripts/prepre-start.d/vserverx   (sourced: rewrites VSPACE_SHARED_CMD)
+  CONFDIR/NAME/scripts/postpost-stop.d/vserverx  (tears the namespace down after a plain 'vserver NAME stop')
+  NETNS_DIR/X in CONFDIR/NAME/namespace-cleanup-skip
+  CONFDIR/.defaults/scripts/initialize.d/vserverx-rslave (when missing)
+and prints what it changed. Other lines of namespace-cleanup-skip are kept.`,
+		Action: func(c *cli.Context) error {
+			if err := noArgs(c); err != nil {
+				return err
+			}
+			return a.runSetup(name)
+		},
+	}
+}
+
+func (a *app) runSetup(name string) error {
+	env, err := a.environment()
+	if err != nil {
+		return err
+	}
+	m, err := env.Resolve(name)
+	if err != nil {
+		return err
+	}
+	if m.Group == nil {
+		return fmt.Errorf("guest %s: %w; nothing to set up", name, lifecycle.ErrNotManaged)
+	}
+	actions, err := env.Setup.Install(m.Guest, m.NS())
+	for _, act := range actions {
+		fmt.Fprintf(a.stdout, "%s: %s\n", act.Path, act.What)
+	}
+	if err != nil {
+		return err
+	}
+	if len(actions) == 0 && !a.g.quiet {
+		fmt.Fprintf(a.stdout, "guest %s: already set up for namespace %s\n", name, m.NS())
+	}
+	return nil
+}

@@ -1,0 +1,272 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vserverx/vserverx/netns/nstest"
+)
+
+// TestClassicGuestStartStop: the classic single guest (a macvlan on eth0:
+// this kernel has no 8021q) is set up, started inside its namespace, seen by
+// iproute2, entered, and stopped without leaving anything behind.
+func TestClassicGuestStartStop(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	before := nstest.Snapshot(t)
+	h.mustVX("fw", "setup")
+	h.mustVX("fw", "start")
+
+	if got := netnsList(t); !slices.Equal(got, []string{"fw"}) {
+		t.Fatalf("ip netns list = %v, want [fw]", got)
+	}
+	if got, want := h.guestNetns("fw"), h.netnsID("fw"); got != want {
+		t.Fatalf("guest runs in %q, namespace fw is %q", got, want)
+	}
+	link := nstest.IP(t, "-n", "fw", "-d", "-o", "link", "show", "fw-lan")
+	for _, want := range []string{"02:00:00:00:2a:00", "macvlan mode bridge", "alias vserverx:fw:0", "state UP"} {
+		if !strings.Contains(link, want) {
+			t.Errorf("ip -n fw -d link show fw-lan lacks %q:\n%s", want, link)
+		}
+	}
+	addrs := nstest.IP(t, "-n", "fw", "-o", "addr", "show", "fw-lan")
+	for _, want := range []string{"192.0.2.2/24", "2001:db8:2::2/64"} {
+		if !strings.Contains(addrs, want) {
+			t.Errorf("fw-lan lacks address %s:\n%s", want, addrs)
+		}
+	}
+	if r := h.vx("fw", "enter", "--", "ip", "-o", "link"); r.code != 0 || !strings.Contains(r.stdout, "fw-lan") || strings.Contains(r.stdout, "eth0p") {
+		t.Errorf("enter -- ip -o link does not show the namespace's links: %s", r)
+	}
+	if r := h.vx("fw", "status"); r.code != 0 || !strings.Contains(r.stdout, "fw-lan") {
+		t.Errorf("status of a running guest: %s", r)
+	}
+
+	h.mustVX("fw", "stop")
+	if r := h.vx("fw", "status"); r.code != 3 {
+		t.Errorf("status of a stopped guest: want exit 3: %s", r)
+	}
+	nstest.AssertSame(t, before)
+}
+
+// TestGroupKeepsNamespaceUntilLastStops: two guests share namespace dmz;
+// stopping the first keeps it (and says why), stopping the last removes it.
+func TestGroupKeepsNamespaceUntilLastStops(t *testing.T) {
+	h := newHost(t, "dmz")
+	before := nstest.Snapshot(t)
+	h.mustVX("web", "setup")
+	h.mustVX("mail", "setup")
+	h.mustVX("web", "start")
+	h.mustVX("mail", "start")
+	if h.guestNetns("web") != h.guestNetns("mail") || h.guestNetns("web") != h.netnsID("dmz") {
+		t.Fatalf("web (%s) and mail (%s) do not share namespace dmz (%s)", h.guestNetns("web"), h.guestNetns("mail"), h.netnsID("dmz"))
+	}
+	if out := nstest.IP(t, "-n", "dmz", "route", "show", "default"); !strings.Contains(out, "via 192.0.2.1") {
+		t.Errorf("no default route via 192.0.2.1 in dmz: %s", out)
+	}
+	r := h.mustVX("web", "stop")
+	if !strings.Contains(r.stdout, "keeping network namespace dmz") || !strings.Contains(r.stdout, "mail") {
+		t.Errorf("stopping web should keep dmz for mail: %s", r)
+	}
+	if !slices.Contains(netnsList(t), "dmz") {
+		t.Fatal("dmz was removed while mail still runs")
+	}
+	r = h.mustVX("mail", "stop")
+	if !strings.Contains(r.stdout, "removed network namespace dmz") {
+		t.Errorf("stopping the last member should remove dmz: %s", r)
+	}
+	nstest.AssertSame(t, before)
+}
+
+// TestPlainVserverWithScriptlets: with the scriptlets installed, plain
+// `vserver NAME start` sets the namespace up through vserverx and the guest
+// runs in it; plain `vserver NAME stop` tears it down.
+func TestPlainVserverWithScriptlets(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	before := nstest.Snapshot(t)
+	h.mustVX("fw", "setup")
+	if r := h.vserver("fw", "start"); r.code != 0 {
+		t.Fatalf("plain vserver fw start: %s", r)
+	}
+	if got, want := h.guestNetns("fw"), h.netnsID("fw"); got != want {
+		t.Fatalf("guest runs in %q, namespace fw is %q", got, want)
+	}
+	nstest.IP(t, "-n", "fw", "link", "show", "fw-lan")
+	if r := h.vserver("fw", "stop"); r.code != 0 {
+		t.Fatalf("plain vserver fw stop: %s", r)
+	}
+	nstest.AssertSame(t, before)
+}
+
+// TestConcurrentStartsOfOneGroup: both members started at once end up in
+// one namespace, both running.
+func TestConcurrentStartsOfOneGroup(t *testing.T) {
+	h := newHost(t, "dmz")
+	before := nstest.Snapshot(t)
+	h.mustVX("web", "setup")
+	h.mustVX("mail", "setup")
+	var wg sync.WaitGroup
+	results := make([]result, 2)
+	for i, g := range []string{"web", "mail"} {
+		wg.Add(1)
+		go func() { defer wg.Done(); results[i] = h.vx(g, "start") }()
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.code != 0 {
+			t.Fatalf("concurrent start %d: %s", i, r)
+		}
+	}
+	if h.guestNetns("web") != h.netnsID("dmz") || h.guestNetns("mail") != h.netnsID("dmz") {
+		t.Fatalf("guests not both in dmz: web %s mail %s dmz %s", h.guestNetns("web"), h.guestNetns("mail"), h.netnsID("dmz"))
+	}
+	if n := strings.Count(nstest.IP(t, "-n", "dmz", "-o", "link"), "vserverx:dmz:"); n != 1 {
+		t.Errorf("dmz holds %d vserverx links, want 1", n)
+	}
+	h.mustVX("web", "stop")
+	h.mustVX("mail", "stop")
+	nstest.AssertSame(t, before)
+}
+
+// TestFailedStartIsUndone: when util-vserver's start fails, everything this
+// start created is removed and the wrapped exit code is passed through.
+func TestFailedStartIsUndone(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	h.mustVX("fw", "setup")
+	before := nstest.Snapshot(t)
+	h.env = append(h.env, "STANDIN_FAIL_START=1")
+	r := h.vx("fw", "start")
+	if r.code == 0 {
+		t.Fatalf("start should fail: %s", r)
+	}
+	if !strings.Contains(r.stderr, "undoing what this start created") {
+		t.Errorf("no word of the undo: %s", r)
+	}
+	nstest.AssertSame(t, before)
+}
+
+// TestBrokenConfigChangesNothing: a broken definition is refused before
+// anything on the host changes, naming the file.
+func TestBrokenConfigChangesNothing(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	h.mustVX("fw", "setup")
+	h.write(".netns/fw/interfaces/0/mtu", "9\n")
+	before := nstest.Snapshot(t)
+	r := h.vx("fw", "start")
+	if r.code != 1 || !strings.Contains(r.stderr, filepath.Join(".netns", "fw", "interfaces", "0", "mtu")) {
+		t.Fatalf("want exit 1 naming the mtu file: %s", r)
+	}
+	nstest.AssertSame(t, before)
+	if h.vserver("fw", "running").code == 0 {
+		t.Fatal("guest runs despite the broken configuration")
+	}
+}
+
+// TestStartAfterKill: vserverx killed with SIGKILL after it created the
+// namespace and while the guest was starting; the next start converges and
+// the stop leaves nothing.
+func TestStartAfterKill(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	h.mustVX("fw", "setup")
+	before := nstest.Snapshot(t)
+	cmd := exec.Command(h.bin, "--confdir", h.confdir, "--util-vserver-vars", h.vars, "fw", "start")
+	cmd.Env = append(h.env, "UTIL_VSERVER_VARS="+h.vars, "STANDIN_START_DELAY=30")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "fw-lan inside fw", func() bool {
+		return exec.Command("ip", "-n", "fw", "link", "show", "fw-lan").Run() == nil
+	})
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	cmd.Wait()
+	waitFor(t, "the killed start's processes to leave fw", func() bool {
+		out, _ := exec.Command("ip", "netns", "pids", "fw").Output()
+		return strings.TrimSpace(string(out)) == ""
+	})
+
+	h.mustVX("fw", "start")
+	if got, want := h.guestNetns("fw"), h.netnsID("fw"); got != want {
+		t.Fatalf("guest runs in %q, namespace fw is %q", got, want)
+	}
+	if n := strings.Count(nstest.IP(t, "-n", "fw", "-o", "link"), "vserverx:fw:"); n != 1 {
+		t.Errorf("fw holds %d vserverx links after converging, want 1", n)
+	}
+	h.mustVX("fw", "stop")
+	nstest.AssertSame(t, before)
+}
+
+// TestUnmanagedGuestDoesNotBreakNamespace: a guest vserverx does not manage,
+// started with plain vserver while fw runs, would unmount /run/netns/fw on
+// the host through the shared mount; the host-wide scriptlet `setup`
+// installs prevents that.
+func TestUnmanagedGuestDoesNotBreakNamespace(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	h.write("other/context", "300\n")
+	h.write("other/fstab", "")
+	if err := os.MkdirAll(filepath.Join(h.confdir, "other", "vdir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	before := nstest.Snapshot(t)
+	h.mustVX("fw", "setup")
+	h.mustVX("fw", "start")
+	if r := h.vserver("other", "start"); r.code != 0 {
+		t.Fatalf("plain vserver other start: %s", r)
+	}
+	if out, err := exec.Command("ip", "netns", "exec", "fw", "true").CombinedOutput(); err != nil {
+		t.Fatalf("namespace fw broken on the host after starting an unmanaged guest: %v %s", err, out)
+	}
+	h.vserver("other", "stop")
+	h.mustVX("fw", "stop")
+	os.RemoveAll(filepath.Join(h.confdir, ".defaults"))
+	os.RemoveAll(filepath.Join(h.confdir, "fw", "scripts"))
+	nstest.AssertSame(t, before)
+}
+
+// TestStopWaitsForLingeringHelpers: util-vserver's lock helpers stay in the
+// namespace for a moment after stop; vserverx waits for them instead of
+// keeping the namespace.
+func TestStopWaitsForLingeringHelpers(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	before := nstest.Snapshot(t)
+	h.mustVX("fw", "setup")
+	h.env = append(h.env, "STANDIN_HELPER_LINGER=1")
+	h.mustVX("fw", "start")
+	r := h.mustVX("fw", "stop")
+	if !strings.Contains(r.stdout, "removed network namespace fw") {
+		t.Fatalf("stop kept fw despite only a lingering helper: %s", r)
+	}
+	nstest.AssertSame(t, before)
+}
+
+// TestStartRunningStopStopped: like util-vserver, a second start and a
+// second stop warn and exit 0.
+func TestStartRunningStopStopped(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	h.mustVX("fw", "setup")
+	h.mustVX("fw", "start")
+	if r := h.mustVX("fw", "start"); !strings.Contains(r.stderr, "already running") {
+		t.Errorf("second start: want a warning: %s", r)
+	}
+	h.mustVX("fw", "stop")
+	if r := h.mustVX("fw", "stop"); !strings.Contains(r.stderr, "not running") {
+		t.Errorf("second stop: want a warning: %s", r)
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

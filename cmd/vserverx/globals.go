@@ -1,0 +1,116 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/vserverx/vserverx/config"
+)
+
+// defaultVarsFile is where util-vserver keeps the paths of its programs.
+const defaultVarsFile = "/usr/lib/util-vserver/util-vserver-vars"
+
+// globalFlags are the options that come before NAME (DESIGN.md section 4).
+func globalFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "confdir", Usage: "util-vserver's configuration directory (default: __CONFDIR from util-vserver-vars, else /etc/vservers)"},
+		&cli.StringFlag{Name: "vserver", Usage: "util-vserver's vserver command (default: from util-vserver-vars, else vserver in PATH)"},
+		&cli.StringFlag{Name: "util-vserver-vars", Value: defaultVarsFile, Usage: "util-vserver's file of program paths, read when it exists"},
+		&cli.StringFlag{Name: "netns-dir", Value: "/run/netns", Usage: "directory of named network namespaces (iproute2's)"},
+		&cli.StringFlag{Name: "state-dir", Value: "/run/vserverx", Usage: "vserverx's locks and records"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "say more about what is done"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only warnings and errors"},
+	}
+}
+
+// globals are the parsed global options.
+type globals struct {
+	confdir, vserver, varsFile, netnsDir, stateDir string
+	varsExplicit                                   bool
+	verbose, quiet                                 bool
+}
+
+func readGlobals(c *cli.Context) globals {
+	return globals{
+		confdir:      c.String("confdir"),
+		vserver:      c.String("vserver"),
+		varsFile:     c.String("util-vserver-vars"),
+		varsExplicit: c.IsSet("util-vserver-vars"),
+		netnsDir:     c.String("netns-dir"),
+		stateDir:     c.String("state-dir"),
+		verbose:      c.Bool("verbose"),
+		quiet:        c.Bool("quiet"),
+	}
+}
+
+// paths resolves the global options against util-vserver-vars: an option
+// given on the command line wins, then the vars file (when it exists), then
+// the built-in default. A vars file named explicitly must exist.
+func (g globals) paths() (config.Paths, error) {
+	vars, err := config.LoadVars(g.varsFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !g.varsExplicit:
+		vars = nil
+	case err != nil:
+		return config.Paths{}, fmt.Errorf("reading util-vserver-vars: %w", err)
+	}
+	p := config.DefaultPaths(vars)
+	p.VarsFile = g.varsFile
+	if vars == nil {
+		p.VarsFile = ""
+	}
+	setIf(&p.ConfDir, g.confdir)
+	setIf(&p.Vserver, g.vserver)
+	setIf(&p.NetnsDir, g.netnsDir)
+	setIf(&p.StateDir, g.stateDir)
+	return absPaths(p)
+}
+
+func setIf(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+// absPaths makes the directories absolute so scriptlets and children that
+// run elsewhere see the same ones.
+func absPaths(p config.Paths) (config.Paths, error) {
+	for _, s := range []*string{&p.ConfDir, &p.NetnsDir, &p.StateDir, &p.VarsFile} {
+		if *s == "" {
+			continue
+		}
+		a, err := filepath.Abs(*s)
+		if err != nil {
+			return p, err
+		}
+		*s = a
+	}
+	return p, nil
+}
+
+// globalArgs renders resolved paths back as global options, for scriptlets
+// that call vserverx later from inside util-vserver.
+func globalArgs(p config.Paths) []string {
+	args := []string{"--confdir", p.ConfDir, "--netns-dir", p.NetnsDir, "--state-dir", p.StateDir}
+	if p.VarsFile != "" {
+		args = append(args, "--util-vserver-vars", p.VarsFile)
+	}
+	if p.Vserver != "" {
+		args = append(args, "--vserver", p.Vserver)
+	}
+	return args
+}
+
+// selfPath is the absolute path of the running vserverx binary.
+func selfPath() string {
+	p, err := os.Executable()
+	if err != nil {
+		return "vserverx"
+	}
+	return p
+}

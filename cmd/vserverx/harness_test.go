@@ -1,0 +1,241 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vserverx/vserverx/netns/nstest"
+)
+
+func TestMain(m *testing.M) { nstest.Main(m) }
+
+// The end-to-end tests run the built vserverx binary as an administrator
+// does, against the stand-in util-vserver in testdata/util-vserver, inside
+// nstest's sandbox (own network, mounts, /run, PIDs) with a veth pair
+// standing in for eth0.
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// vserverxBinary builds ./cmd/vserverx once per test run.
+func vserverxBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "vserverx-e2e-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "vserverx")
+		out, err := exec.Command(goTool(), "build", "-o", builtBin, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return builtBin
+}
+
+// goTool finds the go command (PATH may be reset by sudo).
+func goTool() string {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	return filepath.Join(runtime.GOROOT(), "bin", "go")
+}
+
+// repoPath returns a path relative to the repository root.
+func repoPath(rel string) string {
+	abs, _ := filepath.Abs(filepath.Join("..", "..", rel))
+	return abs
+}
+
+// host is one sandboxed machine with a confdir, the stand-in util-vserver
+// and vserverx.
+type host struct {
+	t       *testing.T
+	bin     string
+	confdir string
+	state   string // the stand-in's state (STATEDIR)
+	vars    string
+	env     []string
+}
+
+// newHost copies the example confdirs named into a fresh confdir, gives
+// every guest an fstab (as `vserver build` does; the stand-in only runs its
+// namespace cleanup for guests with one), writes util-vserver-vars for the
+// stand-in and creates eth0.
+func newHost(t *testing.T, examples ...string) *host {
+	t.Helper()
+	nstest.RequireRoot(t)
+	dir := t.TempDir()
+	h := &host{t: t, bin: vserverxBinary(t), confdir: filepath.Join(dir, "vservers"), state: filepath.Join(dir, "state")}
+	for _, ex := range examples {
+		copyTree(t, repoPath("testdata/confdirs/"+ex), h.confdir)
+	}
+	h.addFstabs()
+	h.vars = filepath.Join(dir, "util-vserver-vars")
+	if out, err := exec.Command(repoPath("testdata/util-vserver/mkvars"), h.confdir, h.state, h.vars).CombinedOutput(); err != nil {
+		t.Fatalf("mkvars: %v: %s", err, out)
+	}
+	h.env = append(os.Environ(), "STANDIN_HELPER_LINGER=0.3")
+	nstest.HostNIC(t, "eth0")
+	waitFor(t, "eth0 to come up", func() bool {
+		return strings.Contains(nstest.IP(t, "-o", "link", "show", "eth0"), "state UP")
+	})
+	primeNetnsDir(t)
+	t.Cleanup(h.stopEverything)
+	return h
+}
+
+// primeNetnsDir makes /run/netns what it is on any host that has used
+// `ip netns`: a shared bind mount of itself. iproute2 (and vserverx, which
+// does the same) leave that mount in place when the last namespace is
+// deleted, so the before/after snapshots start from this state.
+func primeNetnsDir(t *testing.T) {
+	nstest.IP(t, "netns", "add", "vserverx-prime")
+	nstest.IP(t, "netns", "del", "vserverx-prime")
+}
+
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.MkdirAll(to, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("cp", "-a", from+"/.", to).CombinedOutput(); err != nil {
+		t.Fatalf("copy %s: %v: %s", from, err, out)
+	}
+}
+
+func (h *host) addFstabs() {
+	entries, _ := os.ReadDir(h.confdir)
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			h.write(e.Name()+"/fstab", "")
+		}
+	}
+}
+
+// write creates a file under the confdir.
+func (h *host) write(rel, content string) {
+	h.t.Helper()
+	p := filepath.Join(h.confdir, rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// result is what one command printed and its exit code.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+}
+
+// vx runs vserverx with the host's global options.
+func (h *host) vx(args ...string) result {
+	h.t.Helper()
+	global := []string{"--confdir", h.confdir, "--util-vserver-vars", h.vars}
+	return h.run(h.bin, append(global, args...)...)
+}
+
+// mustVX runs vserverx and fails the test unless it exits 0.
+func (h *host) mustVX(args ...string) result {
+	h.t.Helper()
+	r := h.vx(args...)
+	if r.code != 0 {
+		h.t.Fatalf("vserverx %s: %s", strings.Join(args, " "), r)
+	}
+	return r
+}
+
+// vserver runs the stand-in util-vserver directly (plain `vserver`).
+func (h *host) vserver(args ...string) result {
+	h.t.Helper()
+	return h.run(repoPath("testdata/util-vserver/vserver"), args...)
+}
+
+func (h *host) run(bin string, args ...string) result {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(h.env, "UTIL_VSERVER_VARS="+h.vars)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		h.t.Fatalf("running %s: %v", bin, err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// guestNetns is the network namespace the stand-in guest recorded
+// ("net:[INODE]"), or "" when it has not run.
+func (h *host) guestNetns(guest string) string {
+	b, err := os.ReadFile(filepath.Join(h.state, "run", guest, "netns"))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// netnsID is the "net:[INODE]" of named namespace x, read by a process
+// running in it (`ip netns exec`, the independent witness).
+func (h *host) netnsID(x string) string {
+	h.t.Helper()
+	out, err := exec.Command("ip", "netns", "exec", x, "readlink", "/proc/self/ns/net").CombinedOutput()
+	if err != nil {
+		h.t.Fatalf("ip netns exec %s: %v: %s", x, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// netnsList is `ip netns list`, names only.
+func netnsList(t *testing.T) []string {
+	t.Helper()
+	out := nstest.IP(t, "netns", "list")
+	var names []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if f := strings.Fields(l); len(f) > 0 {
+			names = append(names, f[0])
+		}
+	}
+	return names
+}
+
+// stopEverything stops any guest still running at the end of a test so
+// that the next test starts from a clean sandbox.
+func (h *host) stopEverything() {
+	entries, _ := os.ReadDir(h.confdir)
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			if h.vserver(e.Name(), "running").code == 0 {
+				h.vserver(e.Name(), "stop")
+			}
+		}
+	}
+	for _, x := range netnsList(h.t) {
+		exec.Command("ip", "netns", "del", x).Run()
+	}
+	time.Sleep(50 * time.Millisecond)
+}

@@ -1,0 +1,14 @@
+// Command vserverx runs Linux-VServer guests in named network namespaces.
+// It wraps util-vserver's vserver command: `vserverx NAME start` sets up the
+// guest's namespace and runs `vserver NAME start` inside it. See
+// vserverx(8).
+package main
+
+import (
+	"context"
+	"os"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr))
+}

@@ -1,0 +1,320 @@
+package lifecycle
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"os/exec"
+	"strings"
+
+	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/netns"
+)
+
+// Step is one thing `start` does, in order. The same Step value is printed
+// by `plan` (Title and Details) and executed by `start` (do), so the two
+// cannot drift apart.
+type Step struct {
+	Title   string
+	Details []string
+	// Undoable steps are rolled back, in reverse order, when a later step
+	// fails (unless another process lives in the namespace by then).
+	Undoable bool
+	do       func(*startRun) (netns.Undo, error)
+}
+
+// Plan is the ordered list of steps that starts one managed guest.
+type Plan struct {
+	Guest  string
+	NS     string
+	Group  []string // every member of the group
+	Checks []string // what was verified before the plan was made
+	Steps  []Step
+}
+
+// startRun is the state a plan's steps share while they execute.
+type startRun struct {
+	env  *Env
+	m    Managed
+	args []string
+	lock *Lock
+	ns   *netns.NS
+	cmd  *exec.Cmd // the started vserver child
+}
+
+// Print writes the plan in the form `vserverx NAME plan` shows.
+func (p *Plan) Print(w io.Writer) {
+	fmt.Fprintf(w, "Plan: start guest %s in network namespace %s (group %s: %s)\n",
+		p.Guest, p.NS, p.NS, strings.Join(p.Group, ", "))
+	for _, c := range p.Checks {
+		fmt.Fprintf(w, "  checked: %s\n", c)
+	}
+	for i, s := range p.Steps {
+		fmt.Fprintf(w, "%2d. %s\n", i+1, s.Title)
+		for _, d := range s.Details {
+			fmt.Fprintf(w, "      %s\n", d)
+		}
+	}
+	fmt.Fprintf(w, "On failure: undo what this start created, in reverse order, unless another process already lives in %s.\n", p.NS)
+}
+
+// StartPlan builds the plan that starts guest m with the extra vserver
+// arguments args. It reads nothing and changes nothing.
+func (e *Env) StartPlan(m Managed, args []string) *Plan {
+	def := m.Group.NS
+	p := &Plan{Guest: m.Guest.Name, NS: def.Name, Group: m.Group.MemberNames()}
+	p.Checks = e.planChecks(m)
+	p.Steps = append(p.Steps, e.lockStep(def.Name), e.namespaceStep(def))
+	for i := range def.Interfaces {
+		p.Steps = append(p.Steps, interfaceStep(def, &def.Interfaces[i]))
+	}
+	if len(def.Sysctls) > 0 {
+		p.Steps = append(p.Steps, sysctlStep(def))
+	}
+	if s, ok := e.vprocunhideStep(def); ok {
+		p.Steps = append(p.Steps, s)
+	}
+	p.Steps = append(p.Steps, e.vserverStep(m, args))
+	return p
+}
+
+// planChecks lists what was verified before the plan was made.
+func (e *Env) planChecks(m Managed) []string {
+	x := m.NS()
+	return []string{
+		fmt.Sprintf("configuration of guest %s and namespace %s (%s)", m.Guest.Name, x, nsSource(m.Group.NS)),
+		fmt.Sprintf("scriptlets in %s/scripts and %s in %s", m.Guest.Dir, e.netnsPath(x), m.Guest.File("namespace-cleanup-skip")),
+		fmt.Sprintf("util-vserver's vserver: %s", e.Vserver.Path),
+	}
+}
+
+func nsSource(def *config.Namespace) string {
+	if def.Defined {
+		return def.Dir
+	}
+	return "implicit: spaces/net names the guest itself, no interfaces"
+}
+
+func (e *Env) netnsPath(x string) string { return e.Paths.NetnsDir + "/" + x }
+
+// lockStep takes the namespace lock.
+func (e *Env) lockStep(x string) Step {
+	return Step{
+		Title: fmt.Sprintf("lock namespace %s: %s/%s.lock (wait up to %s)", x, e.Paths.StateDir, x, e.LockTimeout),
+		do: func(r *startRun) (netns.Undo, error) {
+			l, err := AcquireLock(e.Paths.StateDir, x, e.LockTimeout, e.Err)
+			if err != nil {
+				return nil, err
+			}
+			r.lock = l
+			return func() error { l.Release(); return nil }, nil
+		},
+	}
+}
+
+// namespaceStep creates or joins the named namespace and brings lo up.
+func (e *Env) namespaceStep(def *config.Namespace) Step {
+	return Step{
+		Title:    fmt.Sprintf("create network namespace %s at %s, or join it if it exists; set lo up", def.Name, e.netnsPath(def.Name)),
+		Undoable: true,
+		do: func(r *startRun) (netns.Undo, error) {
+			ns, created, undo, err := netns.Ensure(e.Paths.NetnsDir, def.Name)
+			if err != nil {
+				return nil, err
+			}
+			r.ns = ns
+			if created {
+				e.infof("created network namespace %s", def.Name)
+			} else {
+				e.debugf("joined existing network namespace %s", def.Name)
+			}
+			if err := netns.SetLoUp(ns); err != nil {
+				return undo, err
+			}
+			return undo, nil
+		},
+	}
+}
+
+// interfaceStep converges one interface.
+func interfaceStep(def *config.Namespace, ifc *config.Interface) Step {
+	return Step{
+		Title:    fmt.Sprintf("interface %d (%s): %s", ifc.Num, ifc.Dir, describeLink(ifc)),
+		Details:  interfaceDetails(def, ifc),
+		Undoable: true,
+		do: func(r *startRun) (netns.Undo, error) {
+			change, undo, err := netns.EnsureInterface(r.ns, def, ifc)
+			if err != nil {
+				return undo, err
+			}
+			r.env.reportChange(def.Name, ifc, change)
+			return undo, nil
+		},
+	}
+}
+
+func (e *Env) reportChange(x string, ifc *config.Interface, c netns.Change) {
+	switch c {
+	case netns.Created:
+		e.infof("created %s %s in %s", ifc.Type, ifc.Name, x)
+	case netns.Repaired:
+		e.infof("repaired %s %s in %s", ifc.Type, ifc.Name, x)
+	default:
+		e.debugf("%s %s in %s is as configured", ifc.Type, ifc.Name, x)
+	}
+}
+
+// describeLink is the one-line summary of how an interface is made.
+func describeLink(ifc *config.Interface) string {
+	switch ifc.Type {
+	case config.TypeVLAN:
+		return fmt.Sprintf("vlan %d on %s, named %s inside", ifc.VLAN, ifc.Link, ifc.Name)
+	case config.TypeMacvlan:
+		return fmt.Sprintf("macvlan (mode %s) on %s, named %s inside", ifc.Mode, ifc.Link, ifc.Name)
+	case config.TypeVeth:
+		s := fmt.Sprintf("veth pair %s (host) / %s (inside)", ifc.Host, ifc.Name)
+		if ifc.Bridge != "" {
+			s += ", host side in bridge " + ifc.Bridge
+		}
+		return s
+	case config.TypePhys:
+		return fmt.Sprintf("host device %s moved in, named %s inside", ifc.Link, ifc.Name)
+	}
+	return string(ifc.Type)
+}
+
+// interfaceDetails lists the MAC, MTU, addresses and routes of a link.
+func interfaceDetails(def *config.Namespace, ifc *config.Interface) []string {
+	var d []string
+	if ifc.Type == config.TypePhys {
+		d = append(d, fmt.Sprintf("move %s into %s, rename it to %s (back to %s at teardown)", ifc.Link, def.Name, ifc.Name, ifc.Link))
+	} else {
+		d = append(d, fmt.Sprintf("create on the host under a temporary name, move into %s, rename to %s", def.Name, ifc.Name))
+	}
+	d = append(d, fmt.Sprintf("MAC %s, alias %s, MTU %s", macText(ifc), def.Alias(ifc.Num), mtuText(ifc.MTU)))
+	if ifc.Type == config.TypeVeth {
+		d = append(d, fmt.Sprintf("host side %s: MAC %s, UP", ifc.Host, macOrKeep(ifc.HostMAC)))
+	}
+	d = append(d, "addresses: "+listOrNone(prefixes(ifc)))
+	d = append(d, "default routes via: "+listOrNone(gateways(ifc)))
+	d = append(d, "set UP")
+	return d
+}
+
+func macText(ifc *config.Interface) string {
+	s := macOrKeep(ifc.MAC)
+	if ifc.MACAuto && ifc.MAC != nil {
+		s += " (generated)"
+	}
+	return s
+}
+
+func macOrKeep(mac net.HardwareAddr) string {
+	if mac == nil {
+		return "unchanged"
+	}
+	return mac.String()
+}
+
+func mtuText(mtu int) string {
+	if mtu == 0 {
+		return "default"
+	}
+	return fmt.Sprint(mtu)
+}
+
+func prefixes(ifc *config.Interface) []string {
+	s := make([]string, len(ifc.Addrs))
+	for i, a := range ifc.Addrs {
+		s[i] = a.String()
+	}
+	return s
+}
+
+func gateways(ifc *config.Interface) []string {
+	s := make([]string, len(ifc.Gateways))
+	for i, g := range ifc.Gateways {
+		s[i] = g.String()
+	}
+	return s
+}
+
+func listOrNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
+
+// sysctlStep applies the namespace's sysctl/ files inside it.
+func sysctlStep(def *config.Namespace) Step {
+	var d []string
+	for _, s := range def.Sysctls {
+		d = append(d, fmt.Sprintf("%s = %s (%s)", s.Key, s.Value, s.File))
+	}
+	return Step{
+		Title:    fmt.Sprintf("apply %d sysctl setting(s) inside %s", len(def.Sysctls), def.Name),
+		Details:  d,
+		Undoable: true,
+		do: func(r *startRun) (netns.Undo, error) {
+			return netns.ApplySysctls(r.ns, def.Sysctls)
+		},
+	}
+}
+
+// vprocunhideStep runs util-vserver's vprocunhide inside the namespace so
+// guests see its /proc/net entries.
+func (e *Env) vprocunhideStep(def *config.Namespace) (Step, bool) {
+	if def.NoVprocunhide || e.Paths.Vprocunhide == "" {
+		return Step{}, false
+	}
+	path := e.Paths.Vprocunhide
+	return Step{
+		Title: fmt.Sprintf("run %s inside %s", path, def.Name),
+		do: func(r *startRun) (netns.Undo, error) {
+			cmd := exec.Command(path)
+			cmd.Stdout, cmd.Stderr = e.Err, e.Err
+			if err := netns.StartIn(r.ns, cmd, netns.ExecOptions{RSlave: true}); err != nil {
+				return nil, fmt.Errorf("running %s in namespace %s: %w", path, def.Name, err)
+			}
+			if err := cmd.Wait(); err != nil {
+				return nil, fmt.Errorf("%s in namespace %s failed: %w", path, def.Name, err)
+			}
+			return nil, nil
+		},
+	}, true
+}
+
+// vserverStep starts util-vserver's `vserver NAME start` inside the
+// namespace and releases the lock once the child runs there.
+func (e *Env) vserverStep(m Managed, args []string) Step {
+	argv := append([]string{e.Vserver.Path, m.Guest.Name, "start"}, args...)
+	return Step{
+		Title: fmt.Sprintf("run %s inside %s", shellJoin(argv), m.NS()),
+		Details: []string{
+			fmt.Sprintf("environment VSERVERX_NETNS=%s; own mount namespace with / made rslave", m.NS()),
+			"release the lock once it runs there; wait for it and exit with its code",
+		},
+		do: func(r *startRun) (netns.Undo, error) {
+			cmd, err := e.Vserver.Start(r.ns, m.Guest.Name, append([]string{"start"}, args...)...)
+			if err != nil {
+				return nil, err
+			}
+			r.cmd = cmd
+			r.lock.Release()
+			return nil, nil
+		},
+	}
+}
+
+// shellJoin joins words for display, quoting those that need it.
+func shellJoin(words []string) string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		if w == "" || strings.ContainsAny(w, " \t\n'\"\\$`;&|<>*?()[]{}~#") {
+			w = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+		}
+		out[i] = w
+	}
+	return strings.Join(out, " ")
+}

@@ -1,0 +1,208 @@
+package lifecycle
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/netns"
+)
+
+// Status is what `vserverx NAME status` shows.
+type Status struct {
+	Guest         string              `json:"guest"`
+	Managed       bool                `json:"managed"`
+	Namespace     string              `json:"namespace,omitempty"`
+	NetnsPath     string              `json:"netns_path,omitempty"`
+	Exists        bool                `json:"namespace_exists"`
+	Interfaces    []netns.LinkStatus  `json:"interfaces,omitempty"`
+	Pids          []int               `json:"pids,omitempty"`
+	Members       []MemberState       `json:"members,omitempty"`
+	Running       bool                `json:"running"`
+	VserverCode   int                 `json:"vserver_status_code"`
+	VserverOutput string              `json:"vserver_status"`
+	Problems      []string            `json:"problems,omitempty"`
+}
+
+// MemberState is one guest of a group and whether it runs.
+type MemberState struct {
+	Name    string `json:"name"`
+	Running bool   `json:"running"`
+}
+
+// ExitCode is the exit code of `status`: as `vserver NAME status`, 0 when
+// running and 3 when stopped.
+func (s *Status) ExitCode() int {
+	if s.Running {
+		return 0
+	}
+	if s.VserverCode != 0 {
+		return s.VserverCode
+	}
+	return 3
+}
+
+// Status gathers the status of a guest. It changes nothing.
+func (e *Env) Status(name string) (*Status, error) {
+	if err := e.needVserver(); err != nil {
+		return nil, err
+	}
+	g, err := e.Tree.Guest(name)
+	if err != nil {
+		return nil, err
+	}
+	st := &Status{Guest: name}
+	st.VserverCode, st.VserverOutput = e.vserverStatus(name)
+	st.Running = st.VserverCode == 0
+	grp := e.Tree.GroupOf(g)
+	if grp == nil {
+		return st, nil
+	}
+	e.fillNamespace(st, grp)
+	return st, nil
+}
+
+// vserverStatus runs `vserver NAME status` and captures its output.
+func (e *Env) vserverStatus(name string) (int, string) {
+	var out bytes.Buffer
+	v := e.Vserver
+	v.Stdout, v.Stderr = &out, &out
+	code, err := v.Run(nil, name, "status")
+	if err != nil {
+		return 1, err.Error()
+	}
+	return code, strings.TrimSpace(out.String())
+}
+
+// fillNamespace adds the namespace, its links, pids and the group members.
+func (e *Env) fillNamespace(st *Status, grp *config.Group) {
+	st.Managed, st.Namespace, st.NetnsPath = true, grp.NS.Name, e.netnsPath(grp.NS.Name)
+	for _, m := range grp.Members {
+		st.Members = append(st.Members, MemberState{m.Name, m.Name == st.Guest && st.Running || m.Name != st.Guest && e.Running(m.Name)})
+	}
+	ns, err := netns.Open(e.Paths.NetnsDir, grp.NS.Name)
+	if err != nil {
+		return
+	}
+	defer ns.Close()
+	st.Exists = true
+	if links, err := netns.Links(ns); err == nil {
+		st.Interfaces = links
+	} else {
+		st.Problems = append(st.Problems, err.Error())
+	}
+	if pids, err := netns.Pids(ns); err == nil {
+		st.Pids = pids
+	} else {
+		st.Problems = append(st.Problems, err.Error())
+	}
+}
+
+// Print writes the status for a person.
+func (s *Status) Print(w io.Writer) {
+	fmt.Fprintf(w, "guest %s: %s\n", s.Guest, s.VserverOutput)
+	if !s.Managed {
+		fmt.Fprintln(w, "not managed by vserverx")
+		return
+	}
+	if !s.Exists {
+		fmt.Fprintf(w, "namespace %s: not set up (%s does not exist)\n", s.Namespace, s.NetnsPath)
+	} else {
+		fmt.Fprintf(w, "namespace %s (%s)\n", s.Namespace, s.NetnsPath)
+		for _, l := range s.Interfaces {
+			fmt.Fprintf(w, "  %-15s %-8s %-17s %-7s %s\n", l.Name, l.Type, l.MAC, l.State, strings.Join(l.Addrs, " "))
+		}
+		fmt.Fprintf(w, "  processes: %s\n", orNone(joinInts(s.Pids)))
+	}
+	var members []string
+	for _, m := range s.Members {
+		state := "stopped"
+		if m.Running {
+			state = "running"
+		}
+		members = append(members, m.Name+" ("+state+")")
+	}
+	fmt.Fprintf(w, "group %s: %s\n", s.Namespace, strings.Join(members, ", "))
+	for _, p := range s.Problems {
+		fmt.Fprintf(w, "problem: %s\n", p)
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// GroupState is one line of `vserverx list`.
+type GroupState struct {
+	Namespace string        `json:"namespace"`
+	Exists    bool          `json:"namespace_exists"`
+	Processes int           `json:"processes"`
+	Members   []MemberState `json:"members"`
+}
+
+// GroupList is what `vserverx list` shows.
+type GroupList []GroupState
+
+// List returns every managed namespace with its members and state.
+func (e *Env) List() (GroupList, error) {
+	if err := e.needVserver(); err != nil {
+		return nil, err
+	}
+	var list GroupList
+	for _, grp := range e.Tree.Groups() {
+		gs := GroupState{Namespace: grp.NS.Name}
+		for _, m := range grp.Members {
+			gs.Members = append(gs.Members, MemberState{m.Name, e.Running(m.Name)})
+		}
+		if ns, err := netns.Open(e.Paths.NetnsDir, grp.NS.Name); err == nil {
+			gs.Exists = true
+			if pids, err := netns.Pids(ns); err == nil {
+				gs.Processes = len(pids)
+			}
+			ns.Close()
+		}
+		list = append(list, gs)
+	}
+	return list, nil
+}
+
+// AnyRunning reports whether any member of any group runs.
+func (l GroupList) AnyRunning() bool {
+	for _, g := range l {
+		for _, m := range g.Members {
+			if m.Running {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Print writes the list for a person.
+func (l GroupList) Print(w io.Writer) {
+	if len(l) == 0 {
+		fmt.Fprintln(w, "no namespaces are managed by vserverx in this confdir")
+		return
+	}
+	fmt.Fprintf(w, "%-16s %-9s %-9s %s\n", "NAMESPACE", "STATE", "PROCESSES", "MEMBERS")
+	for _, g := range l {
+		state := "down"
+		if g.Exists {
+			state = "up"
+		}
+		var members []string
+		for _, m := range g.Members {
+			s := m.Name
+			if m.Running {
+				s += "(running)"
+			}
+			members = append(members, s)
+		}
+		fmt.Fprintf(w, "%-16s %-9s %-9d %s\n", g.Namespace, state, g.Processes, strings.Join(members, " "))
+	}
+}

@@ -1,0 +1,130 @@
+package lifecycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/vserverx/vserverx/netns"
+)
+
+// Stop runs `vserver NAME stop ARGS...` inside the guest's namespace (or
+// plainly when the namespace is gone) and then tears the namespace down when
+// nothing uses it any more. It returns the exit code to leave with: the
+// wrapped vserver's, or 1 when the teardown failed.
+func (e *Env) Stop(ctx context.Context, name string, args []string) (int, error) {
+	if err := e.needVserver(); err != nil {
+		return 1, err
+	}
+	m, err := e.Resolve(name)
+	if err != nil {
+		return 1, err
+	}
+	if m.Group == nil {
+		return e.Vserver.Run(nil, name, append([]string{"stop"}, args...)...)
+	}
+	code, err := e.stopInside(m, args)
+	if err != nil {
+		return code, err
+	}
+	if err := e.TeardownIfUnused(m); err != nil {
+		return 1, err
+	}
+	return code, nil
+}
+
+// stopInside runs `vserver NAME stop` in the guest's namespace when it
+// exists, else plainly.
+func (e *Env) stopInside(m Managed, args []string) (int, error) {
+	ns, err := netns.Open(e.Paths.NetnsDir, m.NS())
+	switch {
+	case errors.Is(err, netns.ErrNotExist):
+		e.debugf("namespace %s does not exist; running vserver %s stop plainly", m.NS(), m.Guest.Name)
+		ns = nil
+	case err != nil:
+		e.warnf("%v; running vserver %s stop plainly", err, m.Guest.Name)
+		ns = nil
+	default:
+		defer ns.Close()
+	}
+	return e.Vserver.Run(ns, m.Guest.Name, append([]string{"stop"}, args...)...)
+}
+
+// TeardownIfUnused removes the namespace of m's group, under its lock, when
+// no process lives in it (after a short grace period for util-vserver's
+// exiting helpers) and no other member of the group runs. Otherwise it keeps
+// the namespace and says who still uses it. Leftovers of a crash (links
+// vserverx created, a stale file) are removed too. Safe to call repeatedly.
+func (e *Env) TeardownIfUnused(m Managed) error {
+	x := m.NS()
+	lock, err := AcquireLock(e.Paths.StateDir, x, e.LockTimeout, e.Err)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if users := e.namespaceUsers(m); users != "" {
+		e.infof("keeping network namespace %s: %s", x, users)
+		return nil
+	}
+	existed := e.namespaceExists(x)
+	if err := netns.Teardown(e.Paths.NetnsDir, x); err != nil {
+		return fmt.Errorf("tearing down namespace %s: %w", x, err)
+	}
+	if existed {
+		e.infof("removed network namespace %s", x)
+	}
+	return nil
+}
+
+// namespaceExists reports whether X is an existing named namespace.
+func (e *Env) namespaceExists(x string) bool {
+	ns, err := netns.Open(e.Paths.NetnsDir, x)
+	if err != nil {
+		return false
+	}
+	ns.Close()
+	return true
+}
+
+// namespaceUsers describes what still uses m's namespace ("" for nothing):
+// other running members of the group and processes living in it.
+func (e *Env) namespaceUsers(m Managed) string {
+	var why []string
+	grace := e.Grace
+	if running := e.runningMembers(m); len(running) > 0 {
+		why = append(why, "still used by running guest(s) "+strings.Join(running, ", "))
+		grace = 0 // kept anyway: no need to wait for exiting helpers
+	}
+	ns, err := netns.Open(e.Paths.NetnsDir, m.NS())
+	if err == nil {
+		defer ns.Close()
+		if pids := e.waitForEmpty(ns, grace); len(pids) > 0 {
+			why = append(why, "processes "+joinInts(pids)+" live in it")
+		}
+	}
+	return strings.Join(why, "; ")
+}
+
+// runningMembers lists the members of m's group other than m that run.
+func (e *Env) runningMembers(m Managed) []string {
+	var running []string
+	for _, g := range m.Group.Members {
+		if g.Name != m.Guest.Name && e.Running(g.Name) {
+			running = append(running, g.Name)
+		}
+	}
+	return running
+}
+
+// Restart stops then starts the guest; extra args go to the start.
+func (e *Env) Restart(ctx context.Context, name string, args []string) (int, error) {
+	code, err := e.Stop(ctx, name, nil)
+	if err != nil {
+		return code, err
+	}
+	if code != 0 {
+		return code, fmt.Errorf("stopping guest %s failed (exit code %d); not starting it again", name, code)
+	}
+	return e.Start(ctx, name, args)
+}

@@ -1,0 +1,178 @@
+// Package wrapper finds util-vserver's vserver command and runs it, inside
+// a network namespace when asked, the way vserverx needs: in a mount
+// namespace whose root is rslave (so util-vserver's namespace cleanup cannot
+// unmount anything on the host), with VSERVERX_NETNS in its environment,
+// signals forwarded and its exit code passed through.
+package wrapper
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/vserverx/vserverx/netns"
+)
+
+// EnvNetns is the environment variable that tells a wrapped vserver (and
+// the scriptlets it runs) which namespace vserverx runs it in.
+const EnvNetns = "VSERVERX_NETNS"
+
+// EnvVars is util-vserver's own variable naming its util-vserver-vars file.
+const EnvVars = "UTIL_VSERVER_VARS"
+
+// ErrNotFound is returned when util-vserver's vserver command cannot be found.
+var ErrNotFound = errors.New("util-vserver's vserver command not found")
+
+// Find returns the path of util-vserver's vserver command: explicit (the
+// --vserver option) when set, else fromVars (derived from
+// util-vserver-vars) when it exists, else "vserver" looked up in PATH.
+// A missing or non-executable command is an error naming what was tried.
+func Find(explicit, fromVars string) (string, error) {
+	if explicit != "" {
+		return checkExecutable(explicit)
+	}
+	if fromVars != "" {
+		if p, err := checkExecutable(fromVars); err == nil {
+			return p, nil
+		}
+	}
+	p, err := exec.LookPath("vserver")
+	if err != nil {
+		tried := "PATH"
+		if fromVars != "" {
+			tried = fromVars + " and PATH"
+		}
+		return "", fmt.Errorf("%w (tried %s); install util-vserver or give --vserver PATH", ErrNotFound, tried)
+	}
+	return filepath.Abs(p)
+}
+
+// checkExecutable returns path when it names an executable regular file.
+func checkExecutable(path string) (string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("%w: %s does not exist", ErrNotFound, path)
+		}
+		return "", fmt.Errorf("%w: %v", ErrNotFound, err)
+	}
+	if st.IsDir() || st.Mode().Perm()&0o111 == 0 {
+		return "", fmt.Errorf("%w: %s is not an executable file", ErrNotFound, path)
+	}
+	return path, nil
+}
+
+// Vserver describes how to run util-vserver's vserver command.
+type Vserver struct {
+	Path     string    // the vserver command
+	VarsFile string    // exported as UTIL_VSERVER_VARS when not empty
+	Stdin    io.Reader // defaults: the process's own stdio
+	Stdout   io.Writer
+	Stderr   io.Writer
+}
+
+// Command returns the exec.Cmd for `vserver GUEST ARGS...`; when netnsName
+// is not empty VSERVERX_NETNS=netnsName is added to its environment.
+func (v Vserver) Command(netnsName, guest string, args ...string) *exec.Cmd {
+	cmd := exec.Command(v.Path, append([]string{guest}, args...)...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = or(v.Stdin, os.Stdin), orW(v.Stdout, os.Stdout), orW(v.Stderr, os.Stderr)
+	cmd.Env = os.Environ()
+	if netnsName != "" {
+		cmd.Env = append(cmd.Env, EnvNetns+"="+netnsName)
+	}
+	if v.VarsFile != "" {
+		cmd.Env = append(cmd.Env, EnvVars+"="+v.VarsFile)
+	}
+	return cmd
+}
+
+func or(r io.Reader, def io.Reader) io.Reader {
+	if r == nil {
+		return def
+	}
+	return r
+}
+
+func orW(w io.Writer, def io.Writer) io.Writer {
+	if w == nil {
+		return def
+	}
+	return w
+}
+
+// Start starts `vserver GUEST ARGS...` with its network namespace = ns
+// (nil: the caller's), in its own mount namespace whose root is rslave.
+// The caller waits with Wait.
+func (v Vserver) Start(ns *netns.NS, guest string, args ...string) (*exec.Cmd, error) {
+	name := ""
+	if ns != nil {
+		name = ns.Name
+	}
+	cmd := v.Command(name, guest, args...)
+	if err := netns.StartIn(ns, cmd, netns.ExecOptions{RSlave: true}); err != nil {
+		return nil, fmt.Errorf("starting %s %s %s: %w", v.Path, guest, firstArg(args), err)
+	}
+	return cmd, nil
+}
+
+func firstArg(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0]
+}
+
+// Run runs `vserver GUEST ARGS...` like Start, forwards SIGINT, SIGTERM and
+// SIGHUP to it while it runs, and returns its exit code. The error is only
+// for failures to run it at all.
+func (v Vserver) Run(ns *netns.NS, guest string, args ...string) (int, error) {
+	cmd, err := v.Start(ns, guest, args...)
+	if err != nil {
+		return 1, err
+	}
+	return Wait(cmd)
+}
+
+// Wait waits for a started command, forwarding SIGINT, SIGTERM and SIGHUP
+// to it, and returns its exit code (128+signal when a signal killed it).
+func Wait(cmd *exec.Cmd) (int, error) {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	done := make(chan struct{})
+	defer close(done)
+	go forward(cmd.Process, sigs, done)
+	return ExitCode(cmd.Wait())
+}
+
+func forward(p *os.Process, sigs <-chan os.Signal, done <-chan struct{}) {
+	for {
+		select {
+		case s := <-sigs:
+			_ = p.Signal(s)
+		case <-done:
+			return
+		}
+	}
+}
+
+// ExitCode turns the result of exec.Cmd.Wait into a shell-style exit code.
+func ExitCode(err error) (int, error) {
+	if err == nil {
+		return 0, nil
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return 1, err
+	}
+	if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal()), nil
+	}
+	return ee.ExitCode(), nil
+}
