@@ -12,18 +12,18 @@ import (
 
 // Status is what `vserverx NAME status` shows.
 type Status struct {
-	Guest         string              `json:"guest"`
-	Managed       bool                `json:"managed"`
-	Namespace     string              `json:"namespace,omitempty"`
-	NetnsPath     string              `json:"netns_path,omitempty"`
-	Exists        bool                `json:"namespace_exists"`
-	Interfaces    []netns.LinkStatus  `json:"interfaces,omitempty"`
-	Pids          []int               `json:"pids,omitempty"`
-	Members       []MemberState       `json:"members,omitempty"`
-	Running       bool                `json:"running"`
-	VserverCode   int                 `json:"vserver_status_code"`
-	VserverOutput string              `json:"vserver_status"`
-	Problems      []string            `json:"problems,omitempty"`
+	Guest         string             `json:"guest"`
+	Managed       bool               `json:"managed"`
+	Namespace     string             `json:"namespace,omitempty"`
+	NetnsPath     string             `json:"netns_path,omitempty"`
+	Exists        bool               `json:"namespace_exists"`
+	Interfaces    []netns.LinkStatus `json:"interfaces,omitempty"`
+	Pids          []int              `json:"pids,omitempty"`
+	Members       []MemberState      `json:"members,omitempty"`
+	Running       bool               `json:"running"`
+	VserverCode   int                `json:"vserver_status_code"`
+	VserverOutput string             `json:"vserver_status"`
+	Problems      []string           `json:"problems,omitempty"`
 }
 
 // MemberState is one guest of a group and whether it runs.
