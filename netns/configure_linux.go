@@ -2,10 +2,12 @@ package netns
 
 import (
 	"bytes"
+	"errors"
 	"net"
 	"net/netip"
 
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 
 	"github.com/vserverx/vserverx/config"
 )
@@ -69,7 +71,7 @@ func (e *engine) addAddrs(ifc *config.Interface, l netlink.Link, steps *undoStac
 		if err := e.in.AddrAdd(l, addr); err != nil {
 			return changed, e.ifcErr(ifc, "add address %s (%s): %w", p, ifc.File("ip"), err)
 		}
-		steps.push(func() error { return ignoreGone(e.in.AddrDel(l, addr)) })
+		steps.push(e.undo(func() error { return ignoreGone(e.in.AddrDel(l, addr)) }))
 		changed = true
 	}
 	return changed, nil
@@ -85,7 +87,7 @@ func (e *engine) setUp(ifc *config.Interface, l netlink.Link, steps *undoStack) 
 	if err := e.in.LinkSetUp(l); err != nil {
 		return false, e.ifcErr(ifc, "set up: %w", err)
 	}
-	steps.push(func() error { return ignoreGone(e.in.LinkSetDown(l)) })
+	steps.push(e.undo(func() error { return ignoreGone(e.in.LinkSetDown(l)) }))
 	return true, nil
 }
 
@@ -118,7 +120,7 @@ func (e *engine) addRoutes(ifc *config.Interface, l netlink.Link, steps *undoSta
 		if err := e.in.RouteAdd(r); err != nil {
 			return changed, e.ifcErr(ifc, "add default route via %s (%s): %w", gw, ifc.File("gateway"), err)
 		}
-		steps.push(func() error { return ignoreGone(e.in.RouteDel(r)) })
+		steps.push(e.undo(func() error { return ignoreGone(e.in.RouteDel(r)) }))
 		changed = true
 	}
 	return changed, nil
@@ -159,22 +161,24 @@ func (e *engine) fixMACMTUChanged(ifc *config.Interface, l netlink.Link, steps *
 		if err := e.in.LinkSetHardwareAddr(l, mac); err != nil {
 			return false, e.ifcErr(ifc, "set MAC %s (%s): %w", mac, ifc.File("mac"), err)
 		}
-		steps.push(func() error { return ignoreGone(e.in.LinkSetHardwareAddr(l, old)) })
+		steps.push(e.undo(func() error { return ignoreGone(e.in.LinkSetHardwareAddr(l, old)) }))
 		changed = true
 	}
 	if mtu, old := ifc.MTU, l.Attrs().MTU; mtu > 0 && mtu != old {
 		if err := e.in.LinkSetMTU(l, mtu); err != nil {
 			return changed, e.ifcErr(ifc, "set MTU %d (%s): %w", mtu, ifc.File("mtu"), err)
 		}
-		steps.push(func() error { return ignoreGone(e.in.LinkSetMTU(l, old)) })
+		steps.push(e.undo(func() error { return ignoreGone(e.in.LinkSetMTU(l, old)) }))
 		changed = true
 	}
 	return changed, nil
 }
 
-// ignoreGone drops the error of an undo whose link is gone already.
+// ignoreGone drops the error of an undo whose object is gone already: the
+// link (ENODEV), an address (EADDRNOTAVAIL: IPv6 addresses go when a link
+// goes down) or a route (ESRCH).
 func ignoreGone(err error) error {
-	if isNotFound(err) {
+	if isNotFound(err) || errors.Is(err, unix.EADDRNOTAVAIL) || errors.Is(err, unix.ESRCH) {
 		return nil
 	}
 	return err

@@ -44,6 +44,10 @@ func (e *engine) createVirtual(ifc *config.Interface, steps *undoStack) error {
 	if err := e.host.LinkAdd(req); err != nil {
 		return e.ifcErr(ifc, "create %s link (temporary host name %s)%s: %w", ifc.Type, tmp, onParent(ifc), err)
 	}
+	// The kernel ignores IFLA_IFALIAS when it creates a link: set it now.
+	if err := e.host.LinkSetAlias(req, req.Attrs().Alias); err != nil {
+		return errors.Join(e.ifcErr(ifc, "set alias %s on %s: %w", req.Attrs().Alias, tmp, err), ignoreGone(e.host.LinkDel(req)))
+	}
 	steps.push(e.deleteOwnUndo(ifc.Num))
 	if ifc.Type == config.TypeVeth {
 		if err := e.setupVethHost(ifc); err != nil {
@@ -138,7 +142,7 @@ func (e *engine) setupVethHost(ifc *config.Interface) error {
 // deleteOwnUndo deletes vserverx's link N of X wherever it is (inside X or
 // still on the host).
 func (e *engine) deleteOwnUndo(num int) Undo {
-	return func() error {
+	return e.undo(func() error {
 		var errs []error
 		for _, h := range []*netlink.Handle{e.in, e.host} {
 			l, err := findOwn(h, e.ns.Name, num)
@@ -150,7 +154,7 @@ func (e *engine) deleteOwnUndo(num int) Undo {
 			}
 		}
 		return errors.Join(errs...)
-	}
+	})
 }
 
 // configureInside renames the link that arrived in X as tmp to its

@@ -27,30 +27,58 @@ func newEngine(n *NS, def *config.Namespace) (*engine, error) {
 		return nil, errors.New("network namespace is not open")
 	}
 	e := &engine{ns: n, def: def, hostFd: -1}
-	var err error
-	if e.host, err = hostHandle(); err != nil {
+	if err := e.open(); err != nil {
 		return nil, err
-	}
-	if e.in, err = n.NewHandle(); err != nil {
-		e.close()
-		return nil, err
-	}
-	if e.hostFd, err = unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0); err != nil {
-		e.close()
-		return nil, fmt.Errorf("open the host network namespace: %w", err)
 	}
 	return e, nil
 }
 
+// open (re)opens the handles and the host's namespace file.
+func (e *engine) open() error {
+	var err error
+	if e.host, err = hostHandle(); err != nil {
+		return err
+	}
+	if e.in, err = e.ns.NewHandle(); err != nil {
+		e.close()
+		return err
+	}
+	if e.hostFd, err = unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0); err != nil {
+		e.close()
+		return fmt.Errorf("open the host network namespace: %w", err)
+	}
+	return nil
+}
+
+// close releases what open opened. A closed engine must not be used: a
+// closed netlink.Handle silently falls back to the caller's namespace.
 func (e *engine) close() {
 	if e.host != nil {
 		e.host.Close()
+		e.host = nil
 	}
 	if e.in != nil {
 		e.in.Close()
+		e.in = nil
 	}
 	if e.hostFd >= 0 {
 		unix.Close(e.hostFd)
+		e.hostFd = -1
+	}
+}
+
+// undo wraps the undo of a step done through e: when it runs after the
+// engine was closed (the normal case for a returned Undo), it reopens the
+// engine for its duration.
+func (e *engine) undo(fn func() error) Undo {
+	return func() error {
+		if e.in == nil {
+			if err := e.open(); err != nil {
+				return fmt.Errorf("network namespace %s: undo: %w", e.ns.Name, err)
+			}
+			defer e.close()
+		}
+		return fn()
 	}
 }
 

@@ -176,7 +176,7 @@ func (e *engine) fixMode(ifc *config.Interface, l netlink.Link, steps *undoStack
 	if err := e.in.LinkSetMacvlanMode(l, want); err != nil {
 		return false, e.ifcErr(ifc, "set macvlan mode %s (%s): %w", ifc.Mode, ifc.File("mode"), err)
 	}
-	steps.push(func() error { return ignoreGone(e.in.LinkSetMacvlanMode(l, old)) })
+	steps.push(e.undo(func() error { return ignoreGone(e.in.LinkSetMacvlanMode(l, old)) }))
 	return true, nil
 }
 
@@ -199,7 +199,7 @@ func (e *engine) fixVethHost(ifc *config.Interface, l netlink.Link, steps *undoS
 		if err := e.host.LinkSetUp(peer); err != nil {
 			return false, e.ifcErr(ifc, "set host side %s up: %w", name, err)
 		}
-		steps.push(func() error { return ignoreGone(e.host.LinkSetDown(peer)) })
+		steps.push(e.undo(func() error { return ignoreGone(e.host.LinkSetDown(peer)) }))
 		changed = true
 	}
 	return changed, nil
@@ -232,6 +232,6 @@ func (e *engine) fixBridge(ifc *config.Interface, peer netlink.Link, steps *undo
 	if err := e.host.LinkSetMasterByIndex(peer, want); err != nil {
 		return false, e.ifcErr(ifc, "attach host side %s to bridge %q (%s): %w", peer.Attrs().Name, ifc.Bridge, ifc.File("bridge"), err)
 	}
-	steps.push(func() error { return ignoreGone(e.host.LinkSetMasterByIndex(peer, old)) })
+	steps.push(e.undo(func() error { return ignoreGone(e.host.LinkSetMasterByIndex(peer, old)) }))
 	return true, nil
 }

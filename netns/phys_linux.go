@@ -91,7 +91,7 @@ func (e *engine) moveDevice(h *netlink.Handle, l netlink.Link, tmp string, fd in
 
 // restorePhysUndo puts phys device N of X back on the host as it was.
 func (e *engine) restorePhysUndo(num int) Undo {
-	return func() error {
+	return e.undo(func() error {
 		l, err := findOwn(e.in, e.ns.Name, num)
 		if err == nil && l != nil {
 			err = e.moveOut(*l)
@@ -104,7 +104,7 @@ func (e *engine) restorePhysUndo(num int) Undo {
 			return err
 		}
 		return restoreOnHost(e.host, *l)
-	}
+	})
 }
 
 // moveOut moves a phys device from X to the host under a temporary name

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // NetnsDir is the named-namespace directory Snapshot looks at (the
@@ -19,30 +20,68 @@ const NetnsDir = "/run/netns"
 // the mount table (/proc/self/mountinfo) and the listing of NetnsDir.
 type HostState struct {
 	Links, Addrs, Routes, Mounts, NetnsDir []string
+
+	tentative bool // some IPv6 address is still in duplicate address detection
 }
 
 // volatile matches the parts of `ip` output that change on their own
 // (address lifetimes, DAD state).
 var volatile = regexp.MustCompile(`\s+(valid_lft|preferred_lft)\s+\S+|\s+tentative|\s+dadfailed`)
 
-// Snapshot records the host state of the sandbox.
+// derived matches link attributes the kernel derives from other links and
+// never gives back (a bridge keeps the largest TSO limits of any port it
+// ever had), so that adding and removing a bridge port is not a change.
+var derived = regexp.MustCompile(`\s+tso_max_(size|segs)\s+\d+`)
+
+// settleTime bounds how long Snapshot waits for the state to stop changing
+// and AssertSame waits for it to come back.
+const settleTime = 3 * time.Second
+
+// Snapshot records the host state of the sandbox once it has settled: links
+// that were just set up gain their carrier and IPv6 link-local addresses
+// (and, after duplicate address detection, their local routes) a moment
+// later, so it reads until no address is tentative and two readings 50ms
+// apart agree.
 func Snapshot(t testing.TB) HostState {
 	t.Helper()
 	RequireRoot(t)
+	prev := readState(t)
+	for deadline := time.Now().Add(settleTime); time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		now := readState(t)
+		if !now.tentative && now.String() == prev.String() && strings.Join(now.Mounts, "\n") == strings.Join(prev.Mounts, "\n") {
+			return now
+		}
+		prev = now
+	}
+	return prev
+}
+
+// readState reads the host state once.
+func readState(t testing.TB) HostState {
+	t.Helper()
+	addrs := IP(t, "-o", "addr", "show")
 	return HostState{
-		Links:    lines(IP(t, "-d", "-o", "link", "show")),
-		Addrs:    lines(volatile.ReplaceAllString(IP(t, "-o", "addr", "show"), "")),
-		Routes:   append(lines(IP(t, "-4", "route", "show", "table", "all")), lines(IP(t, "-6", "route", "show", "table", "all"))...),
-		Mounts:   lines(readFile(t, "/proc/self/mountinfo")),
-		NetnsDir: dirListing(t, NetnsDir),
+		tentative: strings.Contains(addrs, " tentative"),
+		Links:     lines(derived.ReplaceAllString(IP(t, "-d", "-o", "link", "show"), "")),
+		Addrs:     lines(volatile.ReplaceAllString(addrs, "")),
+		Routes:    append(lines(IP(t, "-4", "route", "show", "table", "all")), lines(IP(t, "-6", "route", "show", "table", "all"))...),
+		Mounts:    lines(readFile(t, "/proc/self/mountinfo")),
+		NetnsDir:  dirListing(t, NetnsDir),
 	}
 }
 
 // AssertSame fails the test, naming every difference, when the host state
-// now differs from before.
+// differs from before (it waits up to a few seconds for asynchronous kernel
+// work, such as the cleanup of a deleted namespace, to finish).
 func AssertSame(t testing.TB, before HostState) {
 	t.Helper()
-	now := Snapshot(t)
+	RequireRoot(t)
+	now := readState(t)
+	for deadline := time.Now().Add(settleTime); time.Now().Before(deadline) && !same(before, now); {
+		time.Sleep(50 * time.Millisecond)
+		now = readState(t)
+	}
 	for _, c := range []struct {
 		what     string
 		was, now []string
@@ -58,6 +97,16 @@ func AssertSame(t testing.TB, before HostState) {
 				strings.Join(gone, "\n         "), strings.Join(added, "\n         "))
 		}
 	}
+}
+
+// same reports whether two states are equal.
+func same(a, b HostState) bool {
+	for _, p := range [][2][]string{{a.Links, b.Links}, {a.Addrs, b.Addrs}, {a.Routes, b.Routes}, {a.Mounts, b.Mounts}, {a.NetnsDir, b.NetnsDir}} {
+		if gone, added := diff(p[0], p[1]); len(gone)+len(added) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // lines splits output into trimmed, non-empty lines.
