@@ -1,6 +1,8 @@
 package config
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"slices"
 )
@@ -25,6 +27,7 @@ func loadGuest(dir, name string) (*Guest, Problems) {
 	g := &Guest{Name: name, Dir: dir}
 	readContext(r, g)
 	g.SpacesNet, g.HasSpacesNet = r.value(g.File(GuestSpacesNet))
+	g.SpacesNetUnterminated = g.HasSpacesNet && g.SpacesNet != "" && !endsWithNewline(g.File(GuestSpacesNet))
 	g.CleanupSkip, g.HasCleanupSkip = r.list(g.File(GuestCleanupSkip))
 	g.Marks, _ = r.list(g.File(GuestMark))
 	g.Depends, _ = r.list(g.File(GuestDepends))
@@ -54,4 +57,11 @@ func readContext(r reader, g *Guest) {
 // g.SkipsCleanup("/run/netns/fw").
 func (g *Guest) SkipsCleanup(path string) bool {
 	return slices.Contains(g.CleanupSkip, filepath.Clean(path))
+}
+
+// endsWithNewline reports whether the first line of a file is terminated
+// by a newline (util-vserver's `read` fails on an unterminated last line).
+func endsWithNewline(path string) bool {
+	data, err := os.ReadFile(path)
+	return err == nil && bytes.IndexByte(data, '\n') >= 0
 }

@@ -49,6 +49,7 @@ func Load(p Paths) (*Tree, error) {
 	t.formGroups()
 	t.checkHostNames()
 	t.checkUtilNetns()
+	t.checkSpacesNetNewline()
 	return t, nil
 }
 
@@ -147,6 +148,19 @@ func (t *Tree) checkUtilNetns() {
 			t.gProbs[g.Name] = append(t.gProbs[g.Name], Problem{File: g.File(GuestUtilNetns),
 				Msg: fmt.Sprintf("util-vserver manages this guest's network namespace itself (netns/ directory, util-vserver 0.30.216+), "+
 					"but spaces/net makes vserverx manage namespace %s; vserverx refuses to manage it: remove netns/ or spaces/net", g.SharedNetns())})
+		}
+	}
+}
+
+// checkSpacesNetNewline records managed guests whose spaces/net lacks its
+// final newline: util-vserver would read it as empty and give the guest a
+// new private net space inside X instead of X itself.
+func (t *Tree) checkSpacesNetNewline() {
+	for _, g := range t.guests {
+		if g.SpacesNetUnterminated && t.Managed(g) {
+			t.gProbs[g.Name] = append(t.gProbs[g.Name], Problem{File: g.File(GuestSpacesNet),
+				Msg: fmt.Sprintf("%q has no newline at its end: util-vserver reads such a file as empty and would give the guest "+
+					"a private net space instead of namespace %s; end the line with a newline (echo %s > spaces/net)", g.SpacesNet, g.SpacesNet, g.SpacesNet)})
 		}
 	}
 }

@@ -137,8 +137,8 @@ func TestNamespaceDefaults(t *testing.T) {
 	ifs := ".netns/ns/interfaces/"
 	root := writeTree(t, map[string]string{
 		"ns/context":              "258\n", // guest ns supplies the id
-		"ns/spaces/net":           "ns",
-		"g/spaces/net":            "ns",
+		"ns/spaces/net":           "ns\n",
+		"g/spaces/net":            "ns\n",
 		".netns/ns/novprocunhide": "",
 		".netns/ns/.keep":         "",
 		".netns/ns/sysctl/net.ipv6.conf.all.forwarding": "1\n",
@@ -223,8 +223,8 @@ func TestDefaultHostName(t *testing.T) {
 func TestCheckIncludesNamespaceAndGroup(t *testing.T) {
 	ifc := ".netns/grp/interfaces/0/"
 	root := writeTree(t, map[string]string{
-		"a/spaces/net": "grp", "a/context": "x",
-		"b/spaces/net": "grp", "b/context": "7",
+		"a/spaces/net": "grp\n", "a/context": "x",
+		"b/spaces/net": "grp\n", "b/context": "7",
 		"c/context":     "y", // not managed
 		".netns/grp/id": "1",
 		ifc + "type":    "vlan", ifc + "link": "eth0", ifc + "vlan": "0",
@@ -256,7 +256,7 @@ func TestCheckIncludesNamespaceAndGroup(t *testing.T) {
 }
 
 func TestNetnsDirNotADirectory(t *testing.T) {
-	root := writeTree(t, map[string]string{"g/spaces/net": "g", ".netns": "oops"})
+	root := writeTree(t, map[string]string{"g/spaces/net": "g\n", ".netns": "oops"})
 	tree := loadTree(t, root)
 	ps := tree.Check("g")
 	if len(ps) != 1 || ps[0].File != filepath.Join(root, ".netns") || !strings.Contains(ps[0].Msg, "is not a directory") {

@@ -115,6 +115,10 @@ type Guest struct {
 
 	HasSpacesNet bool   // spaces/net exists
 	SpacesNet    string // its first line, trimmed ("" = private space, "0" = none)
+	// SpacesNetUnterminated is true when spaces/net holds a value on a
+	// last line without a newline: util-vserver's `read` then fails and it
+	// treats the file as empty (a private net space), not as X.
+	SpacesNetUnterminated bool
 
 	HasCleanupSkip bool     // namespace-cleanup-skip exists
 	CleanupSkip    []string // its lines (comments and blanks dropped)
