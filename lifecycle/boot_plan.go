@@ -402,11 +402,14 @@ func (p *bootPlan) printWaves(w io.Writer, jobs int) {
 		}
 		waves[n.wave-1] = append(waves[n.wave-1], label)
 	}
-	fmt.Fprintf(w, "%s --dry-run: %d guests, at most %d at a time\n", p.verbs.command, len(p.nodes), jobs)
+	fmt.Fprintf(w, "%s --dry-run: %s, at most %d at a time\n", p.verbs.command, bootCount(len(p.nodes)), jobs)
 	for i, names := range waves {
 		if len(names) > 0 {
 			fmt.Fprintf(w, "wave %d: %s\n", i+1, strings.Join(names, ", "))
 		}
+	}
+	for _, grp := range p.groups() {
+		fmt.Fprintf(w, "one at a time, namespace %s: %s\n", grp[0], strings.Join(grp[1:], ", "))
 	}
 	for _, s := range skipped {
 		fmt.Fprintf(w, "skip: %s\n", s)
@@ -414,4 +417,31 @@ func (p *bootPlan) printWaves(w io.Writer, jobs int) {
 	for _, ig := range p.ignored {
 		fmt.Fprintf(w, "ignore: %s (%s)\n", ig.name, ig.why)
 	}
+}
+
+// bootCount is "1 guest" or "N guests".
+func bootCount(n int) string {
+	if n == 1 {
+		return "1 guest"
+	}
+	return fmt.Sprintf("%d guests", n)
+}
+
+// groups returns, for every namespace shared by several nodes, the
+// namespace name followed by its members' names, sorted by namespace.
+func (p *bootPlan) groups() [][]string {
+	members := map[string][]string{}
+	for _, n := range p.nodes {
+		if n.group != "" {
+			members[n.group] = append(members[n.group], n.name)
+		}
+	}
+	var out [][]string
+	for x, names := range members {
+		if len(names) > 1 {
+			out = append(out, append([]string{x}, names...))
+		}
+	}
+	slices.SortFunc(out, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
+	return out
 }

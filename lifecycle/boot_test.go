@@ -386,12 +386,17 @@ func TestBootStopReverseOrder(t *testing.T) {
 func TestBootDryRun(t *testing.T) {
 	old := bootGuest("old", "default", "")
 	old.Disabled = true
+	web := bootGuest("web", "default", "app")
+	dns := bootGuest("dns", "default", "")
+	for _, g := range []*config.Guest{web, dns} {
+		g.HasSpacesNet, g.SpacesNet = true, "dmz"
+	}
 	guests := []*config.Guest{
-		bootGuest("web", "default", "app"),
+		web,
 		bootGuest("app", "default", "db cache"),
 		bootGuest("db", "", ""),
 		bootGuest("cache", "default", ""),
-		bootGuest("dns", "default", ""),
+		dns,
 		bootGuest("legacy", "default", "old"),
 		old,
 	}
@@ -404,6 +409,7 @@ func TestBootDryRun(t *testing.T) {
 wave 1: cache, db (needed by app), dns
 wave 2: app
 wave 3: web
+one at a time, namespace dmz: dns, web
 skip: legacy (needs old, which is not started: disabled (/etc/vservers/old/disabled exists))
 ignore: old (disabled (/etc/vservers/old/disabled exists))
 `
@@ -419,6 +425,15 @@ ignore: old (disabled (/etc/vservers/old/disabled exists))
 wave 1: dns, web
 wave 2: app
 wave 3: cache
+one at a time, namespace dmz: dns, web
+`
+	if out != want {
+		t.Errorf("stop dry-run output:\n%s\nwant:\n%s", out, want)
+	}
+
+	_, out, _ = runBoot(t, guests[3:4], BootOptions{All: true, Jobs: 2, DryRun: true}, rec.act)
+	want = `start-all --dry-run: 1 guest, at most 2 at a time
+wave 1: cache
 `
 	if out != want {
 		t.Errorf("stop dry-run output:\n%s\nwant:\n%s", out, want)

@@ -385,6 +385,30 @@ func TestInstallMk(t *testing.T) {
 		t.Errorf("installed init script does not name SBINDIR's vserverx")
 	}
 
+	// Included from a Makefile elsewhere, as the top-level one does.
+	top := filepath.Join(t.TempDir(), "Makefile")
+	mkPath, err := filepath.Abs("install.mk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stage2 := t.TempDir()
+	topText := "PREFIX = /usr/local\ninclude " + mkPath + "\ninstall: install-contrib\n"
+	if err := os.WriteFile(top, []byte(topText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(mk, "-s", "-C", filepath.Dir(top), "install", "DESTDIR="+stage2)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make install via include: %v\n%s", err, out)
+	}
+	for _, f := range []string{"usr/local/share/bash-completion/completions/vserverx", "etc/init.d/vserverx"} {
+		if _, err := os.Stat(filepath.Join(stage2, f)); err != nil {
+			t.Errorf("make install via include: %v", err)
+		}
+	}
+	if initd := readFile(t, filepath.Join(stage2, "etc/init.d/vserverx")); !strings.Contains(initd, "VSERVERX=/usr/local/sbin/vserverx\n") {
+		t.Errorf("make install via include with PREFIX=/usr/local: init script does not name /usr/local/sbin/vserverx")
+	}
+
 	defaults := filepath.Join(stage, "etc/default/vserverx")
 	if err := os.WriteFile(defaults, []byte("VSERVERX_ARGS=mine\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -392,5 +416,67 @@ func TestInstallMk(t *testing.T) {
 	install("/usr/sbin")
 	if got := readFile(t, defaults); got != "VSERVERX_ARGS=mine\n" {
 		t.Errorf("reinstall replaced the administrator's %s: %q", defaults, got)
+	}
+}
+
+// buildVserverx builds the vserverx command into a temporary directory.
+func buildVserverx(t *testing.T) string {
+	t.Helper()
+	goTool := requireTool(t, "go")
+	bin := filepath.Join(t.TempDir(), "vserverx")
+	cmd := exec.Command(goTool, "build", "-o", bin, "github.com/vserverx/vserverx/cmd/vserverx")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build vserverx: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestInitScriptWithVserverx runs the init script against the real
+// command, unprivileged: start-all/stop-all with --dry-run (from
+// VSERVERX_BOOT_ARGS) on an example confdir, and a confdir with a
+// dependency cycle, which start-all refuses before doing anything.
+func TestInitScriptWithVserverx(t *testing.T) {
+	requireTool(t, "sh")
+	bin := buildVserverx(t)
+	dmz, err := filepath.Abs("../../../testdata/confdirs/dmz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cyclic := t.TempDir()
+	for _, f := range []string{"a/vdir/", "a/apps/init/mark", "a/apps/init/depends", "b/vdir/", "b/apps/init/depends"} {
+		p := filepath.Join(cyclic, f)
+		if strings.HasSuffix(f, "/") {
+			if err := os.MkdirAll(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		content := map[string]string{"a/apps/init/mark": "default\n", "a/apps/init/depends": "b\n", "b/apps/init/depends": "a\n"}[f]
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := newInitEnv(t)
+	cases := []struct {
+		confdir, action string
+		want            int
+		out             string
+	}{
+		{dmz, "start", 0, "start-all --dry-run: 2 guests, at most 1 at a time\nwave 1: mail, web\n"},
+		{dmz, "stop", 0, "stop-all --dry-run: 2 guests, at most 1 at a time\nwave 1: mail, web\n"},
+		{cyclic, "start", 1, "dependency cycle a -> b -> a"},
+	}
+	for _, c := range cases {
+		defaults := "VSERVERX=" + bin + "\nVSERVERX_ARGS=\"--confdir " + c.confdir + "\"\nVSERVERX_BOOT_ARGS=\"-j 1 --dry-run\"\n"
+		if err := os.WriteFile(e.defaults, []byte(defaults), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out, _ := e.run(t, "0", c.action)
+		if code != c.want || !strings.Contains(out, c.out) {
+			t.Errorf("%s on %s: exit %d, output:\n%s\nwant exit %d, output containing %q", c.action, c.confdir, code, out, c.want, c.out)
+		}
 	}
 }

@@ -14,11 +14,12 @@
 CONTRIB_DIR := $(dir $(lastword $(MAKEFILE_LIST)))
 
 DESTDIR ?=
-SBINDIR ?= /usr/sbin
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
 SYSTEMDUNITDIR ?= /lib/systemd/system
 INITDDIR ?= /etc/init.d
 DEFAULTDIR ?= /etc/default
-BASHCOMPDIR ?= /usr/share/bash-completion/completions
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALL ?= install
 
 .PHONY: install-contrib
