@@ -1,0 +1,74 @@
+package netns
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/netns/nstest"
+)
+
+// TestPhysRefused: a device with host addresses, or one that another
+// namespace already holds, is refused by name and nothing changes.
+func TestPhysRefused(t *testing.T) {
+	nstest.HostNIC(t, "eth1")
+	nstest.HostNIC(t, "eth2")
+	nstest.IP(t, "addr", "add", "10.7.0.1/24", "dev", "eth1")
+	nstest.IP(t, "link", "set", "eth2", "alias", "vserverx:other:3")
+	freshDir(t)
+	before := nstest.Snapshot(t)
+	for _, c := range []struct {
+		dev  string
+		want []string
+	}{
+		{"eth1", []string{"pr", "eth1", "10.7.0.1/24", "/interfaces/0/link", "remove the host's addresses"}},
+		{"eth2", []string{"pr", "eth2", "/interfaces/0/link", "already vserverx's link 3 of namespace other"}},
+	} {
+		def := testDef("pr", config.Interface{Num: 0, Type: config.TypePhys, Link: c.dev})
+		ns, _, undo, err := Ensure(dir, "pr")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Converge(ns, def)
+		ns.Close()
+		mustContain(t, c.dev+" error", errString(err), c.want...)
+		if err := undo(); err != nil {
+			t.Fatal(err)
+		}
+		nstest.AssertSame(t, before)
+	}
+}
+
+// TestRepairModeAndBridge: a macvlan's mode and a veth's bridge are put
+// right, and the undo puts them back; a veth whose host side has another
+// name is reported.
+func TestRepairModeAndBridge(t *testing.T) {
+	nstest.HostNIC(t, "eth0")
+	nstest.IP(t, "link", "add", "br0", "address", "02:00:00:00:00:b0", "type", "bridge")
+	defer nstest.IP(t, "link", "del", "br0")
+	freshDir(t)
+	def := testDef("mb",
+		config.Interface{Num: 0, Type: config.TypeMacvlan, Link: "eth0", Mode: config.ModePrivate},
+		config.Interface{Num: 1, Type: config.TypeVeth, Host: "mb-h1", Bridge: "br0"})
+	ns := setup(t, def)
+	mustContain(t, "private macvlan", nstest.IP(t, "-n", "mb", "-d", "link", "show", "eth0"), "macvlan mode private")
+	nstest.IP(t, "-n", "mb", "link", "set", "eth0", "type", "macvlan", "mode", "vepa")
+	nstest.IP(t, "link", "set", "mb-h1", "nomaster")
+	u, err := Converge(ns, def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, "repaired mode", nstest.IP(t, "-n", "mb", "-d", "link", "show", "eth0"), "macvlan mode private")
+	mustContain(t, "repaired bridge", nstest.IP(t, "link", "show", "mb-h1"), "master br0")
+	if err := u(); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, "undone mode", nstest.IP(t, "-n", "mb", "-d", "link", "show", "eth0"), "macvlan mode vepa")
+	if out := nstest.IP(t, "link", "show", "mb-h1"); strings.Contains(out, "master") {
+		t.Errorf("undo left mb-h1 on the bridge: %s", out)
+	}
+	nstest.IP(t, "link", "set", "mb-h1", "down")
+	nstest.IP(t, "link", "set", "mb-h1", "name", "renamed")
+	_, _, err = EnsureInterface(ns, def, &def.Interfaces[1])
+	mustContain(t, "peer name error", errString(err), "mb", "eth1", "mb-h1", "/interfaces/1/host", "renamed")
+}
