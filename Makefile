@@ -41,12 +41,11 @@ demo: build
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./netns/
 
-install: build
+include cmd/vserverx/contrib/install.mk
+
+install: build install-contrib
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/vserverx
 	install -D -m 0644 man/vserverx.8 $(DESTDIR)$(MANDIR)/man8/vserverx.8
-	install -D -m 0644 cmd/vserverx/contrib/vserverx.service $(DESTDIR)/lib/systemd/system/vserverx.service
-	install -D -m 0755 cmd/vserverx/contrib/vserverx.init $(DESTDIR)/etc/init.d/vserverx
-	install -D -m 0644 cmd/vserverx/contrib/vserverx.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vserverx
 
 clean:
 	rm -rf bin

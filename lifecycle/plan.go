@@ -78,14 +78,36 @@ func (e *Env) StartPlan(m Managed, args []string) *Plan {
 	return p
 }
 
-// planChecks lists what was verified before the plan was made.
+// planChecks lists what was verified before the plan was made, with the
+// result of the setup check (start refuses when it fails).
 func (e *Env) planChecks(m Managed) []string {
 	x := m.NS()
-	return []string{
-		fmt.Sprintf("configuration of guest %s and namespace %s (%s)", m.Guest.Name, x, nsSource(m.Group.NS)),
-		fmt.Sprintf("scriptlets in %s/scripts and %s in %s", m.Guest.Dir, e.netnsPath(x), m.Guest.File("namespace-cleanup-skip")),
-		fmt.Sprintf("util-vserver's vserver: %s", e.Vserver.Path),
+	setup := "ok"
+	if problems := e.Setup.Check(m.Guest, x); len(problems) > 0 {
+		setup = fmt.Sprintf("NOT OK, %d problem(s): start refuses until `vserverx %s setup` is run", len(problems), m.Guest.Name)
 	}
+	return []string{
+		fmt.Sprintf("configuration of guest %s and namespace %s (%s): ok", m.Guest.Name, x, nsSource(m.Group.NS)),
+		fmt.Sprintf("scriptlets in %s/scripts and %s in %s: %s", m.Guest.Dir, e.netnsPath(x), m.Guest.File("namespace-cleanup-skip"), setup),
+		"util-vserver's vserver: " + e.vserverText(),
+	}
+}
+
+// vserverText is the vserver command's path, or why it was not found.
+func (e *Env) vserverText() string {
+	if err := e.needVserver(); err != nil {
+		return "NOT FOUND: " + err.Error()
+	}
+	return e.Vserver.Path
+}
+
+// vserverPathOrName is the vserver command's path, or "vserver" when it
+// was not found (for printing plans).
+func (e *Env) vserverPathOrName() string {
+	if e.Vserver.Path == "" {
+		return "vserver"
+	}
+	return e.Vserver.Path
 }
 
 func nsSource(def *config.Namespace) string {
@@ -288,7 +310,7 @@ func (e *Env) vprocunhideStep(def *config.Namespace) (Step, bool) {
 // vserverStep starts util-vserver's `vserver NAME start` inside the
 // namespace and releases the lock once the child runs there.
 func (e *Env) vserverStep(m Managed, args []string) Step {
-	argv := append([]string{e.Vserver.Path, m.Guest.Name, "start"}, args...)
+	argv := append([]string{e.vserverPathOrName(), m.Guest.Name, "start"}, args...)
 	return Step{
 		Title: fmt.Sprintf("run %s inside %s", shellJoin(argv), m.NS()),
 		Details: []string{

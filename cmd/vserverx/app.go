@@ -38,7 +38,7 @@ func (a *app) cliApp() *cli.App {
 	return &cli.App{
 		Name:                  "vserverx",
 		Usage:                 "run Linux-VServer guests in named network namespaces",
-		UsageText:             "vserverx [global options] NAME COMMAND [args...]\nvserverx [global options] start-all|stop-all|list [options]",
+		UsageText:             "vserverx [global options] NAME COMMAND [args...]\nvserverx [global options] start-all|stop-all|status-all|list [options]",
 		Description:           appDescription,
 		Version:               version,
 		Flags:                 globalFlags(),
@@ -69,7 +69,7 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 
 // hostCommands are the commands that take no guest name.
 func (a *app) hostCommands() []*cli.Command {
-	return []*cli.Command{a.startAllCommand(), a.stopAllCommand(), a.listCommand()}
+	return withUsageErrors(a.startAllCommand(), a.stopAllCommand(), a.statusAllCommand(), a.listCommand())
 }
 
 // guestAction handles `vserverx NAME COMMAND [args...]`.
@@ -116,12 +116,22 @@ func (a *app) guestApp(name string) *cli.App {
 
 // guestCommands are the commands vserverx handles itself for a guest.
 func (a *app) guestCommands(name string) []*cli.Command {
-	return []*cli.Command{
+	return withUsageErrors(
 		a.startCommand(name), a.stopCommand(name), a.restartCommand(name),
 		a.enterCommand(name), a.statusCommand(name), a.checkCommand(name),
 		a.planCommand(name), a.setupCommand(name),
 		a.vspaceRewriteCommand(name), a.teardownCommand(name), a.netnsExecCommand(name),
+	)
+}
+
+// withUsageErrors makes flag errors of every command usage errors (exit 2)
+// and hides urfave/cli's per-command help sub-command.
+func withUsageErrors(cmds ...*cli.Command) []*cli.Command {
+	for _, c := range cmds {
+		c.OnUsageError = onUsageError
+		c.HideHelpCommand = true
 	}
+	return cmds
 }
 
 // environment builds the lifecycle environment from the global options:

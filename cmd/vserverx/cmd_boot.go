@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"strings"
 	"io"
 	"os"
 
@@ -16,7 +19,7 @@ import (
 func bootFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringSliceFlag{Name: "mark", Aliases: []string{"m"}, Usage: "select guests whose apps/init/mark lists `MARK`; !MARK or ~MARK selects those that do not (repeatable)"},
-		&cli.BoolFlag{Name: "all", Usage: "select every guest, whatever its marks"},
+		&cli.BoolFlag{Name: "all", Usage: "select every guest (disabled guests and guests without vdir are still skipped); with --mark it adds nothing"},
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "run at most `N` guests at once (default: number of CPUs)"},
 		&cli.BoolFlag{Name: "dry-run", Usage: "print the order (waves) without starting or stopping anything"},
 	}
@@ -64,25 +67,83 @@ func (a *app) runBoot(c *cli.Context, stop bool) error {
 	if err != nil {
 		return err
 	}
-	opt := lifecycle.BootOptions{
-		Marks: c.StringSlice("mark"), All: c.Bool("all"), Jobs: c.Int("jobs"),
-		DryRun: c.Bool("dry-run"), Stop: stop, Out: a.stdout, Progress: isTerminal(a.stdout),
-	}
-	quiet := *env
-	quiet.Out, quiet.Err = io.Discard, a.stderr
-	quiet.Vserver.Stdout, quiet.Vserver.Stderr = io.Discard, a.stderr
-	act := func(ctx context.Context, g *config.Guest) error {
-		fn := quiet.Start
-		if stop {
-			fn = quiet.Stop
-		}
-		return codeOf(fn(ctx, g.Name, nil))
-	}
-	code, err := lifecycle.Boot(c.Context, env.Tree, opt, act)
+	code, err := lifecycle.Boot(c.Context, env.Tree, a.bootOptions(c, stop), bootAction(env, stop))
 	if err != nil {
 		return err
 	}
 	return codeOf(code, nil)
+}
+
+func (a *app) bootOptions(c *cli.Context, stop bool) lifecycle.BootOptions {
+	return lifecycle.BootOptions{
+		Marks: c.StringSlice("mark"), All: c.Bool("all"), Jobs: c.Int("jobs"),
+		DryRun: c.Bool("dry-run"), Stop: stop, Out: a.stdout, Progress: isTerminal(a.stdout),
+	}
+}
+
+// bootAction starts (or stops) one guest for start-all (stop-all). Each
+// guest's output is captured and attached to its error, so that guests run
+// in parallel do not interleave their messages; a guest that already runs
+// (or is already stopped) counts as unchanged.
+func bootAction(env *lifecycle.Env, stop bool) lifecycle.BootAction {
+	return func(ctx context.Context, g *config.Guest) error {
+		if env.Running(g.Name) != stop {
+			return lifecycle.ErrBootUnchanged
+		}
+		var out bytes.Buffer
+		quiet := *env
+		quiet.Out, quiet.Err = &out, &out
+		quiet.Vserver.Stdout, quiet.Vserver.Stderr = &out, &out
+		fn := quiet.Start
+		if stop {
+			fn = quiet.Stop
+		}
+		if err := codeOf(fn(ctx, g.Name, nil)); err != nil {
+			return withOutput(err, out.String())
+		}
+		return nil
+	}
+}
+
+// withOutput adds a guest's captured output to its error.
+func withOutput(err error, out string) error {
+	out = strings.TrimSpace(out)
+	if out == "" {
+		return err
+	}
+	return fmt.Errorf("%w\n%s", err, out)
+}
+
+func (a *app) statusAllCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "status-all",
+		Usage:     "show whether each selected guest runs; exit 0 when any runs, 3 when none, 4 when unknown (init scripts)",
+		UsageText: "vserverx [global options] status-all [--mark M]... [--all]",
+		Flags:     bootFlags()[:2],
+		Action: func(c *cli.Context) error {
+			if err := noArgs(c); err != nil {
+				return err
+			}
+			if !c.Bool("all") && len(c.StringSlice("mark")) == 0 {
+				return usagef("status-all: give --mark MARK or --all")
+			}
+			env, err := a.environment()
+			if err != nil {
+				return err
+			}
+			probe := func(ctx context.Context, g *config.Guest) (bool, error) {
+				if env.VserverErr != nil {
+					return false, env.VserverErr
+				}
+				return env.Running(g.Name), nil
+			}
+			code, err := lifecycle.BootStatus(c.Context, env.Tree, a.bootOptions(c, false), probe)
+			if err != nil {
+				return withCode{err, code}
+			}
+			return codeOf(code, nil)
+		},
+	}
 }
 
 // isTerminal reports whether w is a terminal (for the progress line).

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -38,16 +39,24 @@ func (a *app) runPlan(name string, args []string) error {
 		return err
 	}
 	if m.Group == nil {
-		fmt.Fprintf(a.stdout, "guest %s is not managed by vserverx: start runs %s %s start %v unchanged\n",
-			name, env.Vserver.Path, name, args)
+		fmt.Fprintf(a.stdout, "guest %s is not managed by vserverx: start runs 'vserver %s start' unchanged\n", name, name)
 		return nil
 	}
-	if env.VserverErr != nil {
-		return env.VserverErr
-	}
 	env.StartPlan(m, args).Print(a.stdout)
-	if problems := env.Setup.Check(m.Guest, m.NS()); len(problems) > 0 {
-		return fmt.Errorf("start would refuse: guest %s is not set up (run: vserverx %s setup):\n%w", name, name, problems)
+	return refusals(env.Setup.Check(m.Guest, m.NS()).Err(), env.VserverErr, name)
+}
+
+// refusals is the error for the reasons start would refuse, nil for none.
+func refusals(setup error, vserverErr error, name string) error {
+	var why []string
+	if setup != nil {
+		why = append(why, fmt.Sprintf("guest %s is not set up (run: vserverx %s setup):\n%v", name, name, setup))
 	}
-	return nil
+	if vserverErr != nil {
+		why = append(why, vserverErr.Error())
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	return fmt.Errorf("start would refuse: %s", strings.Join(why, "\n"))
 }

@@ -270,3 +270,38 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestStartAllStopAll: the boot replacement starts the marked guests of
+// two namespaces (the dmz members in parallel, serialized by the engine),
+// in dependency order, and stop-all removes everything again.
+func TestStartAllStopAll(t *testing.T) {
+	h := newHost(t, "classic-macvlan", "dmz")
+	before := nstest.Snapshot(t)
+	for _, g := range []string{"fw", "web", "mail"} {
+		h.mustVX(g, "setup")
+	}
+	h.write("web/apps/init/depends", "fw\n")
+	h.write("mail/apps/init/mark", "other\n")
+	r := h.mustVX("start-all", "--mark", "default", "-j", "4")
+	t.Logf("start-all:\n%s", r.stdout)
+	for _, want := range []string{"fw", "web"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("start-all output lacks %s: %s", want, r)
+		}
+	}
+	if h.vserver("mail", "running").code == 0 {
+		t.Error("start-all --mark default started mail, which is not marked default")
+	}
+	if h.guestNetns("fw") != h.netnsID("fw") || h.guestNetns("web") != h.netnsID("dmz") {
+		t.Fatalf("guests not in their namespaces: fw %s/%s web %s/%s", h.guestNetns("fw"), h.netnsID("fw"), h.guestNetns("web"), h.netnsID("dmz"))
+	}
+	if r := h.vx("status-all", "--mark", "default"); r.code != 0 {
+		t.Errorf("status-all with guests running: want 0: %s", r)
+	}
+	h.mustVX("start-all", "--mark", "default") // already running: unchanged, exit 0
+	h.mustVX("stop-all", "--mark", "default")
+	if r := h.vx("status-all", "--mark", "default"); r.code != 3 {
+		t.Errorf("status-all with nothing running: want 3: %s", r)
+	}
+	nstest.AssertSame(t, before)
+}

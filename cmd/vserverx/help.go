@@ -7,7 +7,7 @@ const appHelpTemplate = `NAME:
 
 USAGE:
    vserverx [global options] NAME COMMAND [args...]
-   vserverx [global options] start-all|stop-all|list [options]
+   vserverx [global options] start-all|stop-all|status-all|list [options]
    vserverx NAME COMMAND --help      help for one guest command
 
 DESCRIPTION:
