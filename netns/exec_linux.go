@@ -30,6 +30,9 @@ func (o ExecOptions) needsMountNS() bool { return o.RSlave || o.FreshSys || o.Et
 // StartIn starts cmd (cmd.Start semantics: the caller Waits) with its
 // network namespace = n (n == nil: the caller's), stdio as set on cmd.
 //
+// Without options the child is forked on a locked thread switched into n
+// and back (NS.Do); the goroutines os/exec starts to copy non-file stdio
+// only move bytes between pipes, so where they run does not matter.
 // With options the child is forked from a thread that first gets its own
 // mount namespace and is then discarded, so cmd.SysProcAttr.Pdeathsig
 // (which fires when the forking thread ends) cannot be used; StartIn

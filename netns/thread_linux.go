@@ -8,7 +8,7 @@ import (
 )
 
 // hostMountNS is the mount namespace every named namespace lives in: PID
-// 1's. A variable so that nothing else can be picked by accident.
+// 1's.
 const hostMountNS = "/proc/1/ns/mnt"
 
 // onDiscardedThread runs fn on a fresh goroutine locked to its OS thread and
