@@ -28,7 +28,7 @@ type Assets struct {
 	Qemu    string   // qemu-system-x86_64
 	Busybox string   // a busybox binary, static or not
 	Kernel  string   // the cached vmlinuz
-	Modules []string // .ko files, in load order
+	Modules []Module // in load order
 	Version string   // the kernel package and version, for reports
 }
 
@@ -71,26 +71,34 @@ func CacheDir(moduleRoot string) string {
 	return filepath.Join(moduleRoot, ".cache", "vm")
 }
 
-// readModuleOrder reads dir/order (one module name a line, in load order)
-// and returns the paths of the .ko files, each checked to exist.
-func readModuleOrder(dir string) ([]string, error) {
+// A Module is a kernel module file the VM loads with insmod.
+type Module struct {
+	Path   string   // host path of the .ko file
+	Params []string // insmod parameters, e.g. "numdummies=0"
+}
+
+// readModuleOrder reads dir/order (one module a line, in load order: its
+// name and optional insmod parameters) and returns the modules, each .ko
+// file checked to exist.
+func readModuleOrder(dir string) ([]Module, error) {
 	f, err := os.Open(filepath.Join(dir, "order"))
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	var mods []string
+	var mods []Module
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		name := strings.TrimSpace(sc.Text())
-		if name == "" || strings.HasPrefix(name, "#") {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 || strings.HasPrefix(fields[0], "#") {
 			continue
 		}
+		name := fields[0]
 		ko := filepath.Join(dir, name+".ko")
 		if _, err := os.Stat(ko); err != nil {
 			return nil, fmt.Errorf("module %s listed in %s/order: %w", name, dir, err)
 		}
-		mods = append(mods, ko)
+		mods = append(mods, Module{Path: ko, Params: fields[1:]})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("reading %s/order: %w", dir, err)

@@ -3,6 +3,7 @@ package vmtest
 import (
 	"fmt"
 	"path"
+	"path/filepath"
 	"strings"
 )
 
@@ -25,7 +26,7 @@ const guestPATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin"
 // prints the done marker and powers the VM off. A failing step prints an
 // error marker and powers off at once. Markers start with the run's nonce
 // so that nothing a test prints can fake one.
-func initScript(nonce string, modules []string, tests []TestBinary, env []string) string {
+func initScript(nonce string, modules []Module, tests []TestBinary, env []string) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	w("#!/bin/sh")
@@ -35,8 +36,8 @@ func initScript(nonce string, modules []string, tests []TestBinary, env []string
 	w("mount -t proc proc /proc && mount -t sysfs sysfs /sys && mount -t devtmpfs devtmpfs /dev || fail mounting proc, sys, dev")
 	w("mount -t tmpfs -o mode=0755 tmpfs /run && mount -t tmpfs tmpfs /tmp || fail mounting /run, /tmp")
 	for _, mod := range modules {
-		name := path.Base(mod)
-		w("insmod %s || fail insmod %s", shellQuote(path.Join(guestModules, name)), shellQuote(name))
+		name := filepath.Base(mod.Path)
+		w("insmod %s%s || fail insmod %s", shellQuote(path.Join(guestModules, name)), quoteArgs(mod.Params), shellQuote(name))
 	}
 	w("ip link set lo up || fail ip link set lo up")
 	w("export VSERVERX_TEST_VM=1 PATH=%s HOME=/root TMPDIR=/tmp", guestPATH)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -203,15 +204,16 @@ func TestFindAssetsMissing(t *testing.T) {
 
 func TestReadModuleOrder(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "order"), "# comment\nllc\n\n8021q\n", 0o644)
+	writeFile(t, filepath.Join(dir, "order"), "# comment\nllc\n\n8021q  gvrp=0 \n", 0o644)
 	writeFile(t, filepath.Join(dir, "llc.ko"), "", 0o644)
 	if _, err := readModuleOrder(dir); err == nil || !strings.Contains(err.Error(), "module 8021q listed in "+dir+"/order") {
 		t.Errorf("error %v, want one naming 8021q and the order file", err)
 	}
 	writeFile(t, filepath.Join(dir, "8021q.ko"), "", 0o644)
 	mods, err := readModuleOrder(dir)
-	if err != nil || strings.Join(mods, " ") != filepath.Join(dir, "llc.ko")+" "+filepath.Join(dir, "8021q.ko") {
-		t.Errorf("modules %q (%v), want llc then 8021q", mods, err)
+	want := []Module{{Path: filepath.Join(dir, "llc.ko"), Params: []string{}}, {Path: filepath.Join(dir, "8021q.ko"), Params: []string{"gvrp=0"}}}
+	if err != nil || !reflect.DeepEqual(mods, want) {
+		t.Errorf("modules %+v (%v), want %+v", mods, err, want)
 	}
 }
 

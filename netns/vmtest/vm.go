@@ -170,8 +170,8 @@ func (s *Spec) image(nonce string) (*Image, error) {
 			return nil, err
 		}
 	}
-	for _, ko := range s.Assets.Modules {
-		if err := im.AddHostFile(path.Join(guestModules, filepath.Base(ko)), ko); err != nil {
+	for _, mod := range s.Assets.Modules {
+		if err := im.AddHostFile(path.Join(guestModules, filepath.Base(mod.Path)), mod.Path); err != nil {
 			return nil, err
 		}
 	}

@@ -12,12 +12,15 @@
 #   linux-image-*.deb   the downloaded package (kept, so re-extracting is offline)
 #   vmlinuz             the kernel
 #   modules/NAME.ko     the modules, flat
-#   modules/order       modules.txt without comments: the load order
+#   modules/order       modules.txt without comments: the load order, each
+#                       name with its insmod parameters
 #   kernel.version      the package name and version
 #   stamp               what the cache was built from; fetch.sh is a no-op
 #                       while it matches
 #
-# Idempotent: a second run changes nothing and asks no server. Run as root
+# Idempotent: a second run changes nothing and asks no server; a changed
+# modules.txt is extracted again from the cached package. To move to a newer
+# kernel, remove the cache directory. Run as root
 # (apt-get). Only Debian's archive needs to be reachable. `apt-get update`
 # runs only when an install or download fails for lack of package lists.
 set -euo pipefail
@@ -66,9 +69,14 @@ kernel_package() {
 	echo "$pkg"
 }
 
-modules_wanted() { sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$modlist"; }
+# module_lines prints modules.txt without comments and blank lines: a name
+# and optional insmod parameters per line.
+module_lines() { sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e 's/^[[:space:]]*//' -e '/^$/d' "$modlist"; }
 
-stamp_text() { echo "$1"; modules_wanted; }
+# modules_wanted prints the module names only.
+modules_wanted() { module_lines | awk '{print $1}'; }
+
+stamp_text() { echo "$1"; module_lines; }
 
 # download fetches the kernel package into the cache, unless already there.
 download() {
@@ -98,7 +106,7 @@ extract() {
 		[ -n "$f" ] || die "$deb has no module $m.ko (listed in $modlist)"
 		cp "$f" "$cache/modules/$m.ko"
 	done
-	modules_wanted >"$cache/modules/order"
+	module_lines >"$cache/modules/order"
 	echo "$(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version)" >"$cache/kernel.version"
 }
 
@@ -107,12 +115,17 @@ main() {
 	install_tools
 	local pkg deb
 	if [ -f "$cache/stamp" ] && [ -f "$cache/vmlinuz" ] &&
-		[ "$(tail -n +2 "$cache/stamp")" = "$(modules_wanted)" ]; then
+		[ "$(tail -n +2 "$cache/stamp")" = "$(module_lines)" ]; then
 		log "cache $cache is complete ($(cat "$cache/kernel.version"))"
 		return 0
 	fi
-	pkg=$(kernel_package)
-	deb=$(download "$pkg")
+	# A cached package is used as it is (offline); remove the cache to
+	# move to the kernel linux-image-amd64 depends on now.
+	deb=$(ls "$cache"/linux-image-*.deb 2>/dev/null | tail -n 1 || true)
+	if [ -z "$deb" ]; then
+		pkg=$(kernel_package)
+		deb=$(download "$pkg")
+	fi
 	extract "$deb"
 	stamp_text "$(basename "$deb")" >"$cache/stamp"
 	log "cache $cache ready ($(cat "$cache/kernel.version"))"
