@@ -305,3 +305,42 @@ func TestStartAllStopAll(t *testing.T) {
 	}
 	nstest.AssertSame(t, before)
 }
+
+// TestInitScript drives the SysV init script (cmd/vserverx/contrib) against
+// the built vserverx and the stand-in util-vserver: start, status, restart,
+// stop and their LSB exit codes.
+func TestInitScript(t *testing.T) {
+	h := newHost(t, "classic-macvlan", "dmz")
+	before := nstest.Snapshot(t)
+	for _, g := range []string{"fw", "web", "mail"} {
+		h.mustVX(g, "setup")
+	}
+	defaults := filepath.Join(t.TempDir(), "vserverx.default")
+	content := "VSERVERX=" + h.bin + "\nVSERVERX_ARGS=\"--confdir " + h.confdir + " --util-vserver-vars " + h.vars + "\"\nVSERVERX_BOOT_ARGS=\"-j 2\"\n"
+	if err := os.WriteFile(defaults, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	initScript := func(action string) result {
+		h.env = append(h.env, "VSERVERX_DEFAULTS="+defaults)
+		return h.run("/bin/sh", repoPath("cmd/vserverx/contrib/vserverx.init"), action)
+	}
+	steps := []struct {
+		action string
+		code   int
+	}{
+		{"status", 3}, {"start", 0}, {"status", 0}, {"restart", 0}, {"status", 0}, {"stop", 0}, {"status", 3}, {"bogus", 2},
+	}
+	for _, s := range steps {
+		if r := initScript(s.action); r.code != s.code {
+			t.Fatalf("init script %s: want exit %d: %s", s.action, s.code, r)
+		}
+		if s.action == "start" {
+			for _, g := range []string{"fw", "web", "mail"} {
+				if h.vserver(g, "running").code != 0 {
+					t.Errorf("after init script start, %s does not run", g)
+				}
+			}
+		}
+	}
+	nstest.AssertSame(t, before)
+}
