@@ -29,12 +29,16 @@ type vmPackage struct {
 	name     string   // run name, shown as TestVM/NAME
 	dir      string   // package directory relative to the module root
 	mustPass []string // tests that must report PASS inside the VM
+	// driverTests: run only the package's tests that call
+	// nstest.RequireDriver (DriverTests), each of which must pass.
+	driverTests bool
 }
 
 // vmPackages run, in this order, in one VM boot.
 var vmPackages = []vmPackage{
 	{name: "selftest", dir: "netns/vmtest/selftest",
 		mustPass: []string{"TestOnlyLoopback", "TestModulesLoaded", "TestVLANOnDummyTrunk", "TestVLANInNamespace", "TestIPVLANOnDummy"}},
+	{name: "netns", dir: "netns", driverTests: true},
 }
 
 // selectedPackages returns vmPackages, or the packages listed in list
@@ -42,7 +46,7 @@ var vmPackages = []vmPackage{
 // packages that vmPackages knows keep their mustPass.
 func selectedPackages(list string) []vmPackage {
 	if list == "" {
-		return vmPackages
+		return append([]vmPackage(nil), vmPackages...)
 	}
 	var out []vmPackage
 	for _, dir := range strings.Split(list, ",") {
@@ -73,10 +77,18 @@ func TestVM(t *testing.T) {
 	}
 	out := t.TempDir()
 	packages := selectedPackages(os.Getenv(EnvPackages))
-	for _, p := range packages {
+	for i, p := range packages {
 		tb, trees, err := PackageTest(ctx, root, p.dir, p.name, out)
 		if err != nil {
 			t.Fatalf("building the tests of %s for the VM: %v", p.dir, err)
+		}
+		if p.driverTests {
+			tests, err := DriverTests(filepath.Join(root, p.dir))
+			if err != nil || len(tests) == 0 {
+				t.Fatalf("no driver tests to run in the VM for %s (%v)", p.dir, err)
+			}
+			tb.Args = append(tb.Args, "-test.run="+runPattern(tests))
+			packages[i].mustPass = append(append([]string(nil), p.mustPass...), tests...)
 		}
 		spec.Tests = append(spec.Tests, tb)
 		spec.Trees = append(spec.Trees, trees...)
