@@ -44,6 +44,9 @@ func TestClassicGuestStartStop(t *testing.T) {
 	if r := h.vx("fw", "enter", "--", "ip", "-o", "link"); r.code != 0 || !strings.Contains(r.stdout, "fw-lan") || strings.Contains(r.stdout, "eth0p") {
 		t.Errorf("enter -- ip -o link does not show the namespace's links: %s", r)
 	}
+	if log, _ := os.ReadFile(filepath.Join(h.state, "run", "vprocunhide.log")); !strings.Contains(string(log), h.netnsID("fw")) {
+		t.Errorf("vprocunhide did not run inside fw (%s): %q", h.netnsID("fw"), log)
+	}
 	if r := h.vx("fw", "status"); r.code != 0 || !strings.Contains(r.stdout, "fw-lan") {
 		t.Errorf("status of a running guest: %s", r)
 	}
@@ -342,5 +345,55 @@ func TestInitScript(t *testing.T) {
 			}
 		}
 	}
+	nstest.AssertSame(t, before)
+}
+
+// TestEnterNeedsNamespace: enter on a guest whose namespace is not set up
+// says how to set it up, and creates nothing.
+func TestEnterNeedsNamespace(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	before := nstest.Snapshot(t)
+	r := h.vx("fw", "enter", "--", "true")
+	if r.code != 1 || !strings.Contains(r.stderr, "network namespace fw (/run/netns/fw) is not set up: start guest fw first") {
+		t.Fatalf("enter without namespace: %s", r)
+	}
+	nstest.AssertSame(t, before)
+}
+
+// TestEnterExitCode: enter passes CMD's exit code through and tells CMD
+// which namespace it is in.
+func TestEnterExitCode(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	h.mustVX("fw", "setup")
+	h.mustVX("fw", "start")
+	defer h.vx("fw", "stop")
+	r := h.vx("fw", "enter", "--", "sh", "-c", "echo $VSERVERX_NETNS; exit 9")
+	if r.code != 9 || strings.TrimSpace(r.stdout) != "fw" {
+		t.Fatalf("enter: want exit 9 and VSERVERX_NETNS=fw: %s", r)
+	}
+}
+
+// TestUnmanagedGuestPassedThrough: a guest without a managed spaces/net is
+// started and stopped by util-vserver alone; vserverx creates nothing.
+func TestUnmanagedGuestPassedThrough(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	h.write("plain/context", "301\n")
+	h.write("plain/fstab", "")
+	h.write("plain/namespace-cleanup-skip", "/run/netns\n")
+	if err := os.MkdirAll(filepath.Join(h.confdir, "plain", "vdir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	before := nstest.Snapshot(t)
+	h.mustVX("plain", "start")
+	if h.vserver("plain", "running").code != 0 {
+		t.Fatal("plain guest does not run")
+	}
+	if got := netnsList(t); len(got) != 0 {
+		t.Errorf("vserverx created namespaces %v for an unmanaged guest", got)
+	}
+	if r := h.vx("plain", "setup"); r.code != 1 || !strings.Contains(r.stderr, "not managed by vserverx") {
+		t.Errorf("setup of an unmanaged guest: %s", r)
+	}
+	h.mustVX("plain", "stop")
 	nstest.AssertSame(t, before)
 }
