@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -396,4 +397,98 @@ func TestUnmanagedGuestPassedThrough(t *testing.T) {
 	}
 	h.mustVX("plain", "stop")
 	nstest.AssertSame(t, before)
+}
+
+// TestSignalForwardedAndUndone: SIGTERM to vserverx while util-vserver
+// starts the guest reaches vserver and vserverx passes its death on. The
+// stand-in's own children (like util-vserver's) may survive in X, so the
+// undo keeps X and names them; once they are gone, stop removes the
+// leftovers.
+func TestSignalForwardedAndUndone(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	h.mustVX("fw", "setup")
+	before := nstest.Snapshot(t)
+	cmd := exec.Command(h.bin, "--confdir", h.confdir, "--util-vserver-vars", h.vars, "fw", "start")
+	cmd.Env = append(h.env, "UTIL_VSERVER_VARS="+h.vars, "STANDIN_START_DELAY=30")
+	stderrFile := filepath.Join(t.TempDir(), "stderr")
+	f, err := os.Create(stderrFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cmd.Stderr = f // a file, not a pipe: surviving children must not block Wait
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "fw-lan inside fw", func() bool {
+		return exec.Command("ip", "-n", "fw", "link", "show", "fw-lan").Run() == nil
+	})
+	time.Sleep(300 * time.Millisecond) // let vserver reach its start delay
+	cmd.Process.Signal(syscall.SIGTERM)
+	state, _ := cmd.Process.Wait()
+	if state.ExitCode() == 0 {
+		t.Fatalf("start survived SIGTERM: %v", state)
+	}
+	stderr := readFile(t, stderrFile)
+	if !strings.Contains(stderr, "vserver fw start failed (exit code 143)") || !strings.Contains(stderr, "undoing what this start created") {
+		t.Errorf("want the signal's exit code 143 and the undo:\n%s", stderr)
+	}
+	if slices.Contains(netnsList(t), "fw") && !strings.Contains(stderr, "keeping namespace fw: processes") {
+		t.Errorf("fw kept without naming the processes in it:\n%s", stderr)
+	}
+	killNetnsProcesses(t, "fw")
+	h.mustVX("fw", "stop")
+	nstest.AssertSame(t, before)
+}
+
+// killNetnsProcesses kills what is left in named namespace x.
+func killNetnsProcesses(t *testing.T, x string) {
+	out, _ := exec.Command("ip", "netns", "pids", x).Output()
+	for _, p := range strings.Fields(string(out)) {
+		exec.Command("kill", "-KILL", p).Run()
+	}
+	waitFor(t, "processes to leave "+x, func() bool {
+		out, _ := exec.Command("ip", "netns", "pids", x).Output()
+		return strings.TrimSpace(string(out)) == ""
+	})
+}
+
+// TestStatusJSON: status --json describes namespace, links and members.
+func TestStatusJSON(t *testing.T) {
+	h := newHost(t, "dmz")
+	h.mustVX("web", "setup")
+	h.mustVX("web", "start")
+	defer h.vx("web", "stop")
+	r := h.mustVX("web", "status", "--json")
+	var st struct {
+		Namespace  string `json:"namespace"`
+		Exists     bool   `json:"namespace_exists"`
+		Running    bool   `json:"running"`
+		Interfaces []struct {
+			Name, MAC string
+			Addrs     []string
+		} `json:"interfaces"`
+		Members []struct {
+			Name    string `json:"name"`
+			Running bool   `json:"running"`
+		} `json:"members"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil {
+		t.Fatalf("status --json is not JSON: %v\n%s", err, r.stdout)
+	}
+	if st.Namespace != "dmz" || !st.Exists || !st.Running || len(st.Members) != 2 {
+		t.Fatalf("status --json: %+v", st)
+	}
+	found := false
+	for _, l := range st.Interfaces {
+		if l.Name == "eth0" && l.MAC == "02:00:00:00:07:00" && slices.Contains(l.Addrs, "192.0.2.10/24") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("status --json lacks eth0 with its MAC and address: %s", r.stdout)
+	}
+	if r := h.vx("mail", "status"); r.code != 3 || !strings.Contains(r.stdout, "web (running)") {
+		t.Errorf("status of the stopped member: want exit 3 listing web running: %s", r)
+	}
 }
