@@ -92,9 +92,12 @@ func (e *Env) UpAndExec(name string, argv []string) error {
 // TeardownGuest removes the namespace of a managed guest when unused (the
 // postpost-stop scriptlet's job after a plain `vserver NAME stop`).
 func (e *Env) TeardownGuest(name string) error {
-	m, err := e.managed(name)
+	m, err := e.resolveForStop(name)
 	if err != nil {
 		return err
+	}
+	if m.Group == nil {
+		return fmt.Errorf("guest %s: %w (its spaces/net %s)", name, ErrNotManaged, spacesNetText(m.Guest))
 	}
 	return e.TeardownIfUnused(m)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/netns"
 )
 
@@ -17,7 +18,7 @@ func (e *Env) Stop(ctx context.Context, name string, args []string) (int, error)
 	if err := e.needVserver(); err != nil {
 		return 1, err
 	}
-	m, err := e.Resolve(name)
+	m, err := e.resolveForStop(name)
 	if err != nil {
 		return 1, err
 	}
@@ -32,6 +33,20 @@ func (e *Env) Stop(ctx context.Context, name string, args []string) (int, error)
 		return 1, err
 	}
 	return code, nil
+}
+
+// resolveForStop is Resolve for stopping: a guest must be stoppable and its
+// namespace removable even when its configuration was broken while it ran,
+// so problems are reported as a warning, not a refusal.
+func (e *Env) resolveForStop(name string) (Managed, error) {
+	m, err := e.Resolve(name)
+	var problems config.Problems
+	if !errors.As(err, &problems) {
+		return m, err
+	}
+	e.warnf("the configuration of guest %s has problems (stopping anyway):\n  %s",
+		name, strings.ReplaceAll(problems.Error(), "\n", "\n  "))
+	return Managed{Guest: m.Guest, Group: e.Tree.GroupOf(m.Guest)}, nil
 }
 
 // stopInside runs `vserver NAME stop` in the guest's namespace when it

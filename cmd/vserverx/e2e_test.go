@@ -492,3 +492,22 @@ func TestStatusJSON(t *testing.T) {
 		t.Errorf("status of the stopped member: want exit 3 listing web running: %s", r)
 	}
 }
+
+// TestStopDespiteBrokenConfig: a configuration broken while the guest runs
+// does not keep it from stopping, nor its namespace from going.
+func TestStopDespiteBrokenConfig(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	before := nstest.Snapshot(t)
+	h.mustVX("fw", "setup")
+	h.mustVX("fw", "start")
+	h.write(".netns/fw/interfaces/0/mtu", "9\n")
+	r := h.mustVX("fw", "stop")
+	if !strings.Contains(r.stderr, "has problems (stopping anyway)") || !strings.Contains(r.stderr, "interfaces/0/mtu") {
+		t.Errorf("stop should warn about the broken file: %s", r)
+	}
+	if h.vserver("fw", "running").code == 0 {
+		t.Fatal("fw still runs")
+	}
+	os.Remove(filepath.Join(h.confdir, ".netns/fw/interfaces/0/mtu"))
+	nstest.AssertSame(t, before)
+}
