@@ -60,16 +60,9 @@ func (e *Env) checkSetup(m Managed) error {
 // vserver. On any failure it undoes what this call created.
 func (p *Plan) execute(r *startRun) (int, error) {
 	defer r.close()
-	var undos []undoEntry
-	for _, s := range p.Steps {
-		undo, err := s.do(r)
-		if undo != nil {
-			undos = append(undos, undoEntry{s.Title, s.Undoable, undo})
-		}
-		if err != nil {
-			r.rollback(undos)
-			return 1, err
-		}
+	undos, err := p.runSteps(r)
+	if err != nil {
+		return 1, err
 	}
 	code, err := wrapper.Wait(r.cmd)
 	if code != 0 || err != nil {
@@ -81,6 +74,23 @@ func (p *Plan) execute(r *startRun) (int, error) {
 		r.rollback(undos)
 	}
 	return code, err
+}
+
+// runSteps executes the steps in order and returns their undos. When a
+// step fails it rolls back what the earlier ones did and returns the error.
+func (p *Plan) runSteps(r *startRun) ([]undoEntry, error) {
+	var undos []undoEntry
+	for _, s := range p.Steps {
+		undo, err := s.do(r)
+		if undo != nil {
+			undos = append(undos, undoEntry{s.Title, s.Undoable, undo})
+		}
+		if err != nil {
+			r.rollback(undos)
+			return nil, err
+		}
+	}
+	return undos, nil
 }
 
 // relock takes the namespace lock again after it was released.
@@ -180,19 +190,11 @@ func (e *Env) Up(m Managed) (*netns.NS, error) {
 	p := e.StartPlan(m, nil)
 	p.Steps = p.Steps[:len(p.Steps)-1] // everything but running vserver
 	r := &startRun{env: e, m: m}
-	var undos []undoEntry
-	for _, s := range p.Steps {
-		undo, err := s.do(r)
-		if undo != nil {
-			undos = append(undos, undoEntry{s.Title, s.Undoable, undo})
+	if _, err := p.runSteps(r); err != nil {
+		if r.ns != nil {
+			r.ns.Close()
 		}
-		if err != nil {
-			r.rollback(undos)
-			if r.ns != nil {
-				r.ns.Close()
-			}
-			return nil, err
-		}
+		return nil, err
 	}
 	r.lock.Release()
 	return r.ns, nil

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-
 	"github.com/urfave/cli/v2"
 )
 
@@ -34,9 +32,7 @@ func (a *app) listCommand() *cli.Command {
 				}
 				return nil
 			case c.Bool("json"):
-				enc := json.NewEncoder(a.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(list)
+				return printJSON(a.stdout, list)
 			}
 			list.Print(a.stdout)
 			return nil

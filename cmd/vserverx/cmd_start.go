@@ -1,11 +1,30 @@
 package main
 
 import (
+	"context"
+
 	"github.com/urfave/cli/v2"
+
+	"github.com/vserverx/vserverx/lifecycle"
 )
 
-// lifecycleFunc is Env.Start, Env.Stop or Env.Restart.
+// lifecycleFunc is Env.Start, Env.Stop or Env.Restart, called from a command.
 type lifecycleFunc func(c *cli.Context, name string, args []string) (int, error)
+
+// lifecycleMethod is the signature of Env.Start, Env.Stop and Env.Restart.
+type lifecycleMethod func(ctx context.Context, name string, args []string) (int, error)
+
+// withEnv makes a lifecycleFunc that builds the environment and calls the
+// method pick chooses on it.
+func (a *app) withEnv(pick func(*lifecycle.Env) lifecycleMethod) lifecycleFunc {
+	return func(c *cli.Context, name string, args []string) (int, error) {
+		env, err := a.environment()
+		if err != nil {
+			return 1, err
+		}
+		return pick(env)(c.Context, name, args)
+	}
+}
 
 // wrappedCommand builds start/stop/restart: every argument after the
 // command goes to util-vserver unchanged (flags too), except a lone --help.
@@ -38,13 +57,7 @@ applies sysctls, runs vprocunhide inside it, then runs util-vserver's
 fails, everything this call created is undone (unless another process
 already lives in the namespace). A guest vserverx does not manage is passed
 to 'vserver NAME start' unchanged. 'vserverx NAME plan' shows the steps.`,
-		func(c *cli.Context, n string, args []string) (int, error) {
-			env, err := a.environment()
-			if err != nil {
-				return 1, err
-			}
-			return env.Start(c.Context, n, args)
-		})
+		a.withEnv(func(e *lifecycle.Env) lifecycleMethod { return e.Start }))
 }
 
 func (a *app) stopCommand(name string) *cli.Command {
@@ -54,24 +67,12 @@ func (a *app) stopCommand(name string) *cli.Command {
 the namespace and the links vserverx created when no process is left in it
 and no other member of the group runs; otherwise it says who still uses it.
 Stopping a stopped guest still removes leftovers of a crash.`,
-		func(c *cli.Context, n string, args []string) (int, error) {
-			env, err := a.environment()
-			if err != nil {
-				return 1, err
-			}
-			return env.Stop(c.Context, n, args)
-		})
+		a.withEnv(func(e *lifecycle.Env) lifecycleMethod { return e.Stop }))
 }
 
 func (a *app) restartCommand(name string) *cli.Command {
 	return a.wrappedCommand(name, "restart", "stop, then start (ARGS go to start)",
 		`Stops the guest as 'stop' does (removing an unused namespace), then starts
 it as 'start' does with ARGS.`,
-		func(c *cli.Context, n string, args []string) (int, error) {
-			env, err := a.environment()
-			if err != nil {
-				return 1, err
-			}
-			return env.Restart(c.Context, n, args)
-		})
+		a.withEnv(func(e *lifecycle.Env) lifecycleMethod { return e.Restart }))
 }

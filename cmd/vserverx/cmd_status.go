@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-
 	"github.com/urfave/cli/v2"
 )
 
@@ -29,9 +27,7 @@ Exit status as 'vserver NAME status': 0 running, 3 stopped.`,
 				return err
 			}
 			if c.Bool("json") {
-				enc := json.NewEncoder(a.stdout)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(st); err != nil {
+				if err := printJSON(a.stdout, st); err != nil {
 					return err
 				}
 			} else {
