@@ -1,0 +1,28 @@
+// Command vxbench is the benchmark of issue 7: how fast vserverx prepares
+// and removes a guest's network compared with the hand-written iproute2
+// scriptlet administrators run today (testdata/bench/ip-scriptlet.sh) and
+// with the floor (bare named namespaces), and how close `vserverx
+// start-all` comes to the ideal parallel wall time.
+//
+// It changes the network, so it runs only inside a throwaway sandbox that
+// `make bench` makes for it:
+//
+//	unshare --net --mount --pid --fork --mount-proc --propagation private \
+//		env VXBENCH_SANDBOX=1 bin/vxbench [flags]
+//
+// Inside, it mounts a tmpfs on /run and a sysfs on /sys and creates the
+// veth pair eth0/eth0p standing in for the host NIC. Anywhere else it
+// refuses to run. See README.md, section "Performance", for the method.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "vxbench:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vserverx/vserverx/config"
+)
+
+// options are the runner's flags.
+type options struct {
+	repo       string
+	reps       int
+	repsLarge  int
+	ns         []int
+	variants   []variant
+	vserverx   string
+	guests     int
+	groups     int
+	jobs       []int
+	noStartAll bool
+	cpuProfile string
+}
+
+// Where the runner works inside the sandbox (all on its tmpfs /run).
+const (
+	workDir  = "/run/vxbench"
+	netnsDir = "/run/netns"
+	stateDir = "/run/vserverx"
+)
+
+// allVariants are the namespace kinds of the table.
+var allVariants = []variant{{1, config.TypeMacvlan}, {1, config.TypeVeth}, {4, config.TypeMacvlan}, {4, config.TypeVeth}}
+
+// parseFlags reads the runner's command line.
+func parseFlags(args []string, out io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("vxbench", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&o.repo, "repo", ".", "the vserverx source tree (for testdata/bench and the stand-in vserver)")
+	fs.IntVar(&o.reps, "reps", 5, "repetitions per row")
+	fs.IntVar(&o.repsLarge, "reps-large", 3, "repetitions of the rows with N >= 100 (the scriptlet is slow)")
+	nList := fs.String("n", "1,10,100", "numbers of namespaces, comma-separated")
+	vList := fs.String("variants", "1macvlan,1veth,4macvlan,4veth", "variants KTYPE, comma-separated")
+	fs.StringVar(&o.vserverx, "vserverx", "bin/vserverx", "the vserverx binary for start-all (relative to -repo)")
+	fs.IntVar(&o.guests, "guests", 200, "start-all: number of guests")
+	fs.IntVar(&o.groups, "groups", 20, "start-all: number of groups (namespaces) they share")
+	jList := fs.String("j", "1,4,16", "start-all: -j values, comma-separated; the first must be 1 (it measures the total work)")
+	fs.BoolVar(&o.noStartAll, "no-start-all", false, "skip the start-all part")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the engine at N=100, K=4 veth to this file")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	var err error
+	if o.ns, err = parseInts(*nList, "-n"); err != nil {
+		return o, err
+	}
+	if o.jobs, err = parseInts(*jList, "-j"); err != nil {
+		return o, err
+	}
+	if o.jobs[0] != 1 {
+		return o, fmt.Errorf("-j %s: the first value must be 1 (it measures the total work)", *jList)
+	}
+	if o.variants, err = parseVariants(*vList); err != nil {
+		return o, err
+	}
+	if o.reps < 1 || o.repsLarge < 1 {
+		return o, fmt.Errorf("-reps %d, -reps-large %d: want at least 1", o.reps, o.repsLarge)
+	}
+	if o.guests < 1 || o.groups < 1 || o.groups > o.guests {
+		return o, fmt.Errorf("-guests %d, -groups %d: want 1 <= groups <= guests", o.guests, o.groups)
+	}
+	return o, nil
+}
+
+// parseInts parses a comma-separated list of positive integers.
+func parseInts(s, flagName string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%s %s: %q is not a positive integer", flagName, s, f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// parseVariants parses "1macvlan,4veth".
+func parseVariants(s string) ([]variant, error) {
+	var out []variant
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		i := strings.IndexFunc(f, func(r rune) bool { return r < '0' || r > '9' })
+		if i <= 0 {
+			return nil, fmt.Errorf("-variants %s: %q is not KTYPE (e.g. 4veth)", s, f)
+		}
+		k, _ := strconv.Atoi(f[:i])
+		t := config.LinkType(f[i:])
+		if k < 1 || k > 16 || (t != config.TypeMacvlan && t != config.TypeVeth) {
+			return nil, fmt.Errorf("-variants %s: %q: K must be 1-16 and TYPE macvlan or veth", s, f)
+		}
+		out = append(out, variant{k, t})
+	}
+	return out, nil
+}
+
+// run dispatches: `vxbench engine ...` is the probe the runner starts for
+// the peak RSS; anything else is the runner.
+func run(args []string) error {
+	if len(args) > 0 && args[0] == "engine" {
+		return runProbe(args[1:], os.Stdout)
+	}
+	o, err := parseFlags(args, os.Stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if o.repo, err = filepath.Abs(o.repo); err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(o.repo, "testdata/bench/ip-scriptlet.sh")); err != nil {
+		return fmt.Errorf("-repo %s is not the vserverx source tree: %w", o.repo, err)
+	}
+	if err := enterSandbox(); err != nil {
+		return err
+	}
+	return runAll(o, os.Stdout)
+}
+
+// runAll runs the table, the RSS probe and start-all.
+func runAll(o options, w io.Writer) error {
+	fmt.Fprintf(w, "vxbench: %d CPUs, %s; load average %s\n\n", runtime.NumCPU(), kernelRelease(), loadAvg())
+	rows, err := runTable(o, w)
+	if err != nil {
+		return err
+	}
+	printGoals(w, rows)
+	if err := runRSS(o, w); err != nil {
+		return err
+	}
+	if o.noStartAll {
+		return nil
+	}
+	return runStartAll(o, w)
+}
+
+// benchPaths are the paths of the confdir of variant v.
+func benchPaths(v variant) config.Paths {
+	return config.Paths{
+		ConfDir:  filepath.Join(workDir, fmt.Sprintf("conf-%d%s", v.K, v.Type)),
+		NetnsDir: netnsDir,
+		StateDir: stateDir,
+	}
+}
+
+// runTable measures every variant at every N and prints the rows as they
+// come.
+func runTable(o options, w io.Writer) ([]rowResult, error) {
+	printHeader(w)
+	maxN := 0
+	for _, n := range o.ns {
+		maxN = max(maxN, n)
+	}
+	var rows []rowResult
+	for _, v := range o.variants {
+		p := benchPaths(v)
+		if err := benchConfdir(p.ConfDir, v, maxN); err != nil {
+			return nil, err
+		}
+		for _, n := range o.ns {
+			r, err := runRow(o, p, v, n)
+			if err != nil {
+				return nil, fmt.Errorf("%s, N=%d: %w", v, n, err)
+			}
+			printRow(w, r)
+			rows = append(rows, r)
+		}
+	}
+	return rows, nil
+}
+
+// runRow measures one variant at one N, after checking on the first
+// repetition that the engine and the scriptlet reach the same end state.
+func runRow(o options, p config.Paths, v variant, n int) (rowResult, error) {
+	eng, err := newEngine(p, filepath.Join(o.repo, "testdata/util-vserver/vserver"), n)
+	if err != nil {
+		return rowResult{}, err
+	}
+	scr, err := newScriptlet(o.repo, eng.env.Tree, n)
+	if err != nil {
+		return rowResult{}, err
+	}
+	ipf, gof := newIPFloor(o.repo, n), newGoFloor(netnsDir, n)
+	cs := []contender{
+		{name: "a", setup: eng.setup, teardown: eng.teardown, capture: true},
+		{name: "b", setup: scr.setup, teardown: scr.teardown, capture: true},
+		{name: "c-ip", setup: ipf.setup, teardown: ipf.teardown},
+		{name: "c-go", setup: gof.setup, teardown: gof.teardown},
+	}
+	reps := o.reps
+	if n >= 100 {
+		reps = o.repsLarge
+	}
+	m, err := measureRow(cs, reps, netnsDir, settleTime(n))
+	if err != nil {
+		return rowResult{}, err
+	}
+	if err := compareStates("a (vserverx)", m.states["a"], "b (scriptlet)", m.states["b"]); err != nil {
+		return rowResult{}, err
+	}
+	return newRowResult(v, n, reps, m), nil
+}
+
+// settleTime is the untimed pause after each teardown: the kernel frees
+// deleted namespaces asynchronously, and that work should not land on the
+// next contender.
+func settleTime(n int) time.Duration { return 50*time.Millisecond + time.Duration(n)*2*time.Millisecond }
+
+// kernelRelease is uname -r.
+func kernelRelease() string {
+	b, err := os.ReadFile("/proc/sys/kernel/osrelease")
+	if err != nil {
+		return "kernel unknown"
+	}
+	return "Linux " + strings.TrimSpace(string(b))
+}
+
+// loadAvg is the first three fields of /proc/loadavg.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}

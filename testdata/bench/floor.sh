@@ -1,0 +1,17 @@
+#!/bin/bash
+# floor.sh add|del NS...
+#
+# The floor of issue 7's benchmark: N bare named namespaces, created with
+# `ip netns add NS` and deleted with `ip netns del NS`, nothing else.
+set -euo pipefail
+op=${1:-}
+shift || true
+case $op in
+add | del)
+	for ns in "$@"; do ip netns "$op" "$ns"; done
+	;;
+*)
+	echo "usage: floor.sh add|del NS..." >&2
+	exit 2
+	;;
+esac
