@@ -41,12 +41,12 @@ func (a *app) cliApp() *cli.App {
 		UsageText:             "vserverx [global options] NAME COMMAND [args...]\nvserverx [global options] start-all|stop-all|status-all|list [options]",
 		Description:           appDescription,
 		Version:               version,
-		Flags:                 globalFlags(),
+		Flags:                 append(globalFlags(), cli.HelpFlag), // urfave adds it only without a help command of our own
 		Commands:              a.hostCommands(),
 		Action:                a.guestAction,
 		Writer:                a.stdout,
 		ErrWriter:             a.stderr,
-		HideHelpCommand:       false,
+		HideHelpCommand:       true, // our own help command knows the guest commands too
 		CustomAppHelpTemplate: appHelpTemplate,
 		OnUsageError:          onUsageError,
 		ExitErrHandler:        func(*cli.Context, error) {},
@@ -69,7 +69,32 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 
 // hostCommands are the commands that take no guest name.
 func (a *app) hostCommands() []*cli.Command {
-	return withUsageErrors(a.startAllCommand(), a.stopAllCommand(), a.statusAllCommand(), a.listCommand())
+	return withUsageErrors(a.startAllCommand(), a.stopAllCommand(), a.statusAllCommand(), a.listCommand(), a.helpCommand())
+}
+
+// helpCommand is `vserverx help [COMMAND]`, for host and guest commands.
+func (a *app) helpCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "help",
+		Aliases:   []string{"h"},
+		Usage:     "show help, for vserverx or for one COMMAND (guest commands too)",
+		UsageText: "vserverx [global options] help [COMMAND]",
+		Action: func(c *cli.Context) error {
+			topic := c.Args().First()
+			if c.Args().Len() > 1 {
+				return usagef("help: unexpected argument(s) %q", c.Args().Slice()[1:])
+			}
+			switch {
+			case topic == "":
+				return cli.ShowAppHelp(c)
+			case c.App.Command(topic) != nil:
+				return cli.ShowCommandHelp(c, topic)
+			case a.guestApp("NAME").Command(topic) != nil:
+				return a.guestApp("NAME").Run([]string{"vserverx NAME", topic, "--help"})
+			}
+			return usagef("help: no command %q", topic)
+		},
+	}
 }
 
 // guestAction handles `vserverx NAME COMMAND [args...]`.
@@ -82,6 +107,9 @@ func (a *app) guestAction(c *cli.Context) error {
 		return usagef("missing COMMAND after guest name %q", args[0])
 	}
 	name := args[0]
+	if args[1] == "help" {
+		return cli.ShowAppHelp(c)
+	}
 	if err := checkGuestName(name); err != nil {
 		return err
 	}

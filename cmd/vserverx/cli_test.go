@@ -257,3 +257,20 @@ func listTree(t *testing.T, dir string) string {
 	})
 	return b.String()
 }
+
+// TestHelpCommand: `help COMMAND` knows host and guest commands; `NAME help`
+// shows the overview; an unknown topic is a usage error.
+func TestHelpCommand(t *testing.T) {
+	if r := runCLI(t, "help", "start"); r.code != 0 || !strings.Contains(r.stdout, "vserverx [global options] NAME start [ARGS...]") {
+		t.Errorf("help start: %s", r)
+	}
+	if r := runCLI(t, "help", "start-all"); r.code != 0 || !strings.Contains(r.stdout, "--dry-run") {
+		t.Errorf("help start-all: %s", r)
+	}
+	if r := runCLI(t, "fw", "help"); r.code != 0 || !strings.Contains(r.stdout, "GUEST COMMANDS") {
+		t.Errorf("fw help: %s", r)
+	}
+	if r := runCLI(t, "help", "nope"); r.code != 2 || !strings.Contains(r.stderr, `no command "nope"`) {
+		t.Errorf("help nope: %s", r)
+	}
+}
