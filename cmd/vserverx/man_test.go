@@ -34,79 +34,79 @@ const manPath = "../../man/vserverx.8"
 
 // Section and subsection titles the sync test relies on.
 const (
-	secCommands    = "COMMANDS"
-	secInternal    = "INTERNAL COMMANDS"
-	secOptions     = "OPTIONS"
-	secConfig      = "CONFIGURATION"
-	secMAC         = "MAC ADDRESSES"
-	subGuest       = "Guest commands"
-	subHost        = "Host commands"
-	subGlobal      = "Global options"
-	subOptionsOf   = "Options of "
-	subGuestFiles  = "Files of a guest (util-vserver's)"
-	subNSDef       = "Namespace definition"
-	subIfaceFiles  = "Interface files"
-	guestPlacehold = "NAME"
+	manSecCommands    = "COMMANDS"
+	manSecInternal    = "INTERNAL COMMANDS"
+	manSecOptions     = "OPTIONS"
+	manSecConfig      = "CONFIGURATION"
+	manSecMAC         = "MAC ADDRESSES"
+	manSubGuest       = "Guest commands"
+	manSubHost        = "Host commands"
+	manSubGlobal      = "Global options"
+	manSubOptionsOf   = "Options of "
+	manSubGuestFiles  = "Files of a guest (util-vserver's)"
+	manSubNSDef       = "Namespace definition"
+	manSubIfaceFiles  = "Interface files"
+	manGuestPlacehold = "NAME"
 )
 
-// requiredSections are the headings the issue asks for, plus the
+// manRequiredSections are the headings the issue asks for, plus the
 // internal commands and the environment.
-var requiredSections = []string{"NAME", "SYNOPSIS", "DESCRIPTION", secCommands, secInternal, secOptions,
-	secConfig, secMAC, "ENVIRONMENT", "FILES", "EXIT STATUS", "EXAMPLES", "SEE ALSO"}
+var manRequiredSections = []string{"NAME", "SYNOPSIS", "DESCRIPTION", manSecCommands, manSecInternal, manSecOptions,
+	manSecConfig, manSecMAC, "ENVIRONMENT", "FILES", "EXIT STATUS", "EXAMPLES", "SEE ALSO"}
 
 // ---- the CLI side ----
 
-// cliCommand is one command of the CLI as the man page must show it.
-type cliCommand struct {
+// manCLICmd is one command of the CLI as the man page must show it.
+type manCLICmd struct {
 	Names  []string // name and aliases
 	Hidden bool
 	Guest  bool     // NAME COMMAND rather than a host command
 	Flags  []string // --long and -s names, without --help/-h
 }
 
-// cliModel is everything the man page must document.
-type cliModel struct {
+// manCLIModel is everything the man page must document.
+type manCLIModel struct {
 	Global   []string // global option names (--confdir, -v, --help, --version, ...)
-	Commands []cliCommand
+	Commands []manCLICmd
 }
 
-// readCLI builds the model from the real CLI: the top-level app after
+// manReadCLI builds the model from the real CLI: the top-level app after
 // urfave/cli's Setup (which adds the help command, --help and --version)
 // and the guest commands of a placeholder guest.
-func readCLI() cliModel {
+func manReadCLI() manCLIModel {
 	a := &app{stdout: io.Discard, stderr: io.Discard}
 	top := a.cliApp()
 	top.Setup()
-	m := cliModel{Global: flagNames(top.Flags, false)}
+	m := manCLIModel{Global: manFlagNames(top.Flags, false)}
 	for _, c := range top.Commands {
-		m.Commands = append(m.Commands, toCLICommand(c, false))
+		m.Commands = append(m.Commands, manCLICommand(c, false))
 	}
-	for _, c := range a.guestCommands(guestPlacehold) {
-		m.Commands = append(m.Commands, toCLICommand(c, true))
+	for _, c := range a.guestCommands(manGuestPlacehold) {
+		m.Commands = append(m.Commands, manCLICommand(c, true))
 	}
 	return m
 }
 
-func toCLICommand(c *cli.Command, guest bool) cliCommand {
-	return cliCommand{Names: c.Names(), Hidden: c.Hidden, Guest: guest, Flags: flagNames(c.Flags, true)}
+func manCLICommand(c *cli.Command, guest bool) manCLICmd {
+	return manCLICmd{Names: c.Names(), Hidden: c.Hidden, Guest: guest, Flags: manFlagNames(c.Flags, true)}
 }
 
-// flagNames renders the names of flags as they are typed: "--name" or "-n".
+// manFlagNames renders the names of flags as they are typed: "--name" or "-n".
 // With skipHelp the help flag, which every command has, is left out.
-func flagNames(flags []cli.Flag, skipHelp bool) []string {
+func manFlagNames(flags []cli.Flag, skipHelp bool) []string {
 	var out []string
 	for _, f := range flags {
 		if skipHelp && cli.HelpFlag != nil && slices.Equal(f.Names(), cli.HelpFlag.Names()) {
 			continue
 		}
 		for _, n := range f.Names() {
-			out = append(out, optionName(n))
+			out = append(out, manOptionName(n))
 		}
 	}
 	return out
 }
 
-func optionName(n string) string {
+func manOptionName(n string) string {
 	if len(n) == 1 {
 		return "-" + n
 	}
@@ -135,19 +135,19 @@ type manPage struct {
 	Text        []manText
 }
 
-// loadMan reads and parses the man page.
-func loadMan(t *testing.T) (string, manPage) {
+// manLoad reads and parses the man page.
+func manLoad(t *testing.T) (string, manPage) {
 	t.Helper()
 	src, err := os.ReadFile(manPath)
 	if err != nil {
 		t.Fatalf("reading the man page: %v", err)
 	}
-	return string(src), parseMan(string(src))
+	return string(src), manParse(string(src))
 }
 
-// parseMan reads the man(7) source: section and subsection titles, the
+// manParse reads the man(7) source: section and subsection titles, the
 // .TP items at the outer level (not inside .RS/.RE) and all running text.
-func parseMan(src string) manPage {
+func manParse(src string) manPage {
 	var p manPage
 	var sec, sub string
 	depth := 0
@@ -164,8 +164,8 @@ func parseMan(src string) manPage {
 		if strings.HasPrefix(line, `.\"`) || strings.HasPrefix(line, `'\"`) {
 			continue
 		}
-		name, args := splitMacro(line)
-		text := plainLine(name, args, line)
+		name, args := manSplitMacro(line)
+		text := manPlainLine(name, args, line)
 		if wantTag {
 			wantTag = false
 			cur = &manItem{Section: sec, Sub: sub, Tag: text, Line: i + 1}
@@ -210,20 +210,20 @@ func parseMan(src string) manPage {
 	return p
 }
 
-// splitMacro returns the macro name of a request line (".B x" gives "B")
+// manSplitMacro returns the macro name of a request line (".B x" gives "B")
 // and its arguments; name is "" for a text line.
-func splitMacro(line string) (name string, args []string) {
+func manSplitMacro(line string) (name string, args []string) {
 	if !strings.HasPrefix(line, ".") {
 		return "", nil
 	}
 	rest := strings.TrimLeft(line[1:], " \t")
 	name, rest, _ = strings.Cut(rest, " ")
-	return name, roffArgs(rest)
+	return name, manRoffArgs(rest)
 }
 
-// roffArgs splits macro arguments: blank-separated, "double quoted" ones
+// manRoffArgs splits macro arguments: blank-separated, "double quoted" ones
 // may hold blanks, "" inside quotes is a quote.
-func roffArgs(s string) []string {
+func manRoffArgs(s string) []string {
 	var args []string
 	for s = strings.TrimLeft(s, " \t"); s != ""; s = strings.TrimLeft(s, " \t") {
 		if s[0] != '"' {
@@ -249,27 +249,27 @@ func roffArgs(s string) []string {
 	return args
 }
 
-// plainLine is the text a line shows: the arguments of font macros (the
+// manPlainLine is the text a line shows: the arguments of font macros (the
 // alternating ones joined without blanks, as troff does), section titles,
 // or the line itself, with escapes resolved. Other requests show nothing.
-func plainLine(name string, args []string, line string) string {
+func manPlainLine(name string, args []string, line string) string {
 	switch name {
 	case "":
-		return unescape(line)
+		return manUnescape(line)
 	case "BR", "BI", "IB", "IR", "RB", "RI":
-		return unescape(strings.Join(args, ""))
+		return manUnescape(strings.Join(args, ""))
 	case "B", "I", "SM", "SB", "SH", "SS":
-		return unescape(strings.Join(args, " "))
+		return manUnescape(strings.Join(args, " "))
 	}
 	return ""
 }
 
-// fontEscape matches \fB, \fI, \fR, \fP, \f(XX and \f[...].
-var fontEscape = regexp.MustCompile(`\\f(\(..|\[[^]]*\]|.)`)
+// manFontEscape matches \fB, \fI, \fR, \fP, \f(XX and \f[...].
+var manFontEscape = regexp.MustCompile(`\\f(\(..|\[[^]]*\]|.)`)
 
-// unescape resolves the escapes the man page uses.
-func unescape(s string) string {
-	s = fontEscape.ReplaceAllString(s, "")
+// manUnescape resolves the escapes the man page uses.
+func manUnescape(s string) string {
+	s = manFontEscape.ReplaceAllString(s, "")
 	r := strings.NewReplacer(`\-`, "-", `\&`, "", `\%`, "", `\e`, `\`, `\(en`, "–", `\(em`, "—",
 		`\(bu`, "•", `\ `, " ", `\(aq`, "'")
 	return strings.TrimSpace(r.Replace(s))
@@ -278,17 +278,17 @@ func unescape(s string) string {
 // ---- what an item documents ----
 
 var (
-	commandWord = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
-	optionWord  = regexp.MustCompile(`^--?[A-Za-z0-9][A-Za-z0-9-]*$`)
+	manCommandWord = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	manOptionWord  = regexp.MustCompile(`^--?[A-Za-z0-9][A-Za-z0-9-]*$`)
 )
 
-// itemCommands returns the command names an item's tag documents: the
+// manItemCommands returns the command names an item's tag documents: the
 // leading words, separated by commas ("help, h [COMMAND]" gives help and h).
-func itemCommands(tag string) []string {
+func manItemCommands(tag string) []string {
 	var names []string
 	for _, tok := range strings.Fields(tag) {
 		name := strings.TrimSuffix(tok, ",")
-		if !commandWord.MatchString(name) {
+		if !manCommandWord.MatchString(name) {
 			break
 		}
 		names = append(names, name)
@@ -299,28 +299,28 @@ func itemCommands(tag string) []string {
 	return names
 }
 
-// itemOptions returns the option names an item's tag documents
+// manItemOptions returns the option names an item's tag documents
 // ("--jobs N, -j N" gives --jobs and -j).
-func itemOptions(tag string) []string {
+func manItemOptions(tag string) []string {
 	var names []string
 	for _, tok := range strings.Fields(tag) {
-		if name := strings.TrimSuffix(tok, ","); optionWord.MatchString(name) {
+		if name := strings.TrimSuffix(tok, ","); manOptionWord.MatchString(name) {
 			names = append(names, name)
 		}
 	}
 	return names
 }
 
-// optionsOf returns the commands an OPTIONS subsection title names:
+// manOptionsOf returns the commands an OPTIONS subsection title names:
 // "Options of start-all and stop-all" gives start-all and stop-all.
-func optionsOf(sub string) ([]string, bool) {
-	rest, ok := strings.CutPrefix(sub, subOptionsOf)
+func manOptionsOf(sub string) ([]string, bool) {
+	rest, ok := strings.CutPrefix(sub, manSubOptionsOf)
 	if !ok {
 		return nil, false
 	}
 	var names []string
 	for _, n := range regexp.MustCompile(`,\s*|\s+and\s+`).Split(rest, -1) {
-		if !commandWord.MatchString(n) {
+		if !manCommandWord.MatchString(n) {
 			return nil, false
 		}
 		names = append(names, n)
@@ -330,10 +330,10 @@ func optionsOf(sub string) ([]string, bool) {
 
 // ---- the comparison ----
 
-// documented is where the man page documents a name: "line N".
-type documented map[string]string
+// manDocumented is where the man page documents a name: "line N".
+type manDocumented map[string]string
 
-func (d documented) add(names []string, it manItem) {
+func (d manDocumented) add(names []string, it manItem) {
 	for _, n := range names {
 		if _, dup := d[n]; !dup {
 			d[n] = fmt.Sprintf("line %d", it.Line)
@@ -343,15 +343,15 @@ func (d documented) add(names []string, it manItem) {
 
 // manModel is what the man page documents, by place.
 type manModel struct {
-	guest, host, internal, global documented
-	options                       map[string]documented // per command
-	problems                      []string              // items in no known place
+	guest, host, internal, global manDocumented
+	options                       map[string]manDocumented // per command
+	problems                      []string                 // items in no known place
 }
 
-// readManModel sorts the man page's items into their places.
-func readManModel(p manPage) manModel {
-	m := manModel{guest: documented{}, host: documented{}, internal: documented{}, global: documented{},
-		options: map[string]documented{}}
+// manReadModel sorts the man page's items into their places.
+func manReadModel(p manPage) manModel {
+	m := manModel{guest: manDocumented{}, host: manDocumented{}, internal: manDocumented{}, global: manDocumented{},
+		options: map[string]manDocumented{}}
 	for _, it := range p.Items {
 		m.place(it)
 	}
@@ -363,71 +363,71 @@ func readManModel(p manPage) manModel {
 func (m *manModel) place(it manItem) {
 	where := fmt.Sprintf("man page line %d (%s / %s, item %q)", it.Line, it.Section, it.Sub, it.Tag)
 	switch it.Section {
-	case secCommands, secInternal:
-		names := itemCommands(it.Tag)
-		target := map[string]documented{subGuest: m.guest, subHost: m.host}[it.Sub]
-		if it.Section == secInternal {
+	case manSecCommands, manSecInternal:
+		names := manItemCommands(it.Tag)
+		target := map[string]manDocumented{manSubGuest: m.guest, manSubHost: m.host}[it.Sub]
+		if it.Section == manSecInternal {
 			target = m.internal
 		}
 		switch {
 		case target == nil:
-			m.problems = append(m.problems, where+": a command item outside the subsections "+subGuest+" and "+subHost)
+			m.problems = append(m.problems, where+": a command item outside the subsections "+manSubGuest+" and "+manSubHost)
 		case len(names) == 0:
 			m.problems = append(m.problems, where+": the item names no command")
 		default:
 			target.add(names, it)
 		}
-	case secOptions:
+	case manSecOptions:
 		m.placeOption(it, where)
 	}
 }
 
 func (m *manModel) placeOption(it manItem, where string) {
-	names := itemOptions(it.Tag)
+	names := manItemOptions(it.Tag)
 	if len(names) == 0 {
 		m.problems = append(m.problems, where+": the item names no option")
 		return
 	}
-	if it.Sub == subGlobal {
+	if it.Sub == manSubGlobal {
 		m.global.add(names, it)
 		return
 	}
-	cmds, ok := optionsOf(it.Sub)
+	cmds, ok := manOptionsOf(it.Sub)
 	if !ok {
-		m.problems = append(m.problems, where+": an option item outside "+subGlobal+" and \""+subOptionsOf+"COMMAND[, COMMAND]... [and COMMAND]\"")
+		m.problems = append(m.problems, where+": an option item outside "+manSubGlobal+" and \""+manSubOptionsOf+"COMMAND[, COMMAND]... [and COMMAND]\"")
 		return
 	}
 	for _, c := range cmds {
 		if m.options[c] == nil {
-			m.options[c] = documented{}
+			m.options[c] = manDocumented{}
 		}
 		m.options[c].add(names, it)
 	}
 }
 
-// compareManCLI returns every difference between the CLI and the man page.
-func compareManCLI(c cliModel, p manPage) []string {
-	m := readManModel(p)
+// manCompare returns every difference between the CLI and the man page.
+func manCompare(c manCLIModel, p manPage) []string {
+	m := manReadModel(p)
 	problems := append([]string(nil), m.problems...)
 	want := map[string][]string{}
 	wantOpts := map[string][]string{}
 	for _, cmd := range c.Commands {
-		place := subHost
+		place := manSubHost
 		switch {
 		case cmd.Hidden:
-			place = secInternal
+			place = manSecInternal
 		case cmd.Guest:
-			place = subGuest
+			place = manSubGuest
 		}
 		want[place] = append(want[place], cmd.Names...)
 		if len(cmd.Flags) > 0 {
 			wantOpts[cmd.Names[0]] = cmd.Flags
 		}
 	}
-	problems = append(problems, diff("guest command", secCommands+" / "+subGuest, want[subGuest], m.guest)...)
-	problems = append(problems, diff("host command", secCommands+" / "+subHost, want[subHost], m.host)...)
-	problems = append(problems, diff("hidden command", secInternal, want[secInternal], m.internal)...)
-	problems = append(problems, diff("global option", secOptions+" / "+subGlobal, c.Global, m.global)...)
+	problems = append(problems, manDiff("guest command", manSecCommands+" / "+manSubGuest, want[manSubGuest], m.guest)...)
+	problems = append(problems, manDiff("host command", manSecCommands+" / "+manSubHost, want[manSubHost], m.host)...)
+	problems = append(problems, manDiff("hidden command", manSecInternal, want[manSecInternal], m.internal)...)
+	problems = append(problems, manDiff("global option", manSecOptions+" / "+manSubGlobal, c.Global, m.global)...)
 	cmds := map[string]bool{}
 	for cmd := range wantOpts {
 		cmds[cmd] = true
@@ -435,16 +435,16 @@ func compareManCLI(c cliModel, p manPage) []string {
 	for cmd := range m.options {
 		cmds[cmd] = true
 	}
-	for _, cmd := range sortedSet(cmds) {
+	for _, cmd := range manSortedSet(cmds) {
 		what := "option of " + cmd
-		problems = append(problems, diff(what, secOptions+" / "+subOptionsOf+cmd, wantOpts[cmd], m.options[cmd])...)
+		problems = append(problems, manDiff(what, manSecOptions+" / "+manSubOptionsOf+cmd, wantOpts[cmd], m.options[cmd])...)
 	}
 	return problems
 }
 
-// diff compares the names the CLI has with those the man page documents
+// manDiff compares the names the CLI has with those the man page documents
 // in one place, both ways.
-func diff(what, place string, cliNames []string, man documented) []string {
+func manDiff(what, place string, cliNames []string, man manDocumented) []string {
 	var problems []string
 	inCLI := map[string]bool{}
 	for _, n := range cliNames {
@@ -453,7 +453,7 @@ func diff(what, place string, cliNames []string, man documented) []string {
 			problems = append(problems, fmt.Sprintf("the CLI has %s %q, but the man page has no .TP item for it in %s", what, n, place))
 		}
 	}
-	for _, n := range sortedKeys(man) {
+	for _, n := range manSortedKeys(man) {
 		if !inCLI[n] {
 			problems = append(problems, fmt.Sprintf("the man page documents %s %q (%s, %s), but the CLI has none", what, n, place, man[n]))
 		}
@@ -461,7 +461,7 @@ func diff(what, place string, cliNames []string, man documented) []string {
 	return problems
 }
 
-func sortedKeys(m documented) []string {
+func manSortedKeys(m manDocumented) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -470,7 +470,7 @@ func sortedKeys(m documented) []string {
 	return keys
 }
 
-func sortedSet(m map[string]bool) []string {
+func manSortedSet(m map[string]bool) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -486,12 +486,12 @@ func sortedSet(m map[string]bool) []string {
 // every command option of the CLI is a .TP item in its place in the man
 // page, and every such item exists in the CLI.
 func TestManDocumentsEveryCommandAndOption(t *testing.T) {
-	_, p := loadMan(t)
-	c := readCLI()
+	_, p := manLoad(t)
+	c := manReadCLI()
 	if len(c.Commands) == 0 || len(c.Global) == 0 {
 		t.Fatalf("read no commands or options from the CLI: %+v", c)
 	}
-	for _, problem := range compareManCLI(c, p) {
+	for _, problem := range manCompare(c, p) {
 		t.Error(problem)
 	}
 }
@@ -500,26 +500,26 @@ func TestManDocumentsEveryCommandAndOption(t *testing.T) {
 // flag, global option or command added to the CLI, and an item removed
 // from or added to the man page, are each reported.
 func TestManSyncCatchesDrift(t *testing.T) {
-	src, _ := loadMan(t)
+	src, _ := manLoad(t)
 	cases := []struct {
 		name   string
-		cli    func(*cliModel)
+		cli    func(*manCLIModel)
 		man    func(string) string
 		expect string
 	}{
-		{name: "new flag of list", cli: func(c *cliModel) { addFlag(c, "list", "--frobnicate") }, expect: `option of list "--frobnicate"`},
-		{name: "new alias of a flag", cli: func(c *cliModel) { addFlag(c, "status", "-J") }, expect: `option of status "-J"`},
-		{name: "new global option", cli: func(c *cliModel) { c.Global = append(c.Global, "--frob") }, expect: `global option "--frob"`},
-		{name: "new guest command", cli: func(c *cliModel) {
-			c.Commands = append(c.Commands, cliCommand{Names: []string{"frob"}, Guest: true})
+		{name: "new flag of list", cli: func(c *manCLIModel) { manAddFlag(c, "list", "--frobnicate") }, expect: `option of list "--frobnicate"`},
+		{name: "new alias of a flag", cli: func(c *manCLIModel) { manAddFlag(c, "status", "-J") }, expect: `option of status "-J"`},
+		{name: "new global option", cli: func(c *manCLIModel) { c.Global = append(c.Global, "--frob") }, expect: `global option "--frob"`},
+		{name: "new guest command", cli: func(c *manCLIModel) {
+			c.Commands = append(c.Commands, manCLICmd{Names: []string{"frob"}, Guest: true})
 		}, expect: `guest command "frob"`},
-		{name: "command hidden", cli: func(c *cliModel) { setHidden(c, "check") }, expect: `hidden command "check"`},
-		{name: "new host command alias", cli: func(c *cliModel) { addAlias(c, "list", "ls") }, expect: `host command "ls"`},
+		{name: "command hidden", cli: func(c *manCLIModel) { manSetHidden(c, "check") }, expect: `hidden command "check"`},
+		{name: "new host command alias", cli: func(c *manCLIModel) { manAddAlias(c, "list", "ls") }, expect: `host command "ls"`},
 		{name: "dry-run removed from the man page", man: func(s string) string {
-			return removeItem(t, s, `.B \-\-dry\-run`)
+			return manRemoveItem(t, s, `.B \-\-dry\-run`)
 		}, expect: `option of start-all "--dry-run"`},
 		{name: "teardown removed from the man page", man: func(s string) string {
-			return removeItem(t, s, `.B teardown`)
+			return manRemoveItem(t, s, `.B teardown`)
 		}, expect: `hidden command "teardown"`},
 		{name: "option unknown to the CLI", man: func(s string) string {
 			return strings.Replace(s, ".SS Options of status\n", ".SS Options of status\n.TP\n.B \\-\\-bogus\nNot an option.\n", 1)
@@ -530,14 +530,14 @@ func TestManSyncCatchesDrift(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, s := readCLI(), src
+			c, s := manReadCLI(), src
 			if tc.cli != nil {
 				tc.cli(&c)
 			}
 			if tc.man != nil {
 				s = tc.man(s)
 			}
-			problems := compareManCLI(c, parseMan(s))
+			problems := manCompare(c, manParse(s))
 			if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, tc.expect) }) {
 				t.Errorf("expected a problem mentioning %s, got %q", tc.expect, problems)
 			}
@@ -545,7 +545,7 @@ func TestManSyncCatchesDrift(t *testing.T) {
 	}
 }
 
-func addFlag(c *cliModel, cmd, flag string) {
+func manAddFlag(c *manCLIModel, cmd, flag string) {
 	for i := range c.Commands {
 		if c.Commands[i].Names[0] == cmd {
 			c.Commands[i].Flags = append(c.Commands[i].Flags, flag)
@@ -553,7 +553,7 @@ func addFlag(c *cliModel, cmd, flag string) {
 	}
 }
 
-func addAlias(c *cliModel, cmd, alias string) {
+func manAddAlias(c *manCLIModel, cmd, alias string) {
 	for i := range c.Commands {
 		if c.Commands[i].Names[0] == cmd {
 			c.Commands[i].Names = append(c.Commands[i].Names, alias)
@@ -561,7 +561,7 @@ func addAlias(c *cliModel, cmd, alias string) {
 	}
 }
 
-func setHidden(c *cliModel, cmd string) {
+func manSetHidden(c *manCLIModel, cmd string) {
 	for i := range c.Commands {
 		if c.Commands[i].Names[0] == cmd {
 			c.Commands[i].Hidden = true
@@ -569,9 +569,9 @@ func setHidden(c *cliModel, cmd string) {
 	}
 }
 
-// removeItem deletes the .TP item whose tag line is tag from the source,
+// manRemoveItem deletes the .TP item whose tag line is tag from the source,
 // up to the next item or heading.
-func removeItem(t *testing.T, src, tag string) string {
+func manRemoveItem(t *testing.T, src, tag string) string {
 	t.Helper()
 	start := strings.Index(src, ".TP\n"+tag+"\n")
 	if start < 0 {
@@ -590,7 +590,7 @@ func removeItem(t *testing.T, src, tag string) string {
 // TestManParser checks the reading of tags, in particular the alternating
 // font macros that join their arguments without blanks.
 func TestManParser(t *testing.T) {
-	p := parseMan(".SH OPTIONS\n.SS Global options\n.TP\n.BR \\-v \", \" \\-\\-verbose\nSay more.\n" +
+	p := manParse(".SH OPTIONS\n.SS Global options\n.TP\n.BR \\-v \", \" \\-\\-verbose\nSay more.\n" +
 		".TP\n.BI \\-\\-jobs \" N\\fR, \" \\-j \" N\"\nJobs.\n.RS\n.TP\n.B \\-\\-nested\n.RE\n" +
 		".SH COMMANDS\n.SS Host commands\n.TP\n.BR help \", \" h \" [\\fICOMMAND\\fR]\"\nHelp.\n")
 	var tags []string
@@ -601,29 +601,29 @@ func TestManParser(t *testing.T) {
 	if !slices.Equal(tags, want) {
 		t.Fatalf("items %q, want %q", tags, want)
 	}
-	if got := itemOptions(p.Items[1].Tag); !slices.Equal(got, []string{"--jobs", "-j"}) {
+	if got := manItemOptions(p.Items[1].Tag); !slices.Equal(got, []string{"--jobs", "-j"}) {
 		t.Errorf("options of %q: %q", p.Items[1].Tag, got)
 	}
-	if got := itemCommands(p.Items[2].Tag); !slices.Equal(got, []string{"help", "h"}) {
+	if got := manItemCommands(p.Items[2].Tag); !slices.Equal(got, []string{"help", "h"}) {
 		t.Errorf("commands of %q: %q", p.Items[2].Tag, got)
 	}
-	if got, ok := optionsOf("Options of start-all, stop-all and status-all"); !ok || !slices.Equal(got, []string{"start-all", "stop-all", "status-all"}) {
-		t.Errorf("optionsOf: %q %v", got, ok)
+	if got, ok := manOptionsOf("Options of start-all, stop-all and status-all"); !ok || !slices.Equal(got, []string{"start-all", "stop-all", "status-all"}) {
+		t.Errorf("manOptionsOf: %q %v", got, ok)
 	}
 }
 
 // TestManOptionDefaults: the documented default of each global option is
 // the one the CLI uses.
 func TestManOptionDefaults(t *testing.T) {
-	_, p := loadMan(t)
+	_, p := manLoad(t)
 	defaults := map[string]string{"--confdir": config.DefaultConfDir, "--vserver": config.DefaultVserver}
 	for _, f := range globalFlags() {
 		if sf, ok := f.(*cli.StringFlag); ok && sf.Value != "" {
-			defaults[optionName(sf.Name)] = sf.Value
+			defaults[manOptionName(sf.Name)] = sf.Value
 		}
 	}
 	for opt, def := range defaults {
-		it, ok := findItem(p, secOptions, subGlobal, func(it manItem) bool { return slices.Contains(itemOptions(it.Tag), opt) })
+		it, ok := manFindItem(p, manSecOptions, manSubGlobal, func(it manItem) bool { return slices.Contains(manItemOptions(it.Tag), opt) })
 		if !ok {
 			t.Errorf("no item for %s", opt)
 			continue
@@ -634,7 +634,7 @@ func TestManOptionDefaults(t *testing.T) {
 	}
 }
 
-func findItem(p manPage, sec, sub string, match func(manItem) bool) (manItem, bool) {
+func manFindItem(p manPage, sec, sub string, match func(manItem) bool) (manItem, bool) {
 	for _, it := range p.Items {
 		if it.Section == sec && it.Sub == sub && match(it) {
 			return it, true
@@ -648,49 +648,49 @@ func findItem(p manPage, sec, sub string, match func(manItem) bool) (manItem, bo
 // every guest file config reads; no item names a file config does not
 // know; every link type and macvlan mode is named.
 func TestManConfigurationFiles(t *testing.T) {
-	_, p := loadMan(t)
+	_, p := manLoad(t)
 	guestFiles := []string{config.GuestContext, config.GuestSpacesNet, config.GuestCleanupSkip, config.GuestMark,
 		config.GuestDepends, config.GuestDisabled, config.GuestVdir, config.GuestUtilNetns}
-	checkKeys(t, p, subGuestFiles, guestFiles, func(tag string) []string {
+	manCheckKeys(t, p, manSubGuestFiles, guestFiles, func(tag string) []string {
 		var keys []string
 		for _, f := range strings.Split(tag, ", ") {
 			keys = append(keys, strings.TrimSuffix(f, "/"))
 		}
 		return keys
 	}, []string{"scripts/initialize", "scripts/initialize.d"})
-	checkKeys(t, p, subNSDef, config.NamespaceKeys, func(tag string) []string {
+	manCheckKeys(t, p, manSubNSDef, config.NamespaceKeys, func(tag string) []string {
 		first, _, _ := strings.Cut(tag, "/")
 		return []string{first}
 	}, nil)
-	checkKeys(t, p, subIfaceFiles, config.InterfaceKeys, func(tag string) []string {
+	manCheckKeys(t, p, manSubIfaceFiles, config.InterfaceKeys, func(tag string) []string {
 		key, ok := strings.CutPrefix(tag, "interfaces/N/")
 		if !ok {
 			return []string{tag}
 		}
 		return []string{key}
 	}, nil)
-	typeItem, _ := findItem(p, secConfig, subIfaceFiles, func(it manItem) bool { return it.Tag == "interfaces/N/type" })
+	typeItem, _ := manFindItem(p, manSecConfig, manSubIfaceFiles, func(it manItem) bool { return it.Tag == "interfaces/N/type" })
 	for _, lt := range config.LinkTypes {
-		if !containsWord(typeItem.Body, string(lt)) {
+		if !manContainsWord(typeItem.Body, string(lt)) {
 			t.Errorf("interfaces/N/type does not name type %s: %q", lt, typeItem.Body)
 		}
 	}
-	modeItem, _ := findItem(p, secConfig, subIfaceFiles, func(it manItem) bool { return it.Tag == "interfaces/N/mode" })
+	modeItem, _ := manFindItem(p, manSecConfig, manSubIfaceFiles, func(it manItem) bool { return it.Tag == "interfaces/N/mode" })
 	for _, mode := range config.MacvlanModes {
-		if !containsWord(modeItem.Body, string(mode)) {
+		if !manContainsWord(modeItem.Body, string(mode)) {
 			t.Errorf("interfaces/N/mode does not name mode %s: %q", mode, modeItem.Body)
 		}
 	}
 }
 
-// checkKeys compares the keys the items of one CONFIGURATION subsection
+// manCheckKeys compares the keys the items of one CONFIGURATION subsection
 // document (keysOf a tag) with want; extra lists keys documented there
 // that are read elsewhere.
-func checkKeys(t *testing.T, p manPage, sub string, want []string, keysOf func(string) []string, extra []string) {
+func manCheckKeys(t *testing.T, p manPage, sub string, want []string, keysOf func(string) []string, extra []string) {
 	t.Helper()
 	got := map[string]bool{}
 	for _, it := range p.Items {
-		if it.Section == secConfig && it.Sub == sub {
+		if it.Section == manSecConfig && it.Sub == sub {
 			for _, k := range keysOf(it.Tag) {
 				got[k] = true
 			}
@@ -698,27 +698,27 @@ func checkKeys(t *testing.T, p manPage, sub string, want []string, keysOf func(s
 	}
 	for _, k := range want {
 		if !got[k] {
-			t.Errorf("%s / %s has no item for %s", secConfig, sub, k)
+			t.Errorf("%s / %s has no item for %s", manSecConfig, sub, k)
 		}
 	}
 	for k := range got {
 		if !slices.Contains(want, k) && !slices.Contains(extra, k) {
-			t.Errorf("%s / %s documents %s, which config does not know", secConfig, sub, k)
+			t.Errorf("%s / %s documents %s, which config does not know", manSecConfig, sub, k)
 		}
 	}
 }
 
-func containsWord(text, word string) bool {
+func manContainsWord(text, word string) bool {
 	return regexp.MustCompile(`\b` + regexp.QuoteMeta(word) + `\b`).MatchString(text)
 }
 
 // TestManMACExamples: the MAC addresses the man page gives as examples
 // are the ones config generates.
 func TestManMACExamples(t *testing.T) {
-	_, p := loadMan(t)
+	_, p := manLoad(t)
 	var text strings.Builder
 	for _, l := range p.Text {
-		if l.Section == secMAC {
+		if l.Section == manSecMAC {
 			text.WriteString(l.Text + " ")
 		}
 	}
@@ -726,7 +726,7 @@ func TestManMACExamples(t *testing.T) {
 	veth := config.GenerateMAC(0, 200, 0)
 	for _, mac := range []string{vlan2.String(), veth.String(), config.HostSideMAC(veth).String()} {
 		if !strings.Contains(text.String(), mac) {
-			t.Errorf("%s does not give %s", secMAC, mac)
+			t.Errorf("%s does not give %s", manSecMAC, mac)
 		}
 	}
 }
@@ -750,20 +750,20 @@ func TestManLint(t *testing.T) {
 	}
 }
 
-// overstrike matches a character printed over by another (x BACKSPACE y).
-var overstrike = regexp.MustCompile(".\b")
+// manOverstrike matches a character printed over by another (x BACKSPACE y).
+var manOverstrike = regexp.MustCompile(".\b")
 
 // TestManRenders renders the page as man(1) would and requires every
 // section and subsection heading to appear as a line of the output, and
 // every section the issue asks for to exist.
 func TestManRenders(t *testing.T) {
-	_, p := loadMan(t)
-	for _, sec := range requiredSections {
+	_, p := manLoad(t)
+	for _, sec := range manRequiredSections {
 		if !slices.Contains(p.Sections, sec) {
 			t.Errorf("the man page has no section %s", sec)
 		}
 	}
-	out := renderMan(t)
+	out := manRender(t)
 	lines := map[string]bool{}
 	for _, l := range strings.Split(out, "\n") {
 		lines[strings.TrimSpace(l)] = true
@@ -775,14 +775,14 @@ func TestManRenders(t *testing.T) {
 	}
 }
 
-// renderMan renders the man page as plain text with groff, else mandoc.
-func renderMan(t *testing.T) string {
+// manRender renders the man page as plain text with groff, else mandoc.
+func manRender(t *testing.T) string {
 	t.Helper()
 	var cmd *exec.Cmd
 	switch {
-	case hasTool("groff"):
+	case manHasTool("groff"):
 		cmd = exec.Command("groff", "-man", "-Tutf8", "-P-cbou", manPath)
-	case hasTool("mandoc"):
+	case manHasTool("mandoc"):
 		cmd = exec.Command("mandoc", "-T", "utf8", manPath)
 	default:
 		t.Skip("neither groff nor mandoc is installed")
@@ -793,10 +793,10 @@ func renderMan(t *testing.T) string {
 	if err != nil || stderr.Len() > 0 {
 		t.Fatalf("%s: %v\n%s", cmd, err, stderr.String())
 	}
-	return overstrike.ReplaceAllString(string(out), "")
+	return manOverstrike.ReplaceAllString(string(out), "")
 }
 
-func hasTool(name string) bool {
+func manHasTool(name string) bool {
 	_, err := exec.LookPath(name)
 	return err == nil
 }
