@@ -10,9 +10,9 @@ import (
 	"github.com/vserverx/vserverx/config"
 )
 
-// create makes interface ifc in X: created on the host under a temporary
-// name (or, for phys, renamed to one), moved into X, renamed, configured
-// and set UP. On failure it rolls back and returns the error.
+// create makes interface ifc in X: a virtual link is created inside X under
+// a temporary name (a phys device is renamed to one on the host and moved
+// in), renamed, configured and set UP. On failure it rolls back and returns the error.
 func (e *engine) create(ifc *config.Interface) (Undo, error) {
 	var steps undoStack
 	var err error
@@ -27,7 +27,8 @@ func (e *engine) create(ifc *config.Interface) (Undo, error) {
 	return steps.undo(), nil
 }
 
-// createVirtual creates a vlan, macvlan or veth on the host and moves it in.
+// createVirtual creates a vlan, macvlan or veth inside X (a veth's host side
+// on the host).
 func (e *engine) createVirtual(ifc *config.Interface, steps *undoStack) error {
 	parent, err := e.hostParent(ifc)
 	if err != nil {
@@ -41,21 +42,24 @@ func (e *engine) createVirtual(ifc *config.Interface, steps *undoStack) error {
 	if err != nil {
 		return e.ifcErr(ifc, "%s: %w", ifc.File("type"), err)
 	}
+	// Created directly inside X (IFLA_NET_NS_FD; a veth's peer stays on
+	// the host): moving a link into a namespace afterwards makes the
+	// kernel wait for an RCU grace period, about 20 ms per link.
+	req.Attrs().Namespace = netlink.NsFd(e.ns.fd)
 	if err := e.host.LinkAdd(req); err != nil {
-		return e.ifcErr(ifc, "create %s link (temporary host name %s)%s: %w", ifc.Type, tmp, onParent(ifc), err)
+		return e.ifcErr(ifc, "create %s link (temporary name %s) in the namespace%s: %w", ifc.Type, tmp, onParent(ifc), err)
 	}
+	// req's index is X's, not the host's: look it up in X by name.
+	req.Attrs().Index = 0
 	// The kernel ignores IFLA_IFALIAS when it creates a link: set it now.
-	if err := e.host.LinkSetAlias(req, req.Attrs().Alias); err != nil {
-		return errors.Join(e.ifcErr(ifc, "set alias %s on %s: %w", req.Attrs().Alias, tmp, err), ignoreGone(e.host.LinkDel(req)))
+	if err := e.in.LinkSetAlias(req, req.Attrs().Alias); err != nil {
+		return errors.Join(e.ifcErr(ifc, "set alias %s on %s: %w", req.Attrs().Alias, tmp, err), ignoreGone(e.in.LinkDel(req)))
 	}
 	steps.push(e.deleteOwnUndo(ifc.Num))
 	if ifc.Type == config.TypeVeth {
 		if err := e.setupVethHost(ifc); err != nil {
 			return err
 		}
-	}
-	if err := e.host.LinkSetNsFd(req, e.ns.fd); err != nil {
-		return e.ifcErr(ifc, "move %s (temporary host name) into the namespace: %w", tmp, err)
 	}
 	return e.configureInside(ifc, tmp, steps)
 }

@@ -18,13 +18,14 @@ var macvlanModes = map[config.MacvlanMode]netlink.MacvlanMode{
 	config.ModePassthru: netlink.MACVLAN_MODE_PASSTHRU,
 }
 
-// linkRequest returns the link to create on the host for a vlan, macvlan or
-// veth interface: under the temporary name tmp, with its MAC, alias and MTU
-// set at creation; parent is the host index of ifc.Link (vlan, macvlan).
+// linkRequest returns the link to create for a vlan, macvlan or veth
+// interface: under the temporary name tmp, with its MAC, alias and MTU set
+// at creation; parent is the host index of ifc.Link (vlan, macvlan). The
+// caller sets the namespace it is created in.
 //
-// Equivalent to: ip link add link PARENT name TMP address MAC mtu MTU type
-// vlan id ID | macvlan mode MODE | veth peer name HOST address HOSTMAC,
-// then ip link set TMP alias vserverx:X:N.
+// Equivalent to: ip link add link PARENT name TMP netns X address MAC mtu
+// MTU type vlan id ID | macvlan mode MODE | veth peer name HOST address
+// HOSTMAC, then ip -n X link set TMP alias vserverx:X:N.
 func linkRequest(def *config.Namespace, ifc *config.Interface, tmp string, parent int) (netlink.Link, error) {
 	la := netlink.NewLinkAttrs()
 	la.Name = tmp
