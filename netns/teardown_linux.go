@@ -82,10 +82,14 @@ func clearHost(host *netlink.Handle, name string) error {
 
 // LinkStatus is one link of a namespace as `vserverx status` shows it.
 type LinkStatus struct {
-	Name, Type, MAC, State, Alias string
-	MTU                           int
-	Addrs                         []string // CIDR, IPv4 and IPv6
-	Index                         int
+	Name  string   `json:"name"`
+	Type  string   `json:"type"`
+	MAC   string   `json:"mac"`
+	State string   `json:"state"`
+	Alias string   `json:"alias,omitempty"`
+	MTU   int      `json:"mtu"`
+	Addrs []string `json:"addresses"` // CIDR, IPv4 and IPv6
+	Index int      `json:"index"`
 }
 
 // Links lists the links of n with their addresses, like `ip -n NAME -br

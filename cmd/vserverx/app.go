@@ -50,6 +50,8 @@ func (a *app) cliApp() *cli.App {
 		CustomAppHelpTemplate: appHelpTemplate,
 		OnUsageError:          onUsageError,
 		ExitErrHandler:        func(*cli.Context, error) {},
+		// --mark a,b is one value (a or b), as util-vserver reads it.
+		DisableSliceFlagSeparator: true,
 		Before: func(c *cli.Context) error {
 			a.g = readGlobals(c)
 			return nil
@@ -107,7 +109,7 @@ func (a *app) guestAction(c *cli.Context) error {
 		return usagef("missing COMMAND after guest name %q", args[0])
 	}
 	name := args[0]
-	if args[1] == "help" {
+	if args[1] == "help" || args[1] == "--help" || args[1] == "-h" {
 		return cli.ShowAppHelp(c)
 	}
 	if err := checkGuestName(name); err != nil {

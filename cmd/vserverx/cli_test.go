@@ -274,3 +274,46 @@ func TestHelpCommand(t *testing.T) {
 		t.Errorf("help nope: %s", r)
 	}
 }
+
+// TestMarkListIsOr: --mark a,b is one value meaning a or b (util-vserver's
+// reading), not two values that must both match.
+func TestMarkListIsOr(t *testing.T) {
+	confdir := t.TempDir()
+	copyTree(t, repoPath("testdata/confdirs/dmz"), confdir)
+	if err := os.WriteFile(filepath.Join(confdir, "mail", "apps", "init", "mark"), []byte("other\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "--confdir", confdir, "start-all", "--mark", "default,other", "--dry-run")
+	if r.code != 0 || !strings.Contains(r.stdout, "2 guests") {
+		t.Errorf("--mark default,other should select web and mail: %s", r)
+	}
+	r = runCLI(t, "--confdir", confdir, "start-all", "--mark", "default", "--mark", "other", "--dry-run")
+	if r.code != 0 || !strings.Contains(r.stdout, "0 guests") && !strings.Contains(r.stdout, "no guest") {
+		t.Errorf("--mark default --mark other should select nobody: %s", r)
+	}
+}
+
+// TestVarsFromEnvironment: UTIL_VSERVER_VARS is the default of
+// --util-vserver-vars, as for util-vserver's own programs.
+func TestVarsFromEnvironment(t *testing.T) {
+	vars := filepath.Join(t.TempDir(), "vars")
+	confdir := repoPath("testdata/confdirs/classic")
+	if err := os.WriteFile(vars, []byte("__CONFDIR='"+confdir+"'\n__SBINDIR='/nonexistent'\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("UTIL_VSERVER_VARS", vars)
+	if r := runCLI(t, "fw", "plan"); !strings.Contains(r.stdout, "vlan 2 on eth0") || !strings.Contains(r.stdout, "/nonexistent/vserver") {
+		t.Errorf("plan did not use the confdir and vserver of UTIL_VSERVER_VARS: %s", r)
+	}
+	t.Setenv("UTIL_VSERVER_VARS", vars+".missing")
+	if r := runCLI(t, "fw", "plan"); r.code != 1 || !strings.Contains(r.stderr, vars+".missing") {
+		t.Errorf("a missing UTIL_VSERVER_VARS file must be an error naming it: %s", r)
+	}
+}
+
+// TestGuestHelpFlag: `vserverx NAME --help` shows the overview.
+func TestGuestHelpFlag(t *testing.T) {
+	if r := runCLI(t, "fw", "--help"); r.code != 0 || !strings.Contains(r.stdout, "GUEST COMMANDS") {
+		t.Errorf("fw --help: %s", r)
+	}
+}

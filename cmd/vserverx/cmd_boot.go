@@ -18,10 +18,10 @@ import (
 // bootFlags are the options of start-all and stop-all.
 func bootFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringSliceFlag{Name: "mark", Aliases: []string{"m"}, Usage: "select guests whose apps/init/mark lists `MARK`; !MARK or ~MARK selects those that do not (repeatable)"},
-		&cli.BoolFlag{Name: "all", Usage: "select every guest (disabled guests and guests without vdir are still skipped); with --mark it adds nothing"},
-		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "run at most `N` guests at once (default: number of CPUs)"},
-		&cli.BoolFlag{Name: "dry-run", Usage: "print the order (waves) without starting or stopping anything"},
+		&cli.StringSliceFlag{Name: "mark", Aliases: []string{"m"}, Usage: "select guests whose apps/init/mark lists `MARK` (a,b: a or b); !MARK or ~MARK selects those that do not; repeated: all must match"},
+		&cli.BoolFlag{Name: "all", Usage: "select every guest (disabled guests and guests without vdir are still skipped); with --mark it adds nothing", DisableDefaultText: true},
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "run at most `N` guests at once", DefaultText: "number of CPUs"},
+		&cli.BoolFlag{Name: "dry-run", Usage: "print the order (waves) without starting or stopping anything", DisableDefaultText: true},
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/urfave/cli/v2"
+	"github.com/vserverx/vserverx/lifecycle"
 )
 
 func (a *app) listCommand() *cli.Command {
@@ -32,6 +33,9 @@ func (a *app) listCommand() *cli.Command {
 				}
 				return nil
 			case c.Bool("json"):
+				if list == nil {
+					list = lifecycle.GroupList{} // [] rather than null
+				}
 				return printJSON(a.stdout, list)
 			}
 			list.Print(a.stdout)

@@ -465,8 +465,9 @@ func TestStatusJSON(t *testing.T) {
 		Exists     bool   `json:"namespace_exists"`
 		Running    bool   `json:"running"`
 		Interfaces []struct {
-			Name, MAC string
-			Addrs     []string
+			Name  string   `json:"name"`
+			MAC   string   `json:"mac"`
+			Addrs []string `json:"addresses"`
 		} `json:"interfaces"`
 		Members []struct {
 			Name    string `json:"name"`

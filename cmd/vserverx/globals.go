@@ -19,12 +19,12 @@ const defaultVarsFile = "/usr/lib/util-vserver/util-vserver-vars"
 func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "confdir", Usage: "util-vserver's configuration directory (default: __CONFDIR from util-vserver-vars, else /etc/vservers)"},
-		&cli.StringFlag{Name: "vserver", Usage: "util-vserver's vserver command (default: from util-vserver-vars, else vserver in PATH)"},
-		&cli.StringFlag{Name: "util-vserver-vars", Value: defaultVarsFile, Usage: "util-vserver's file of program paths, read when it exists"},
+		&cli.StringFlag{Name: "vserver", Usage: "util-vserver's vserver command (default: __SBINDIR/vserver from util-vserver-vars, else /usr/sbin/vserver, else vserver in PATH)"},
+		&cli.StringFlag{Name: "util-vserver-vars", Value: defaultVarsFile, EnvVars: []string{"UTIL_VSERVER_VARS"}, Usage: "util-vserver's file of program paths, read when it exists"},
 		&cli.StringFlag{Name: "netns-dir", Value: "/run/netns", Usage: "directory of named network namespaces (iproute2's)"},
-		&cli.StringFlag{Name: "state-dir", Value: "/run/vserverx", Usage: "vserverx's locks and records"},
-		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "say more about what is done"},
-		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only warnings and errors"},
+		&cli.StringFlag{Name: "state-dir", Value: "/run/vserverx", Usage: "where vserverx keeps its lock files (X.lock)"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "say more about what is done", DisableDefaultText: true},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only warnings and errors", DisableDefaultText: true},
 	}
 }
 
@@ -40,7 +40,7 @@ func readGlobals(c *cli.Context) globals {
 		confdir:      c.String("confdir"),
 		vserver:      c.String("vserver"),
 		varsFile:     c.String("util-vserver-vars"),
-		varsExplicit: c.IsSet("util-vserver-vars"),
+		varsExplicit: c.IsSet("util-vserver-vars"), // also true when UTIL_VSERVER_VARS is set
 		netnsDir:     c.String("netns-dir"),
 		stateDir:     c.String("state-dir"),
 		verbose:      c.Bool("verbose"),
@@ -57,7 +57,7 @@ func (g globals) paths() (config.Paths, error) {
 	case errors.Is(err, fs.ErrNotExist) && !g.varsExplicit:
 		vars = nil
 	case err != nil:
-		return config.Paths{}, fmt.Errorf("reading util-vserver-vars: %w", err)
+		return config.Paths{}, fmt.Errorf("%w (named by --util-vserver-vars or UTIL_VSERVER_VARS)", err)
 	}
 	p := config.DefaultPaths(vars)
 	p.VarsFile = g.varsFile
