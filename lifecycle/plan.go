@@ -211,7 +211,7 @@ func interfaceDetails(def *config.Namespace, ifc *config.Interface) []string {
 	if ifc.Type == config.TypePhys {
 		d = append(d, fmt.Sprintf("move %s into %s, rename it to %s (back to %s at teardown)", ifc.Link, def.Name, ifc.Name, ifc.Link))
 	} else {
-		d = append(d, fmt.Sprintf("create on the host under a temporary name, move into %s, rename to %s", def.Name, ifc.Name))
+		d = append(d, fmt.Sprintf("create directly inside %s under a temporary name%s, rename to %s", def.Name, parentText(ifc), ifc.Name))
 	}
 	d = append(d, fmt.Sprintf("MAC %s, alias %s, MTU %s", macText(ifc), def.Alias(ifc.Num), mtuText(ifc.MTU)))
 	if ifc.Type == config.TypeVeth {
@@ -221,6 +221,14 @@ func interfaceDetails(def *config.Namespace, ifc *config.Interface) []string {
 	d = append(d, "default routes via: "+listOrNone(gateways(ifc)))
 	d = append(d, "set UP")
 	return d
+}
+
+// parentText names the host device a link hangs off, if any.
+func parentText(ifc *config.Interface) string {
+	if ifc.Type == config.TypeVeth {
+		return " (its peer " + ifc.Host + " on the host)"
+	}
+	return " on " + ifc.Link
 }
 
 func macText(ifc *config.Interface) string {
