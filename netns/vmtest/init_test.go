@@ -20,9 +20,9 @@ func TestInitScript(t *testing.T) {
 		{Name: "selftest", Path: "/host/selftest.test"},
 		{Name: "netns", Path: "/host/netns.test", Dir: "/src/netns", Args: []string{"-test.run=VLAN|Dummy"}},
 	}
-	script := initScript("n0nce", []Module{{Path: "/c/llc.ko"}, {Path: "/c/dummy.ko", Params: []string{"numdummies=0"}}}, tests, []string{"A=it's"})
+	script := initScript("n0nce", "/usr/bin/busybox", []Module{{Path: "/c/llc.ko"}, {Path: "/c/dummy.ko", Params: []string{"numdummies=0"}}}, tests, []string{"A=it's"})
 	for _, want := range []string{
-		"#!/bin/sh\n",
+		"#!/usr/bin/busybox sh\n",
 		"M='@@vmtest-n0nce'\n",
 		"insmod '/lib/modules/vserverx/llc.ko' || fail insmod 'llc.ko'\ninsmod '/lib/modules/vserverx/dummy.ko' 'numdummies=0' || fail insmod 'dummy.ko'\n",
 		"export VSERVERX_TEST_VM=1 PATH=" + guestPATH,

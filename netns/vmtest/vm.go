@@ -185,24 +185,30 @@ func (s *Spec) image(nonce string) (*Image, error) {
 		im.AddDir(d)
 	}
 	im.AddFile(MarkerFile, []byte("vserverx test VM\n"), 0o644)
-	im.AddFile(guestInit, []byte(initScript(nonce, s.Assets.Modules, s.Tests, s.Env)), 0o755)
-	return im, addApplets(im, s.Assets.Busybox)
+	busybox, err := filepath.Abs(s.Assets.Busybox)
+	if err != nil {
+		return nil, fmt.Errorf("busybox path %s: %w", s.Assets.Busybox, err)
+	}
+	busybox = "/" + guestPath(busybox)
+	im.AddFile(guestInit, []byte(initScript(nonce, busybox, s.Assets.Modules, s.Tests, s.Env)), 0o755)
+	return im, addApplets(im, s.Assets.Busybox, busybox)
 }
 
-// addApplets links every busybox applet (busybox --list-full) to busybox,
-// unless the image already holds a file at that path.
-func addApplets(im *Image, busybox string) error {
-	out, err := exec.Command(busybox, "--list-full").Output()
+// addApplets links every applet of the host's busybox (busybox
+// --list-full) to the guest's busybox, unless the image already holds a
+// file at that path.
+//
+// Beware: Debian's busybox sh prefers its own applets to $PATH, so a
+// script run by busybox sh gets busybox's ip even where iproute2's is
+// carried; carry "sh" (dash) so that /bin/sh scripts find the real tools.
+func addApplets(im *Image, hostBusybox, guestBusybox string) error {
+	out, err := exec.Command(hostBusybox, "--list-full").Output()
 	if err != nil {
-		return fmt.Errorf("%s --list-full: %w", busybox, err)
-	}
-	self, err := filepath.Abs(busybox)
-	if err != nil {
-		return fmt.Errorf("busybox path %s: %w", busybox, err)
+		return fmt.Errorf("%s --list-full: %w", hostBusybox, err)
 	}
 	for _, applet := range strings.Fields(string(out)) {
 		if !im.Has(applet) {
-			im.AddSymlink(applet, "/"+guestPath(self))
+			im.AddSymlink(applet, guestBusybox)
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,7 +33,22 @@ type vmPackage struct {
 	// driverTests: run only the package's tests that call
 	// nstest.RequireDriver (DriverTests), each of which must pass.
 	driverTests bool
+	// run, when set, runs only these top-level tests; each must pass.
+	run []string
+	// programs are carried on top of vmPrograms (e.g. standinPrograms).
+	programs []string
+	// trees are directories relative to the module root carried under
+	// GuestSource (e.g. "testdata/util-vserver").
+	trees []string
+	// env adds NAME=VALUE settings inside the VM (for all binaries).
+	env []string
 }
+
+// standinPrograms are what testdata/util-vserver's bash stand-in runs
+// (see its README): bash, util-linux (busybox has no flock) and coreutils.
+// Inside the VM, pass STANDIN_ALLOW_HOST=1: the VM is a throwaway machine.
+var standinPrograms = []string{"bash", "unshare", "nsenter", "setsid", "flock", "mount", "umount",
+	"sleep", "date", "mkdir", "mv", "rm", "readlink", "basename", "dirname", "sed", "cat"}
 
 // vmPackages run, in this order, in one VM boot.
 var vmPackages = []vmPackage{
@@ -62,16 +78,18 @@ func selectedPackages(list string) []vmPackage {
 	return out
 }
 
-// vmPrograms are the host programs the tests run inside the VM (iproute2's
-// ip: nstest's witness; busybox's ip lacks what the tests use).
-var vmPrograms = []string{"ip"}
+// vmPrograms are the host programs the tests run inside the VM: iproute2's
+// ip (nstest's witness; busybox's ip lacks netns support) and dash as
+// /bin/sh (busybox sh would run its own applets, such as its ip, before
+// $PATH).
+var vmPrograms = []string{"ip", "sh"}
 
 // TestVM boots Debian's stock kernel under qemu and runs vmPackages' tests
 // inside it; every inner test shows as a subtest TestVM/PACKAGE/TEST.
 func TestVM(t *testing.T) {
 	assets, root := requireVM(t)
 	ctx := context.Background()
-	spec := Spec{Assets: assets, Programs: vmPrograms}
+	spec := Spec{Assets: assets, Programs: append([]string(nil), vmPrograms...)}
 	if testing.Verbose() && os.Getenv("VSERVERX_VM_CONSOLE") == "1" {
 		spec.Console = os.Stderr
 	}
@@ -82,16 +100,25 @@ func TestVM(t *testing.T) {
 		if err != nil {
 			t.Fatalf("building the tests of %s for the VM: %v", p.dir, err)
 		}
+		run := p.run
 		if p.driverTests {
 			tests, err := DriverTests(filepath.Join(root, p.dir))
 			if err != nil || len(tests) == 0 {
 				t.Fatalf("no driver tests to run in the VM for %s (%v)", p.dir, err)
 			}
-			tb.Args = append(tb.Args, "-test.run="+runPattern(tests))
-			packages[i].mustPass = append(append([]string(nil), p.mustPass...), tests...)
+			run = append(append([]string(nil), run...), tests...)
+		}
+		if len(run) > 0 {
+			tb.Args = append(tb.Args, "-test.run="+runPattern(run))
+			packages[i].mustPass = append(append([]string(nil), p.mustPass...), run...)
 		}
 		spec.Tests = append(spec.Tests, tb)
 		spec.Trees = append(spec.Trees, trees...)
+		spec.Programs = append(spec.Programs, p.programs...)
+		spec.Env = append(spec.Env, p.env...)
+		for _, dir := range p.trees {
+			spec.Trees = append(spec.Trees, HostPath{Host: filepath.Join(root, dir), Guest: path.Join(GuestSource, dir)})
+		}
 	}
 	res, err := Run(ctx, spec)
 	if res != nil {
