@@ -52,13 +52,15 @@ func clearInside(ns *NS, host *netlink.Handle) error {
 		return fmt.Errorf("inside: %w", err)
 	}
 	var errs []error
+	var virtual []netlink.Link
 	for _, l := range links {
 		if l.tag.Phys != nil {
 			errs = append(errs, e.moveOut(l))
 		} else {
-			errs = append(errs, ignoreGone(e.in.LinkDel(l.link)))
+			virtual = append(virtual, l.link)
 		}
 	}
+	errs = append(errs, deleteLinks(ns, e.in, virtual))
 	return errors.Join(errs...)
 }
 
