@@ -51,7 +51,7 @@ func EnsureInterface(n *NS, def *config.Namespace, ifc *config.Interface) (Chang
 func (e *engine) ensure(ifc *config.Interface) (Change, Undo, error) {
 	l, err := e.in.LinkByName(ifc.Name)
 	if isNotFound(err) {
-		if err := e.clearLeftovers(ifc.Num); err != nil {
+		if err := e.clearLeftovers(ifc); err != nil {
 			return Unchanged, NoUndo, e.ifcErr(ifc, "remove the leftovers of an earlier run: %w", err)
 		}
 		u, err := e.create(ifc)
@@ -82,8 +82,8 @@ func (e *engine) ensure(ifc *config.Interface) (Change, Undo, error) {
 // clearLeftovers removes vserverx's link N of X where a crash may have left
 // it: in X under another name, or on the host (virtual links are deleted,
 // phys devices restored).
-func (e *engine) clearLeftovers(num int) error {
-	l, err := findOwn(e.in, e.ns.Name, num)
+func (e *engine) clearLeftovers(ifc *config.Interface) error {
+	l, err := findOwn(e.in, e.ns.Name, ifc.Num)
 	if err != nil {
 		return err
 	}
@@ -97,13 +97,40 @@ func (e *engine) clearLeftovers(num int) error {
 			return err
 		}
 	}
-	if l, err = findOwn(e.host, e.ns.Name, num); err != nil || l == nil {
+	if l, err = e.hostLeftover(ifc); err != nil || l == nil {
 		return err
 	}
 	if l.tag.Phys != nil {
 		return restoreOnHost(e.host, *l)
 	}
 	return ignoreGone(e.host.LinkDel(l.link))
+}
+
+// hostLeftover finds vserverx's link N of X left on the host, or nil. Only
+// a phys device (renamed there before it moves in) or a veth's host side
+// can be there: vlans, macvlans and a veth's inside end are created inside
+// X. A veth's host side is looked up by its name, so that a start does not
+// dump every link of a host that carries hundreds of them; Teardown still
+// looks at every host link.
+func (e *engine) hostLeftover(ifc *config.Interface) (*ownLink, error) {
+	switch ifc.Type {
+	case config.TypePhys:
+		return findOwn(e.host, e.ns.Name, ifc.Num)
+	case config.TypeVeth:
+		l, err := e.host.LinkByName(vethHostName(e.def, ifc))
+		if isNotFound(err) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		tag, ok := parseAlias(l.Attrs().Alias)
+		if !ok || tag.NS != e.ns.Name || tag.Num != ifc.Num {
+			return nil, nil
+		}
+		return &ownLink{link: l, tag: tag}, nil
+	}
+	return nil, nil
 }
 
 // repair fixes what can be fixed on vserverx's existing link l and reports
