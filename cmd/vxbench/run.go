@@ -228,7 +228,9 @@ func runRow(o options, p config.Paths, v variant, n int) (rowResult, error) {
 // settleTime is the untimed pause after each teardown: the kernel frees
 // deleted namespaces asynchronously, and that work should not land on the
 // next contender.
-func settleTime(n int) time.Duration { return 50*time.Millisecond + time.Duration(n)*2*time.Millisecond }
+func settleTime(n int) time.Duration {
+	return 50*time.Millisecond + time.Duration(n)*2*time.Millisecond
+}
 
 // kernelRelease is uname -r.
 func kernelRelease() string {

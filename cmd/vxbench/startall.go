@@ -176,14 +176,20 @@ func printStartAll(w io.Writer, o options, starts, stops []bootRun) {
 	fmt.Fprintf(w, "total work = sum of the per-guest times printed at -j 1: start %.1f s, stop %.1f s (CPU time of those runs: %.1f s, %.1f s)\n",
 		starts[0].perGuest.Seconds(), stops[0].perGuest.Seconds(), starts[0].cpu.Seconds(), stops[0].cpu.Seconds())
 	fmt.Fprintf(w, "ideal(-j N) = total / min(N, %d groups); cpu-bound = CPU time at -j 1 / %d CPUs (no schedule can beat it here)\n", o.groups, ncpu)
-	fmt.Fprintf(w, "%4s | %9s %8s %10s %9s | %9s %8s %10s %9s\n", "-j", "start s", "ideal", "wall/ideal", "cpu-bound", "stop s", "ideal", "wall/ideal", "cpu-bound")
+	fmt.Fprintln(w, "sum = the per-guest times printed in that run (they grow when guests compete for the CPUs)")
+	fmt.Fprintf(w, "%4s | %8s %8s %7s %10s %9s | %8s %8s %7s %10s %9s\n",
+		"-j", "start s", "sum", "ideal", "wall/ideal", "cpu-bound", "stop s", "sum", "ideal", "wall/ideal", "cpu-bound")
 	for i, j := range o.jobs {
 		par := float64(min(j, o.groups))
 		si, pi := starts[0].perGuest.Seconds()/par, stops[0].perGuest.Seconds()/par
 		sc, pc := starts[0].cpu.Seconds()/float64(ncpu), stops[0].cpu.Seconds()/float64(ncpu)
-		fmt.Fprintf(w, "%4d | %9.2f %8.2f %10.2f %9.2f | %9.2f %8.2f %10.2f %9.2f\n", j,
-			starts[i].wall.Seconds(), si, starts[i].wall.Seconds()/si, sc,
-			stops[i].wall.Seconds(), pi, stops[i].wall.Seconds()/pi, pc)
+		fmt.Fprintf(w, "%4d | %8.2f %8.1f %7.2f %10.2f %9.2f | %8.2f %8.1f %7.2f %10.2f %9.2f\n", j,
+			starts[i].wall.Seconds(), starts[i].perGuest.Seconds(), si, starts[i].wall.Seconds()/si, sc,
+			stops[i].wall.Seconds(), stops[i].perGuest.Seconds(), pi, stops[i].wall.Seconds()/pi, pc)
+	}
+	for i, j := range o.jobs {
+		r := starts[i].wall.Seconds() / (starts[0].perGuest.Seconds() / float64(min(j, o.groups)))
+		fmt.Fprintf(w, "  start-all -j %-2d wall/ideal %.2f (goal <= %.1f: %s)\n", j, r, goalIdeal, verdict(r <= goalIdeal))
 	}
 	var rss int64
 	for _, r := range append(starts, stops...) {

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runnerEnv makes the test binary act as vxbench itself (see TestMain), so
+// that the tests can run the runner as `make bench` does.
+const runnerEnv = "VXBENCH_TEST_AS_RUNNER"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runnerEnv) == "1" {
+		if err := run(os.Args[1:]); err != nil {
+			fmt.Fprintln(os.Stderr, "vxbench:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// repoRoot is the source tree (the tests run in cmd/vxbench).
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// runner returns the command that runs this binary as vxbench.
+func runner(t *testing.T, prefix []string, env []string, args ...string) *exec.Cmd {
+	argv := append(append(prefix, os.Args[0], "-repo", repoRoot(t)), args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(append(os.Environ(), runnerEnv+"=1"), env...)
+	return cmd
+}
+
+// TestRunnerRefusesOutsideSandbox: without the sandbox variable, or with it
+// but not as PID 1 of a fresh PID namespace, the runner refuses before
+// touching anything and says how to run it.
+func TestRunnerRefusesOutsideSandbox(t *testing.T) {
+	for _, c := range []struct{ env, want string }{
+		{sandboxEnv + "=", "VXBENCH_SANDBOX=1 is not set"},
+		{sandboxEnv + "=1", "not pid 1 of its own PID namespace"},
+	} {
+		out, err := runner(t, nil, []string{c.env}, "-no-start-all").CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(out), c.want) || !strings.Contains(string(out), "make bench") {
+			t.Errorf("%s: want exit 1 saying %q, got %v:\n%s", c.env, c.want, err, out)
+		}
+	}
+	if _, err := os.Stat(markerPath); err == nil && os.Getenv(sandboxEnv) != "1" {
+		t.Errorf("%s exists after the refusals", markerPath)
+	}
+}
+
+// TestRunnerInSandbox runs a small benchmark exactly as `make bench` does
+// (without start-all, which needs the vserverx binary): the table, the end
+// state comparison of engine and scriptlet, the goals and the RSS probe.
+func TestRunnerInSandbox(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: run as root to include the benchmark runner's test")
+	}
+	if _, err := exec.LookPath("unshare"); err != nil {
+		t.Skip("needs unshare (util-linux)")
+	}
+	sandbox := []string{"unshare", "--net", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private"}
+	out, err := runner(t, sandbox, []string{sandboxEnv + "=1"},
+		"-n", "1,2", "-reps", "2", "-variants", "1macvlan,2veth", "-no-start-all").CombinedOutput()
+	if err != nil {
+		t.Fatalf("vxbench failed: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"K=1 macvlan     1    2 |", "K=1 macvlan     2    2 |", "K=2 veth        1    2 |", "K=2 veth        2    2 |",
+		"Goals (issue 7)", "K=2 veth     N=2    b/a =",
+		"Peak RSS of vserverx's engine, K=2 veth at N=2",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestMeasureRowContenderFails: a failing contender stops the row with an
+// error naming it and the repetition.
+func TestMeasureRowContenderFails(t *testing.T) {
+	boom := errors.New("boom")
+	cs := []contender{{name: "x", setup: func() error { return boom }, teardown: func() error { return nil }}}
+	_, err := measureRow(cs, 3, t.TempDir(), 0)
+	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "contender x, repetition 1: boom") {
+		t.Fatalf("got %v", err)
+	}
+	cs[0].setup = func() error { return nil }
+	cs[0].teardown = func() error { return boom }
+	if _, err := measureRow(cs, 1, t.TempDir(), 0); !errors.Is(err, boom) {
+		t.Fatalf("teardown failure: got %v", err)
+	}
+}
