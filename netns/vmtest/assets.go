@@ -27,14 +27,13 @@ var ErrAssetsMissing = errors.New("test VM assets missing (run testdata/vm/fetch
 type Assets struct {
 	Qemu    string   // qemu-system-x86_64
 	Busybox string   // a busybox binary, static or not
-	Kernel  string   // the cached vmlinuz
+	Kernel  string   // the cached vmlinux or vmlinuz
 	Modules []Module // in load order
 	Version string   // the kernel package and version, for reports
 }
 
-// FindAssets locates qemu, busybox and the kernel cache (dir, or EnvCache,
-// or <moduleRoot>/.cache/vm when dir is ""). Every missing piece is named
-// in the error, which wraps ErrAssetsMissing.
+// FindAssets locates qemu, busybox and the kernel cache (see CacheDir).
+// Every missing piece is named in the error, which wraps ErrAssetsMissing.
 func FindAssets(moduleRoot string) (Assets, error) {
 	var a Assets
 	var missing []string
@@ -46,8 +45,7 @@ func FindAssets(moduleRoot string) (Assets, error) {
 		missing = append(missing, "busybox (package busybox-static)")
 	}
 	cache := CacheDir(moduleRoot)
-	a.Kernel = filepath.Join(cache, "vmlinuz")
-	if _, err := os.Stat(a.Kernel); err != nil {
+	if a.Kernel, err = kernelImage(cache); err != nil {
 		missing = append(missing, a.Kernel)
 	}
 	if a.Modules, err = readModuleOrder(filepath.Join(cache, "modules")); err != nil {
@@ -60,6 +58,18 @@ func FindAssets(moduleRoot string) (Assets, error) {
 		a.Version = strings.TrimSpace(string(v))
 	}
 	return a, nil
+}
+
+// kernelImage returns the cached kernel: vmlinux (unpacked, booted through
+// its PVH entry, seconds faster under TCG) when there, else vmlinuz. The
+// error names vmlinuz, the file fetch.sh always leaves.
+func kernelImage(cache string) (string, error) {
+	vmlinux, vmlinuz := filepath.Join(cache, "vmlinux"), filepath.Join(cache, "vmlinuz")
+	if _, err := os.Stat(vmlinux); err == nil {
+		return vmlinux, nil
+	}
+	_, err := os.Stat(vmlinuz)
+	return vmlinuz, err
 }
 
 // CacheDir returns the asset cache directory: $VSERVERX_VM_CACHE, else

@@ -33,7 +33,9 @@
 // testdata/vm/fetch.sh installs qemu-system-x86 and busybox-static when
 // missing and caches Debian's linux-image-*-amd64 (vmlinuz and the modules
 // of testdata/vm/modules.txt, in that load order) under the cache
-// directory. It is idempotent and offline once the cache is complete.
+// directory, and unpacks vmlinux from vmlinuz (qemu boots it through its
+// PVH entry, about 4 s faster under TCG). It is idempotent and offline once
+// the cache is complete.
 //
 // # Environment
 //

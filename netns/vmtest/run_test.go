@@ -247,3 +247,18 @@ func TestImageCarriesFilesAndTrees(t *testing.T) {
 		}
 	}
 }
+
+func TestKernelImagePrefersVmlinux(t *testing.T) {
+	cache := t.TempDir()
+	if k, err := kernelImage(cache); err == nil || k != filepath.Join(cache, "vmlinuz") {
+		t.Errorf("empty cache: %s, %v; want an error naming vmlinuz", k, err)
+	}
+	writeFile(t, filepath.Join(cache, "vmlinuz"), "z", 0o644)
+	if k, err := kernelImage(cache); err != nil || k != filepath.Join(cache, "vmlinuz") {
+		t.Errorf("vmlinuz only: %s, %v", k, err)
+	}
+	writeFile(t, filepath.Join(cache, "vmlinux"), "x", 0o644)
+	if k, err := kernelImage(cache); err != nil || k != filepath.Join(cache, "vmlinux") {
+		t.Errorf("both: %s, %v; want vmlinux", k, err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vserverx/vserverx/netns/nstest"
 )
@@ -94,6 +95,7 @@ func TestVM(t *testing.T) {
 		spec.Console = os.Stderr
 	}
 	out := t.TempDir()
+	start := time.Now()
 	packages := selectedPackages(os.Getenv(EnvPackages))
 	for i, p := range packages {
 		tb, trees, err := PackageTest(ctx, root, p.dir, p.name, out)
@@ -120,9 +122,10 @@ func TestVM(t *testing.T) {
 			spec.Trees = append(spec.Trees, HostPath{Host: filepath.Join(root, dir), Guest: path.Join(GuestSource, dir)})
 		}
 	}
+	t.Logf("built %d test binaries in %.1fs", len(spec.Tests), time.Since(start).Seconds())
 	res, err := Run(ctx, spec)
 	if res != nil {
-		t.Logf("VM: %s, accel %s, %.1fs", assets.Version, res.Accel, res.Elapsed.Seconds())
+		t.Logf("VM: %s (%s), accel %s, %.1fs", assets.Version, filepath.Base(assets.Kernel), res.Accel, res.Elapsed.Seconds())
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -168,9 +171,6 @@ func requireVM(t *testing.T) (Assets, string) {
 		t.Fatal(err)
 	}
 	assets, assetsErr := FindAssets(root)
-	if assetsErr != nil {
-		assetsErr = fmt.Errorf("%w (%s installs them)", assetsErr, filepath.Join(root, "testdata/vm/fetch.sh"))
-	}
 	verdict, reason := vmGate(os.Getenv(EnvSkip) == "1", os.Getenv(EnvRequire) == "1", os.Geteuid() == 0, assetsErr)
 	switch verdict {
 	case "skip":
