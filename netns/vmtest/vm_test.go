@@ -94,33 +94,10 @@ func TestVM(t *testing.T) {
 	if testing.Verbose() && os.Getenv("VSERVERX_VM_CONSOLE") == "1" {
 		spec.Console = os.Stderr
 	}
-	out := t.TempDir()
 	start := time.Now()
 	packages := selectedPackages(os.Getenv(EnvPackages))
-	for i, p := range packages {
-		tb, trees, err := PackageTest(ctx, root, p.dir, p.name, out)
-		if err != nil {
-			t.Fatalf("building the tests of %s for the VM: %v", p.dir, err)
-		}
-		run := p.run
-		if p.driverTests {
-			tests, err := DriverTests(filepath.Join(root, p.dir))
-			if err != nil || len(tests) == 0 {
-				t.Fatalf("no driver tests to run in the VM for %s (%v)", p.dir, err)
-			}
-			run = append(append([]string(nil), run...), tests...)
-		}
-		if len(run) > 0 {
-			tb.Args = append(tb.Args, "-test.run="+runPattern(run))
-			packages[i].mustPass = append(append([]string(nil), p.mustPass...), run...)
-		}
-		spec.Tests = append(spec.Tests, tb)
-		spec.Trees = append(spec.Trees, trees...)
-		spec.Programs = append(spec.Programs, p.programs...)
-		spec.Env = append(spec.Env, p.env...)
-		for _, dir := range p.trees {
-			spec.Trees = append(spec.Trees, HostPath{Host: filepath.Join(root, dir), Guest: path.Join(GuestSource, dir)})
-		}
+	for i := range packages {
+		addPackage(ctx, t, &spec, &packages[i], root, t.TempDir())
 	}
 	t.Logf("built %d test binaries in %.1fs", len(spec.Tests), time.Since(start).Seconds())
 	res, err := Run(ctx, spec)
@@ -133,6 +110,35 @@ func TestVM(t *testing.T) {
 	for _, p := range packages {
 		t.Run(p.name, func(t *testing.T) { checkRun(t, res, p) })
 	}
+}
+
+// addPackage builds p's tests into out and adds them, with what p carries,
+// to spec; the tests it selects (run, driver tests) join p.mustPass.
+func addPackage(ctx context.Context, t *testing.T, spec *Spec, p *vmPackage, root, out string) {
+	t.Helper()
+	tb, trees, err := PackageTest(ctx, root, p.dir, p.name, out)
+	if err != nil {
+		t.Fatalf("building the tests of %s for the VM: %v", p.dir, err)
+	}
+	run := append([]string(nil), p.run...)
+	if p.driverTests {
+		tests, err := DriverTests(filepath.Join(root, p.dir))
+		if err != nil || len(tests) == 0 {
+			t.Fatalf("no driver tests to run in the VM for %s (%v)", p.dir, err)
+		}
+		run = append(run, tests...)
+	}
+	if len(run) > 0 {
+		tb.Args = append(tb.Args, "-test.run="+runPattern(run))
+		p.mustPass = append(append([]string(nil), p.mustPass...), run...)
+	}
+	spec.Tests = append(spec.Tests, tb)
+	spec.Trees = append(spec.Trees, trees...)
+	for _, dir := range p.trees {
+		spec.Trees = append(spec.Trees, HostPath{Host: filepath.Join(root, dir), Guest: path.Join(GuestSource, dir)})
+	}
+	spec.Programs = append(spec.Programs, p.programs...)
+	spec.Env = append(spec.Env, p.env...)
 }
 
 // checkRun reports one package's run: its output, a subtest per inner test
