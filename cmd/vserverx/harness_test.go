@@ -28,9 +28,21 @@ var (
 	buildErr  error
 )
 
-// vserverxBinary builds ./cmd/vserverx once per test run.
+// EnvE2EBinary names a prebuilt vserverx for the end-to-end tests to run
+// instead of building one (the test VM carries a static build and has no
+// Go toolchain).
+const EnvE2EBinary = "VSERVERX_E2E_BIN"
+
+// vserverxBinary returns $VSERVERX_E2E_BIN when set, else builds
+// ./cmd/vserverx once per test run.
 func vserverxBinary(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv(EnvE2EBinary); bin != "" {
+		if err := checkPrebuilt(bin); err != nil {
+			t.Fatal(err)
+		}
+		return bin
+	}
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "vserverx-e2e-bin")
 		if err != nil {
@@ -47,6 +59,22 @@ func vserverxBinary(t *testing.T) string {
 		t.Fatal(buildErr)
 	}
 	return builtBin
+}
+
+// checkPrebuilt checks that bin, named by EnvE2EBinary, is an absolute
+// path to an executable regular file.
+func checkPrebuilt(bin string) error {
+	if !filepath.IsAbs(bin) {
+		return fmt.Errorf("%s=%s: want an absolute path to a vserverx binary", EnvE2EBinary, bin)
+	}
+	fi, err := os.Stat(bin)
+	if err != nil {
+		return fmt.Errorf("%s=%s: %w", EnvE2EBinary, bin, err)
+	}
+	if !fi.Mode().IsRegular() || fi.Mode().Perm()&0o111 == 0 {
+		return fmt.Errorf("%s=%s: not an executable file (mode %v)", EnvE2EBinary, bin, fi.Mode())
+	}
+	return nil
 }
 
 // goTool finds the go command (PATH may be reset by sudo).
@@ -74,11 +102,25 @@ type host struct {
 	env     []string
 }
 
+// nicKind is what stands in for the host NIC eth0.
+type nicKind int
+
+const (
+	vethNIC  nicKind = iota // nstest.HostNIC's veth pair (eth0, eth0p)
+	dummyNIC                // a dummy link, a trunk for VLANs (needs the dummy driver)
+)
+
 // newHost copies the example confdirs named into a fresh confdir, gives
 // every guest an fstab (as `vserver build` does; the stand-in only runs its
 // namespace cleanup for guests with one), writes util-vserver-vars for the
-// stand-in and creates eth0.
+// stand-in and creates eth0 as a veth pair.
 func newHost(t *testing.T, examples ...string) *host {
+	t.Helper()
+	return newHostNIC(t, vethNIC, examples...)
+}
+
+// newHostNIC is newHost with eth0 made as nic says.
+func newHostNIC(t *testing.T, nic nicKind, examples ...string) *host {
 	t.Helper()
 	nstest.RequireRoot(t)
 	dir := t.TempDir()
@@ -92,13 +134,41 @@ func newHost(t *testing.T, examples ...string) *host {
 		t.Fatalf("mkvars: %v: %s", err, out)
 	}
 	h.env = append(os.Environ(), "STANDIN_HELPER_LINGER=0.3")
-	nstest.HostNIC(t, "eth0")
-	waitFor(t, "eth0 to come up", func() bool {
-		return strings.Contains(nstest.IP(t, "-o", "link", "show", "eth0"), "state UP")
-	})
+	addNIC(t, nic, "eth0")
 	primeNetnsDir(t)
 	t.Cleanup(h.stopEverything)
 	return h
+}
+
+// addNIC creates the host NIC name as nic says and waits until it is up:
+// a veth pair reports "state UP" once both ends are up; a dummy link has
+// no operational state ("state UNKNOWN") but carries LOWER_UP.
+func addNIC(t *testing.T, nic nicKind, name string) {
+	t.Helper()
+	up := "state UP"
+	switch nic {
+	case vethNIC:
+		nstest.HostNIC(t, name)
+	case dummyNIC:
+		dummyHostNIC(t, name)
+		up = ",LOWER_UP>"
+	default:
+		t.Fatalf("unknown NIC kind %d for %s", nic, name)
+	}
+	waitFor(t, name+" to come up", func() bool {
+		return strings.Contains(nstest.IP(t, "-o", "link", "show", name), up)
+	})
+}
+
+// dummyHostNIC creates a dummy link name, UP, standing in for a trunk NIC;
+// it is deleted when the test ends.
+//
+// Equivalent to: ip link add NAME type dummy && ip link set NAME up
+func dummyHostNIC(t *testing.T, name string) {
+	t.Helper()
+	nstest.IP(t, "link", "add", name, "type", "dummy")
+	t.Cleanup(func() { _ = exec.Command("ip", "link", "del", name).Run() })
+	nstest.IP(t, "link", "set", name, "up")
 }
 
 // primeNetnsDir makes /run/netns what it is on any host that has used

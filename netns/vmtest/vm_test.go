@@ -43,6 +43,15 @@ type vmPackage struct {
 	trees []string
 	// env adds NAME=VALUE settings inside the VM (for all binaries).
 	env []string
+	// builds are main packages of this module built static
+	// (BuildProgram) and carried into the VM.
+	builds []goProgram
+}
+
+// goProgram is a main package of this module the VM carries.
+type goProgram struct {
+	dir   string // package directory relative to the module root
+	guest string // path inside the VM
 }
 
 // standinPrograms are what testdata/util-vserver's bash stand-in runs
@@ -56,6 +65,14 @@ var vmPackages = []vmPackage{
 	{name: "selftest", dir: "netns/vmtest/selftest",
 		mustPass: []string{"TestOnlyLoopback", "TestModulesLoaded", "TestVLANOnDummyTrunk", "TestVLANInNamespace", "TestIPVLANOnDummy"}},
 	{name: "netns", dir: "netns", driverTests: true},
+	// The end-to-end VLAN test runs the static vserverx (named by
+	// VSERVERX_E2E_BIN, so the harness does not call go build) against the
+	// stand-in util-vserver, from /src/cmd/vserverx: the harness finds
+	// testdata/ at ../.. (/src).
+	{name: "vserverx", dir: "cmd/vserverx", run: []string{"TestE2EClassicVLAN"},
+		programs: standinPrograms, trees: []string{"testdata/util-vserver", "testdata/confdirs"},
+		env:    []string{"STANDIN_ALLOW_HOST=1", "VSERVERX_E2E_BIN=/usr/sbin/vserverx"},
+		builds: []goProgram{{dir: "cmd/vserverx", guest: "/usr/sbin/vserverx"}}},
 }
 
 // selectedPackages returns vmPackages, or the packages listed in list
@@ -139,6 +156,13 @@ func addPackage(ctx context.Context, t *testing.T, spec *Spec, p *vmPackage, roo
 	}
 	spec.Programs = append(spec.Programs, p.programs...)
 	spec.Env = append(spec.Env, p.env...)
+	for _, b := range p.builds {
+		bin := filepath.Join(out, path.Base(b.guest))
+		if err := BuildProgram(ctx, root, b.dir, bin); err != nil {
+			t.Fatalf("building %s for the VM: %v", b.dir, err)
+		}
+		spec.Files = append(spec.Files, HostPath{Host: bin, Guest: b.guest})
+	}
 }
 
 // checkRun reports one package's run: its output, a subtest per inner test
