@@ -28,6 +28,7 @@ type options struct {
 	jobs       []int
 	noStartAll bool
 	cpuProfile string
+	verbose    bool
 }
 
 // Where the runner works inside the sandbox (all on its tmpfs /run).
@@ -47,7 +48,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.SetOutput(out)
 	fs.StringVar(&o.repo, "repo", ".", "the vserverx source tree (for testdata/bench and the stand-in vserver)")
 	fs.IntVar(&o.reps, "reps", 5, "repetitions per row")
-	fs.IntVar(&o.repsLarge, "reps-large", 3, "repetitions of the rows with N >= 100 (the scriptlet is slow)")
+	fs.IntVar(&o.repsLarge, "reps-large", 2, "repetitions of the rows with N >= 100 (the scriptlet is slow)")
 	nList := fs.String("n", "1,10,100", "numbers of namespaces, comma-separated")
 	vList := fs.String("variants", "1macvlan,1veth,4macvlan,4veth", "variants KTYPE, comma-separated")
 	fs.StringVar(&o.vserverx, "vserverx", "bin/vserverx", "the vserverx binary for start-all (relative to -repo)")
@@ -55,6 +56,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.IntVar(&o.groups, "groups", 20, "start-all: number of groups (namespaces) they share")
 	jList := fs.String("j", "1,4,16", "start-all: -j values, comma-separated; the first must be 1 (it measures the total work)")
 	fs.BoolVar(&o.noStartAll, "no-start-all", false, "skip the start-all part")
+	fs.BoolVar(&o.verbose, "v", false, "start-all: print the output of every start-all and stop-all run")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the engine at N=100, K=4 veth to this file")
 	if err := fs.Parse(args); err != nil {
 		return o, err

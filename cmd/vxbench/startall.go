@@ -82,6 +82,7 @@ type bootBench struct {
 	global []string
 	env    []string
 	guests int
+	log    io.Writer // receives every start-all/stop-all output (-v), or nil
 }
 
 // newBootBench writes the confdir and the stand-in's vars file and runs
@@ -103,6 +104,9 @@ func newBootBench(o options) (*bootBench, error) {
 		env: append(os.Environ(), "STANDIN_START_DELAY=0.05", "STANDIN_HELPER_LINGER=0",
 			"VSERVERX_TEST_SANDBOX=1", "UTIL_VSERVER_VARS="+vars),
 		guests: o.guests,
+	}
+	if o.verbose {
+		b.log = os.Stderr
 	}
 	for _, name := range names {
 		if _, _, err := b.run(name, "setup"); err != nil {
@@ -133,6 +137,9 @@ func (b *bootBench) boot(command string, jobs int) (bootRun, error) {
 		return bootRun{}, err
 	}
 	r := bootRun{wall: time.Since(t0)}
+	if b.log != nil {
+		fmt.Fprintf(b.log, "--- vserverx %s --all -j %d (%.2f s):\n%s", command, jobs, r.wall.Seconds(), out)
+	}
 	if r.perGuest, err = parseBootOutput(out, b.guests); err != nil {
 		return r, fmt.Errorf("%s -j %d: %w", command, jobs, err)
 	}
@@ -175,17 +182,18 @@ func printStartAll(w io.Writer, o options, starts, stops []bootRun) {
 	fmt.Fprintf(w, "\nstart-all / stop-all --all: %d guests in %d groups (one macvlan each), stand-in vserver with a 50 ms start delay\n", o.guests, o.groups)
 	fmt.Fprintf(w, "total work = sum of the per-guest times printed at -j 1: start %.1f s, stop %.1f s (CPU time of those runs: %.1f s, %.1f s)\n",
 		starts[0].perGuest.Seconds(), stops[0].perGuest.Seconds(), starts[0].cpu.Seconds(), stops[0].cpu.Seconds())
-	fmt.Fprintf(w, "ideal(-j N) = total / min(N, %d groups); cpu-bound = CPU time at -j 1 / %d CPUs (no schedule can beat it here)\n", o.groups, ncpu)
+	fmt.Fprintf(w, "ideal(-j N) = total / min(N, %d groups); cpu s = CPU time of the run (vserverx and every process it waited for)\n", o.groups)
+	fmt.Fprintf(w, "on %d CPUs no schedule beats CPU time / %d: start %.1f s, stop %.1f s (cpu-bound, from the -j 1 runs)\n",
+		ncpu, ncpu, starts[0].cpu.Seconds()/float64(ncpu), stops[0].cpu.Seconds()/float64(ncpu))
 	fmt.Fprintln(w, "sum = the per-guest times printed in that run (they grow when guests compete for the CPUs)")
 	fmt.Fprintf(w, "%4s | %8s %8s %7s %10s %9s | %8s %8s %7s %10s %9s\n",
-		"-j", "start s", "sum", "ideal", "wall/ideal", "cpu-bound", "stop s", "sum", "ideal", "wall/ideal", "cpu-bound")
+		"-j", "start s", "sum", "ideal", "wall/ideal", "cpu s", "stop s", "sum", "ideal", "wall/ideal", "cpu s")
 	for i, j := range o.jobs {
 		par := float64(min(j, o.groups))
 		si, pi := starts[0].perGuest.Seconds()/par, stops[0].perGuest.Seconds()/par
-		sc, pc := starts[0].cpu.Seconds()/float64(ncpu), stops[0].cpu.Seconds()/float64(ncpu)
 		fmt.Fprintf(w, "%4d | %8.2f %8.1f %7.2f %10.2f %9.2f | %8.2f %8.1f %7.2f %10.2f %9.2f\n", j,
-			starts[i].wall.Seconds(), starts[i].perGuest.Seconds(), si, starts[i].wall.Seconds()/si, sc,
-			stops[i].wall.Seconds(), stops[i].perGuest.Seconds(), pi, stops[i].wall.Seconds()/pi, pc)
+			starts[i].wall.Seconds(), starts[i].perGuest.Seconds(), si, starts[i].wall.Seconds()/si, starts[i].cpu.Seconds(),
+			stops[i].wall.Seconds(), stops[i].perGuest.Seconds(), pi, stops[i].wall.Seconds()/pi, stops[i].cpu.Seconds())
 	}
 	for i, j := range o.jobs {
 		r := starts[i].wall.Seconds() / (starts[0].perGuest.Seconds() / float64(min(j, o.groups)))
