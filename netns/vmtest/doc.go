@@ -53,10 +53,15 @@
 // TestVM always carries iproute2's ip and dash as /bin/sh: Debian's
 // busybox sh runs its own applets (its ip has no netns support) before
 // $PATH, so scripts must not run under it; /init itself runs as "busybox
-// sh". A package in vmPackages adds programs, module directories and
-// environment with its programs, trees and env fields; standinPrograms
-// is what testdata/util-vserver's stand-in needs (its own tests pass in the
-// VM with it and STANDIN_ALLOW_HOST=1). Elsewhere, a Spec is extended so:
+// sh". A package in vmPackages adds programs, module directories,
+// environment and static builds of this module's commands with its
+// programs, trees, env and builds fields; standinPrograms is what
+// testdata/util-vserver's stand-in needs (its own tests pass in the VM with
+// it and STANDIN_ALLOW_HOST=1). The cmd/vserverx entry runs
+// TestE2EClassicVLAN that way: a static vserverx at /usr/sbin/vserverx
+// (VSERVERX_E2E_BIN tells the test harness to use it instead of go build),
+// the stand-in and testdata/confdirs under /src. Elsewhere, a Spec is
+// extended so:
 //
 //	spec.Programs = append(spec.Programs, "bash", "/usr/bin/flock") // ELF programs, with their libraries, at their host paths
 //	spec.Trees = append(spec.Trees, vmtest.HostPath{Host: root + "/testdata/util-vserver", Guest: "/src/testdata/util-vserver"})
