@@ -40,8 +40,8 @@ demo: build
 
 # Issue 7's benchmark (cmd/vxbench): vserverx's engine against the ip
 # scriptlet (testdata/bench) and bare namespaces, and start-all against the
-# ideal, inside a throwaway network, mount and PID namespace. About 8
-# minutes on 2 CPUs; BENCHFLAGS passes options (e.g. BENCHFLAGS='-reps-large
+# ideal, inside a throwaway network, mount and PID namespace; 15-20 minutes
+# on a loaded 2-CPU VM. BENCHFLAGS passes options (e.g. BENCHFLAGS='-reps-large
 # 5', '-no-start-all', '-cpuprofile FILE').
 bench: build
 	$(GO) build -o bin/vxbench ./cmd/vxbench
