@@ -146,7 +146,9 @@ func run(args []string) error {
 // runAll runs the table, the RSS probe and start-all.
 func runAll(o options, w io.Writer) error {
 	t0 := time.Now()
-	defer func() { fmt.Fprintf(w, "\nvxbench took %s; load average at the end %s\n", time.Since(t0).Round(time.Second), loadAvg()) }()
+	defer func() {
+		fmt.Fprintf(w, "\nvxbench took %s; load average at the end %s\n", time.Since(t0).Round(time.Second), loadAvg())
+	}()
 	fmt.Fprintf(w, "vxbench: %d CPUs, %s; load average %s\n\n", runtime.NumCPU(), kernelRelease(), loadAvg())
 	rows, err := runTable(o, w)
 	if err != nil {
