@@ -40,7 +40,7 @@ demo: build
 
 # Issue 7's benchmark (cmd/vxbench): vserverx's engine against the ip
 # scriptlet (testdata/bench) and bare namespaces, and start-all against the
-# ideal, inside a throwaway network, mount and PID namespace; 15-20 minutes
+# ideal, inside a throwaway network, mount and PID namespace; about 8 minutes
 # on a loaded 2-CPU VM. BENCHFLAGS passes options (e.g. BENCHFLAGS='-reps-large
 # 5', '-no-start-all', '-cpuprofile FILE').
 bench: build
