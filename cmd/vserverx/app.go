@@ -196,6 +196,15 @@ func (a *app) environment() (*lifecycle.Env, error) {
 	return a.env, nil
 }
 
+// environmentNoArgs is environment() for commands that take no arguments:
+// unexpected ones are a usage error, found before anything is loaded.
+func (a *app) environmentNoArgs(c *cli.Context) (*lifecycle.Env, error) {
+	if err := noArgs(c); err != nil {
+		return nil, err
+	}
+	return a.environment()
+}
+
 // scriptletArgs are the global options the installed scriptlets pass back to
 // vserverx, so that a plain `vserver NAME start` uses the same paths.
 func (a *app) scriptletArgs(p config.Paths) []string {

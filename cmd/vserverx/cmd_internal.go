@@ -82,10 +82,7 @@ func (a *app) teardownCommand(name string) *cli.Command {
 		UsageText: "vserverx [global options] " + name + " teardown",
 		Hidden:    true,
 		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
-				return err
-			}
-			env, err := a.environment()
+			env, err := a.environmentNoArgs(c)
 			if err != nil {
 				return err
 			}

@@ -15,10 +15,7 @@ func (a *app) listCommand() *cli.Command {
 			&cli.BoolFlag{Name: "running-any", Usage: "print nothing; exit 0 when any managed guest runs, 3 when none does (for init scripts)"},
 		},
 		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
-				return err
-			}
-			env, err := a.environment()
+			env, err := a.environmentNoArgs(c)
 			if err != nil {
 				return err
 			}

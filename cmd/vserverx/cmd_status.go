@@ -15,10 +15,7 @@ group and which of them run, and util-vserver's own 'vserver NAME status'.
 Exit status as 'vserver NAME status': 0 running, 3 stopped.`,
 		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print the status as JSON"}},
 		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
-				return err
-			}
-			env, err := a.environment()
+			env, err := a.environmentNoArgs(c)
 			if err != nil {
 				return err
 			}
