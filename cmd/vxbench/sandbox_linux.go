@@ -10,6 +10,8 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/vserverx/vserverx/netns/nstest"
 )
 
 // sandboxEnv marks a runner started by `make bench` inside unshare.
@@ -73,15 +75,11 @@ func enterSandbox() error {
 	if err := unix.Mount("sysfs", "/sys", "sysfs", 0, ""); err != nil {
 		return fmt.Errorf("mount sysfs on /sys: %w", err)
 	}
-	for _, args := range [][]string{
-		{"link", "set", "lo", "up"},
-		{"link", "add", "eth0", "type", "veth", "peer", "name", "eth0p"},
-		{"link", "set", "eth0", "up"},
-		{"link", "set", "eth0p", "up"},
-	} {
-		if _, err := ip(args...); err != nil {
-			return fmt.Errorf("preparing the sandbox: %w", err)
-		}
+	if err := nstest.SetLinkUp("lo"); err != nil {
+		return fmt.Errorf("preparing the sandbox: %w", err)
+	}
+	if err := nstest.MakeHostNIC("eth0"); err != nil {
+		return fmt.Errorf("preparing the sandbox: %w", err)
 	}
 	ino, err := netnsInode()
 	if err != nil {
@@ -119,8 +117,9 @@ func netnsInode() (string, error) {
 	return strconv.FormatUint(st.Ino, 10), nil
 }
 
-// ip runs iproute2's ip, which the runner uses to build the sandbox and as
-// the witness of end states.
+// ip runs iproute2's ip, the witness of end states the runner compares
+// (the scriptlet contender runs ip itself); the sandbox is built through
+// netlink.
 func ip(args ...string) (string, error) {
 	out, err := exec.Command("ip", args...).CombinedOutput()
 	if err != nil {

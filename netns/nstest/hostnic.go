@@ -1,15 +1,18 @@
 package nstest
 
 import (
+	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/vishvananda/netlink"
 )
 
-// ip runs iproute2's ip, the independent witness tests use to set up
-// stand-ins and to look at what the kernel holds. Production code never
-// runs it.
+// ip runs iproute2's ip: the independent witness tests use to look at what
+// the kernel holds (IP, Snapshot). It sets nothing up — stand-ins are made
+// through netlink — and no production code runs it.
 func ip(args ...string) (string, error) {
 	out, err := exec.Command("ip", args...).CombinedOutput()
 	if err != nil {
@@ -35,37 +38,98 @@ func IP(t testing.TB, args ...string) string {
 func HostNIC(t testing.TB, name string) {
 	t.Helper()
 	RequireRoot(t)
-	IP(t, "link", "add", name, "type", "veth", "peer", "name", name+"p")
-	t.Cleanup(func() { _, _ = ip("link", "del", name) })
-	IP(t, "link", "set", name, "up")
-	IP(t, "link", "set", name+"p", "up")
+	if err := MakeHostNIC(name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = deleteLink(name) })
 }
 
-// probeDriver creates and deletes a link of the kind a module provides.
-func probeDriver(module string) error {
-	const probe = "nstestprobe0"
-	var args []string
-	switch module {
-	case "8021q":
-		if _, err := ip("link", "add", "nstestparent0", "type", "veth", "peer", "name", "nstestparent1"); err != nil {
-			return err
-		}
-		defer ip("link", "del", "nstestparent0")
-		args = []string{"link", "add", "link", "nstestparent0", "name", probe, "type", "vlan", "id", "2"}
-	case "dummy":
-		args = []string{"link", "add", probe, "type", "dummy"}
-	case "ipvlan", "macvlan", "macvtap":
-		if _, err := ip("link", "add", "nstestparent0", "type", "veth", "peer", "name", "nstestparent1"); err != nil {
-			return err
-		}
-		defer ip("link", "del", "nstestparent0")
-		args = []string{"link", "add", "link", "nstestparent0", "name", probe, "type", module}
-	default:
-		args = []string{"link", "add", probe, "type", module}
+// MakeHostNIC creates the veth pair name/name+"p" and sets both UP, through
+// netlink (ip link add NAME type veth peer name NAMEp; ip link set ... up).
+// On failure nothing is left behind.
+func MakeHostNIC(name string) error {
+	veth := &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: name}, PeerName: name + "p"}
+	if err := netlink.LinkAdd(veth); err != nil {
+		return fmt.Errorf("creating the stand-in host NIC %s (veth, peer %sp): %w", name, name, err)
 	}
-	if _, err := ip(args...); err != nil {
+	for _, n := range []string{name, name + "p"} {
+		if err := SetLinkUp(n); err != nil {
+			return errors.Join(err, deleteLink(name))
+		}
+	}
+	return nil
+}
+
+// SetLinkUp sets the link called name UP (ip link set NAME up).
+func SetLinkUp(name string) error {
+	l, err := netlink.LinkByName(name)
+	if err == nil {
+		err = netlink.LinkSetUp(l)
+	}
+	if err != nil {
+		return fmt.Errorf("setting %s up: %w", name, err)
+	}
+	return nil
+}
+
+// deleteLink deletes the link called name (ip link del NAME).
+func deleteLink(name string) error {
+	l, err := netlink.LinkByName(name)
+	if err == nil {
+		err = netlink.LinkDel(l)
+	}
+	if err != nil {
+		return fmt.Errorf("deleting %s: %w", name, err)
+	}
+	return nil
+}
+
+// probeParent is the veth the probe hangs vlan/macvlan/ipvlan links on.
+const probeParent = "nstestparent0"
+
+// probeDriver creates and deletes a link of the kind a module provides,
+// through netlink; it leaves nothing behind.
+func probeDriver(module string) error {
+	probe, needsParent, err := probeLink(module)
+	if err != nil {
 		return err
 	}
-	_, err := ip("link", "del", probe)
-	return err
+	if needsParent {
+		if err := netlink.LinkAdd(&netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: probeParent}, PeerName: "nstestparent1"}); err != nil {
+			return fmt.Errorf("creating the probe's parent veth: %w", err)
+		}
+		defer deleteLink(probeParent)
+		parent, err := netlink.LinkByName(probeParent)
+		if err != nil {
+			return err
+		}
+		probe.Attrs().ParentIndex = parent.Attrs().Index
+	}
+	if err := netlink.LinkAdd(probe); err != nil {
+		return fmt.Errorf("creating a %s link: %w", probe.Type(), err)
+	}
+	return deleteLink(probe.Attrs().Name)
+}
+
+// probeLink is the link that proves a module's driver is there, and whether
+// it needs a parent device.
+func probeLink(module string) (netlink.Link, bool, error) {
+	attrs := netlink.LinkAttrs{Name: "nstestprobe0"}
+	switch module {
+	case "8021q":
+		return &netlink.Vlan{LinkAttrs: attrs, VlanId: 2}, true, nil
+	case "dummy":
+		return &netlink.Dummy{LinkAttrs: attrs}, false, nil
+	case "ipvlan":
+		return &netlink.IPVlan{LinkAttrs: attrs, Mode: netlink.IPVLAN_MODE_L2}, true, nil
+	case "macvlan":
+		return &netlink.Macvlan{LinkAttrs: attrs, Mode: netlink.MACVLAN_MODE_BRIDGE}, true, nil
+	case "macvtap":
+		return &netlink.Macvtap{Macvlan: netlink.Macvlan{LinkAttrs: attrs, Mode: netlink.MACVLAN_MODE_BRIDGE}}, true, nil
+	case "veth":
+		return &netlink.Veth{LinkAttrs: attrs, PeerName: "nstestprobe1"}, false, nil
+	case "bridge":
+		return &netlink.Bridge{LinkAttrs: attrs}, false, nil
+	}
+	return nil, false, fmt.Errorf("nstest: no probe for driver %q", module)
 }

@@ -98,10 +98,7 @@ func prepareSandbox() error {
 	if err := unix.Mount("sysfs", "/sys", "sysfs", 0, ""); err != nil {
 		return fmt.Errorf("mount sysfs on /sys: %w", err)
 	}
-	if out, err := exec.Command("ip", "link", "set", "lo", "up").CombinedOutput(); err != nil {
-		return fmt.Errorf("ip link set lo up: %v: %s", err, out)
-	}
-	return nil
+	return SetLinkUp("lo")
 }
 
 // RequireRoot skips the test unless it runs as root inside the sandbox.

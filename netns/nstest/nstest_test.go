@@ -45,3 +45,36 @@ func TestInVMNeedsMarker(t *testing.T) {
 		t.Fatalf("InSandbox() with only %s=1 set: want false", vmEnv)
 	}
 }
+
+// TestProbeDriverLeavesNothing: the driver probe creates and deletes its
+// links through netlink, and an unknown driver is an error naming it.
+func TestProbeDriverLeavesNothing(t *testing.T) {
+	RequireRoot(t)
+	before := IP(t, "-o", "link", "show")
+	for _, d := range []string{"veth", "macvlan", "bridge"} {
+		if err := probeDriver(d); err != nil {
+			t.Errorf("probe %s: %v", d, err)
+		}
+	}
+	if err := probeDriver("nope"); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+		t.Errorf("probe of an unknown driver: %v", err)
+	}
+	if after := IP(t, "-o", "link", "show"); after != before {
+		t.Errorf("probes left links behind:\n%s", after)
+	}
+}
+
+// TestMakeHostNICNameTaken: a taken name is an error naming it, and the
+// existing link is left as it was.
+func TestMakeHostNICNameTaken(t *testing.T) {
+	RequireRoot(t)
+	HostNIC(t, "eth7")
+	before := IP(t, "-o", "link", "show")
+	err := MakeHostNIC("eth7")
+	if err == nil || !strings.Contains(err.Error(), "stand-in host NIC eth7") {
+		t.Fatalf("want an error naming eth7, got %v", err)
+	}
+	if after := IP(t, "-o", "link", "show"); after != before {
+		t.Errorf("the failed MakeHostNIC changed the links:\n%s", after)
+	}
+}
