@@ -185,7 +185,7 @@ func (a *app) environment() (*lifecycle.Env, error) {
 		Tree:        tree,
 		Vserver:     wrapper.Vserver{Path: vs, VarsFile: p.VarsFile, Stdout: a.stdout, Stderr: a.stderr},
 		VserverErr:  vsErr,
-		Setup:       vspace.Setup{ConfDir: p.ConfDir, NetnsDir: p.NetnsDir, Opt: vspace.ScriptletOptions{Vserverx: selfPath(), GlobalArgs: a.scriptletArgs(p)}},
+		Setup:       vspace.Setup{ConfDir: p.ConfDir, NetnsDir: p.NetnsDir, Opt: vspace.ScriptletOptions{Vserverx: selfPath(), GlobalArgs: scriptletArgs(p, vs)}},
 		Out:         a.stdout,
 		Err:         a.stderr,
 		Verbose:     a.g.verbose,
@@ -203,16 +203,6 @@ func (a *app) environmentNoArgs(c *cli.Context) (*lifecycle.Env, error) {
 		return nil, err
 	}
 	return a.environment()
-}
-
-// scriptletArgs are the global options the installed scriptlets pass back to
-// vserverx, so that a plain `vserver NAME start` uses the same paths.
-func (a *app) scriptletArgs(p config.Paths) []string {
-	args := globalArgs(p)
-	if a.g.vserver != "" {
-		args = append(args, "--vserver", a.g.vserver)
-	}
-	return args
 }
 
 // needRoot fails with a hint when a command that changes the host runs

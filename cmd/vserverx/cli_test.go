@@ -202,6 +202,15 @@ func TestVspaceRewriteCommand(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "'fw' 'netns-exec' '--' '/usr/sbin/vspace' '--enter' 'other'") || !strings.Contains(r.stdout, "'--confdir' '"+confdir+"'") {
 		t.Errorf("plain vserver start: want the netns-exec prefix with the confdir: %s", r)
 	}
+	if strings.Contains(r.stdout, "'--vserver'") {
+		t.Errorf("no vserver was found, yet the prefix names one: %s", r)
+	}
+	fake := filepath.Join(t.TempDir(), "vserver")
+	writeExecutable(t, fake, "#!/bin/sh\n")
+	r = runCLI(t, append([]string{"--confdir", confdir, "--vserver", fake, "fw", "vspace-rewrite", "--"}, words...)...)
+	if strings.Count(r.stdout, "'--vserver'") != 1 || !strings.Contains(r.stdout, "'--vserver' '"+fake+"'") {
+		t.Errorf("the prefix must name the vserver found, once: %s", r)
+	}
 }
 
 // TestPassThrough: a command vserverx does not know goes to

@@ -46,7 +46,7 @@ func (a *app) runVspaceRewrite(name string, words []string) error {
 	}
 	managed := func(x string) bool { return env.Tree.Group(x) != nil }
 	prefix := func(x string) []string {
-		p := append([]string{selfPath()}, a.scriptletArgs(env.Paths)...)
+		p := append([]string{env.Setup.Opt.Vserverx}, env.Setup.Opt.GlobalArgs...)
 		return append(p, name, "netns-exec", "--")
 	}
 	out := vspace.Rewrite(words, managed, os.Getenv(wrapper.EnvNetns), prefix)

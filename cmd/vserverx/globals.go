@@ -93,15 +93,17 @@ func absPaths(p config.Paths) (config.Paths, error) {
 	return p, nil
 }
 
-// globalArgs renders resolved paths back as global options, for scriptlets
-// that call vserverx later from inside util-vserver.
-func globalArgs(p config.Paths) []string {
+// scriptletArgs renders resolved paths back as global options, for the
+// scriptlets that call vserverx later from inside util-vserver, so that a
+// plain `vserver NAME start` uses the same paths. vserver is the
+// util-vserver command that was found ("" when none was).
+func scriptletArgs(p config.Paths, vserver string) []string {
 	args := []string{"--confdir", p.ConfDir, "--netns-dir", p.NetnsDir, "--state-dir", p.StateDir}
 	if p.VarsFile != "" {
 		args = append(args, "--util-vserver-vars", p.VarsFile)
 	}
-	if p.Vserver != "" {
-		args = append(args, "--vserver", p.Vserver)
+	if vserver != "" {
+		args = append(args, "--vserver", vserver)
 	}
 	return args
 }
