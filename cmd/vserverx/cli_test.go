@@ -326,3 +326,34 @@ func TestGuestHelpFlag(t *testing.T) {
 		t.Errorf("fw --help: %s", r)
 	}
 }
+
+// TestCheckReportsEverything: check lists configuration problems, missing
+// setup and guests that bypass the host-wide mount protection together.
+func TestCheckReportsEverything(t *testing.T) {
+	confdir := t.TempDir()
+	copyTree(t, repoPath("testdata/confdirs/classic"), confdir)
+	own := filepath.Join(confdir, "other", "scripts", "initialize")
+	if err := os.MkdirAll(filepath.Dir(own), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(own, []byte("echo own initialize\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := runCLI(t, "--confdir", confdir, "fw", "setup"); r.code != 0 {
+		t.Fatalf("setup: %s", r)
+	}
+	if r := runCLI(t, "--confdir", confdir, "fw", "check"); r.code != 1 || !strings.Contains(r.stdout, own+": ") {
+		t.Errorf("check should name the guest whose initialize scriptlet bypasses the protection: %s", r)
+	}
+	mtu := filepath.Join(confdir, ".netns", "fw", "interfaces", "0", "mtu")
+	if err := os.WriteFile(mtu, []byte("9\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(confdir, "fw", "scripts", "postpost-stop.d", "vserverx"))
+	r := runCLI(t, "--confdir", confdir, "fw", "check")
+	for _, want := range []string{mtu + ": ", filepath.Join(confdir, "fw", "scripts", "postpost-stop.d", "vserverx") + ": ", own + ": "} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("check does not report %s together with the rest: %s", want, r)
+		}
+	}
+}

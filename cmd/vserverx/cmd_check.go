@@ -36,7 +36,7 @@ func (a *app) runCheck(name string) error {
 	}
 	problems := env.Tree.Check(name)
 	g, gerr := env.Tree.Guest(name)
-	if gerr == nil && len(problems) == 0 {
+	if gerr == nil {
 		problems = append(problems, a.setupProblems(g)...)
 	}
 	if len(problems) > 0 {
