@@ -2,7 +2,6 @@ package config
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"slices"
 )
@@ -26,8 +25,7 @@ func loadGuest(dir, name string) (*Guest, Problems) {
 	r := reader{probs: &probs}
 	g := &Guest{Name: name, Dir: dir}
 	readContext(r, g)
-	g.SpacesNet, g.HasSpacesNet = r.value(g.File(GuestSpacesNet))
-	g.SpacesNetUnterminated = g.HasSpacesNet && g.SpacesNet != "" && !endsWithNewline(g.File(GuestSpacesNet))
+	readSpacesNet(r, g)
 	g.CleanupSkip, g.HasCleanupSkip = r.list(g.File(GuestCleanupSkip))
 	g.Marks, _ = r.list(g.File(GuestMark))
 	g.Depends, _ = r.list(g.File(GuestDepends))
@@ -59,9 +57,14 @@ func (g *Guest) SkipsCleanup(path string) bool {
 	return slices.Contains(g.CleanupSkip, filepath.Clean(path))
 }
 
-// endsWithNewline reports whether the first line of a file is terminated
-// by a newline (util-vserver's `read` fails on an unterminated last line).
-func endsWithNewline(path string) bool {
-	data, err := os.ReadFile(path)
-	return err == nil && bytes.IndexByte(data, '\n') >= 0
+// readSpacesNet reads spaces/net once: its value, and whether that value
+// lacks the newline util-vserver's `read` needs (it fails on an
+// unterminated last line).
+func readSpacesNet(r reader, g *Guest) {
+	data, ok := r.read(g.File(GuestSpacesNet))
+	if !ok {
+		return
+	}
+	g.HasSpacesNet, g.SpacesNet = true, ParseValue(data)
+	g.SpacesNetUnterminated = g.SpacesNet != "" && bytes.IndexByte(data, '\n') < 0
 }
