@@ -102,22 +102,23 @@ func (ir ifaceReader) readType() bool {
 	v, ok := ir.vals[KeyType]
 	if !ok {
 		if !exists(file) {
-			ir.add(file, "missing; every interface needs a type, one of: %s", typeList())
+			ir.add(file, "missing; every interface needs a type, one of: %s", joinValues(LinkTypes))
 		}
 		return false
 	}
 	if !slices.Contains(LinkTypes, LinkType(v)) {
-		ir.add(file, "unknown type %q; allowed: %s", v, typeList())
+		ir.add(file, "unknown type %q; allowed: %s", v, joinValues(LinkTypes))
 		return false
 	}
 	ir.ifc.Type = LinkType(v)
 	return true
 }
 
-func typeList() string {
-	s := make([]string, len(LinkTypes))
-	for i, t := range LinkTypes {
-		s[i] = string(t)
+// joinValues lists allowed values for a message: "vlan, macvlan, veth".
+func joinValues[T ~string](vs []T) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = string(v)
 	}
 	return strings.Join(s, ", ")
 }
@@ -129,7 +130,7 @@ func (ir ifaceReader) checkTypeKeys() {
 	for _, k := range valueKeys {
 		types, specific := keyTypes[k]
 		if _, present := ir.vals[k]; present && specific && !slices.Contains(types, t) {
-			ir.add(ir.ifc.File(k), "not allowed for type %s; %s is only for type %s", t, k, joinTypes(types))
+			ir.add(ir.ifc.File(k), "not allowed for type %s; %s is only for type %s", t, k, joinValues(types))
 		}
 	}
 	for _, k := range requiredKeys[t] {
@@ -137,14 +138,6 @@ func (ir ifaceReader) checkTypeKeys() {
 			ir.add(ir.ifc.File(k), "missing; required for type %s", t)
 		}
 	}
-}
-
-func joinTypes(ts []LinkType) string {
-	s := make([]string, len(ts))
-	for i, t := range ts {
-		s[i] = string(t)
-	}
-	return strings.Join(s, ", ")
 }
 
 func (ir ifaceReader) readLink() {
@@ -192,18 +185,10 @@ func (ir ifaceReader) readMode() {
 		return
 	}
 	if !slices.Contains(MacvlanModes, MacvlanMode(v)) {
-		ir.add(ir.ifc.File(KeyMode), "unknown macvlan mode %q; allowed: %s", v, modeList())
+		ir.add(ir.ifc.File(KeyMode), "unknown macvlan mode %q; allowed: %s", v, joinValues(MacvlanModes))
 		return
 	}
 	ir.ifc.Mode = MacvlanMode(v)
-}
-
-func modeList() string {
-	s := make([]string, len(MacvlanModes))
-	for i, m := range MacvlanModes {
-		s[i] = string(m)
-	}
-	return strings.Join(s, ", ")
 }
 
 // LoopbackName is the namespace's own loopback, which no interface may take.

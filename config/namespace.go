@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -66,7 +67,7 @@ func implicitNamespace(confdir string, g *Guest) (*Namespace, Problems) {
 // (typo protection). Dot entries are ignored.
 func checkUnknownKeys(r reader, dir string, allowed []string, what string) {
 	for _, name := range r.dirEntries(dir) {
-		if !contains(allowed, name) {
+		if !slices.Contains(allowed, name) {
 			r.add(filepath.Join(dir, name), "unknown entry in %s; allowed: %s", what, strings.Join(allowed, ", "))
 		}
 	}
@@ -157,15 +158,6 @@ func readInterfaces(r reader, ns *Namespace) []Interface {
 	}
 	sortInterfaces(out)
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // needsID reports whether some interface of ns needs a generated MAC.
