@@ -78,8 +78,8 @@ func readInterface(r reader, ns *Namespace, num int, dir string) Interface {
 	ir.readBridge()
 	ir.readMAC()
 	ir.readMTU()
-	ir.readAddrs()
-	ir.readGateways()
+	ifc.Addrs = readEntries(ir, KeyIP, ParseAddr)
+	ifc.Gateways = readEntries(ir, KeyGateway, ParseGateway)
 	ir.checkGateways()
 	return ifc
 }
@@ -259,30 +259,21 @@ func (ir ifaceReader) readMTU() {
 	ir.ifc.MTU = n
 }
 
-func (ir ifaceReader) readAddrs() {
-	file := ir.ifc.File(KeyIP)
+// readEntries parses every entry of the list key k (ip, gateway) with
+// parse, recording a Problem for each entry it rejects.
+func readEntries[T any](ir ifaceReader, k string, parse func(string) (T, error)) []T {
+	file := ir.ifc.File(k)
 	lines, _ := ir.list(file)
+	var out []T
 	for _, line := range lines {
-		p, err := ParseAddr(line)
+		v, err := parse(line)
 		if err != nil {
 			ir.add(file, "%v", err)
 			continue
 		}
-		ir.ifc.Addrs = append(ir.ifc.Addrs, p)
+		out = append(out, v)
 	}
-}
-
-func (ir ifaceReader) readGateways() {
-	file := ir.ifc.File(KeyGateway)
-	lines, _ := ir.list(file)
-	for _, line := range lines {
-		a, err := ParseGateway(line)
-		if err != nil {
-			ir.add(file, "%v", err)
-			continue
-		}
-		ir.ifc.Gateways = append(ir.ifc.Gateways, a)
-	}
+	return out
 }
 
 // checkGateways records each gateway for which the interface has no address
