@@ -210,7 +210,7 @@ func TestDefaultHostName(t *testing.T) {
 		{"app", 0, "vx-app-0"},
 		{"abcdefghijkl", 0, "vx-abcdefghij-0"},
 		{"abcdefghijkl", 255, "vx-abcdefgh-255"},
-		{"aéééé", 0, "vx-aéééé-0"},        // 9 bytes for X: fits exactly... 3+9+2 = 14
+		{"aéééé", 0, "vx-aéééé-0"},        // X is 9 bytes, room is 15-3-2 = 10: kept whole
 		{"aaaaaéé", 100, "vx-aaaaaé-100"}, // 8 bytes would cut é in half
 	} {
 		got := defaultHostName(tc.x, tc.num)

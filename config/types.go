@@ -98,8 +98,9 @@ type Namespace struct {
 const AliasPrefix = "vserverx:"
 
 // Alias returns the interface alias that marks a link as vserverx's own:
-// "vserverx:X:N". For phys devices the original host name is appended
-// (":orig=NAME") so that teardown after a crash can restore it.
+// "vserverx:X:N". It is the whole alias of a created link; for a phys
+// device the netns package appends how to restore it (":orig=NAME:mtu=..."),
+// so that teardown after a crash can put it back.
 func (n *Namespace) Alias(num int) string {
 	return fmt.Sprintf("%s%s:%d", AliasPrefix, n.Name, num)
 }
