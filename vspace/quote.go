@@ -3,6 +3,8 @@ package vspace
 import (
 	"fmt"
 	"strings"
+
+	"github.com/vserverx/vserverx/config"
 )
 
 // Quote returns s as one bash word that evaluates to exactly s: s in single
@@ -29,7 +31,7 @@ func Quote(s string) string {
 // FormatAssignment panics otherwise, since a caller passing anything else
 // is a programming error.
 func FormatAssignment(name string, words []string) string {
-	if !isIdentifier(name) {
+	if !config.IsShellName(name) {
 		panic(fmt.Sprintf("vspace.FormatAssignment: %q is not a bash identifier", name))
 	}
 	var b strings.Builder
@@ -41,18 +43,4 @@ func FormatAssignment(name string, words []string) string {
 	}
 	b.WriteString(" )")
 	return b.String()
-}
-
-// isIdentifier reports whether s is a bash variable name.
-func isIdentifier(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, c := range []byte(s) {
-		letter := c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		if !letter && (i == 0 || c < '0' || c > '9') {
-			return false
-		}
-	}
-	return true
 }

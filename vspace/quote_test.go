@@ -36,7 +36,7 @@ func TestFormatAssignment(t *testing.T) {
 }
 
 func TestFormatAssignmentRejectsBadName(t *testing.T) {
-	for _, name := range []string{"", "1A", "A-B", "A B", "A=(x)", "$(id)"} {
+	for _, name := range []string{"", "1A", "A-B", "A B", "A=(x)", "$(id)", "Aé", "é"} {
 		func() {
 			defer func() {
 				r := recover()
