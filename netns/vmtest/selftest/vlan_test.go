@@ -41,18 +41,19 @@ func TestVLANOnDummyTrunk(t *testing.T) {
 	}
 }
 
-// TestVLANInNamespace moves the VLAN into a fresh network namespace, as the
-// engine does with a guest's interface, and checks it from inside: the
-// link through a handle bound to that namespace, /proc/net/vlan/config as
-// a thread inside it reads it; the trunk's namespace no longer lists it.
+// TestVLANInNamespace creates the VLAN on the trunk directly inside a fresh
+// network namespace (IFLA_NET_NS_FD), as the engine creates a guest's
+// interface, and checks it from inside: the link through a handle bound to
+// that namespace, /proc/net/vlan/config as a thread inside it reads it;
+// the trunk's namespace does not list it.
 func TestVLANInNamespace(t *testing.T) {
 	requireDrivers(t)
 	h := routeHandle(t, netns.None())
 	trunk := addDummy(t, h, "trunk0")
-	vlan := addVLAN(t, h, trunk, "trunk0.2")
 	ns := newNetns(t)
-	if err := h.LinkSetNsFd(vlan, int(ns)); err != nil {
-		t.Fatalf("moving trunk0.2 into the new namespace: %v", err)
+	addVLANIn(t, h, trunk, "trunk0.2", ns)
+	if _, err := h.LinkByName("trunk0.2"); err == nil {
+		t.Errorf("trunk0.2 exists in the trunk's namespace too")
 	}
 	inner := routeHandle(t, ns)
 	checkVLAN(t, inner, "trunk0.2", trunk.Attrs().Index)
@@ -138,6 +139,15 @@ func addDummy(t *testing.T, h *netlink.Handle, name string) netlink.Link {
 // vlan id 2
 func addVLAN(t *testing.T, h *netlink.Handle, trunk netlink.Link, name string) netlink.Link {
 	t.Helper()
+	return addVLANIn(t, h, trunk, name, netns.None())
+}
+
+// addVLANIn is addVLAN creating the link directly inside ns (netns.None():
+// h's own namespace); there it goes when the test deletes the trunk.
+// Equivalent to: ip link add link TRUNK name NAME netns NS address MAC
+// type vlan id 2
+func addVLANIn(t *testing.T, h *netlink.Handle, trunk netlink.Link, name string, ns netns.NsHandle) netlink.Link {
+	t.Helper()
 	mac, err := net.ParseMAC(vlanMAC)
 	if err != nil {
 		t.Fatal(err)
@@ -147,10 +157,15 @@ func addVLAN(t *testing.T, h *netlink.Handle, trunk netlink.Link, name string) n
 		VlanId:       vlanID,
 		VlanProtocol: netlink.VLAN_PROTOCOL_8021Q,
 	}
+	if ns != netns.None() {
+		v.Namespace = netlink.NsFd(int(ns))
+	}
 	if err := h.LinkAdd(v); err != nil {
 		t.Fatalf("adding VLAN %s (id %d) on %s: %v", name, vlanID, trunk.Attrs().Name, err)
 	}
-	t.Cleanup(func() { _ = h.LinkDel(v) })
+	if ns == netns.None() {
+		t.Cleanup(func() { _ = h.LinkDel(v) })
+	}
 	return v
 }
 
