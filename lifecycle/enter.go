@@ -66,27 +66,33 @@ func (e *Env) openExisting(m Managed) (*netns.NS, error) {
 
 // UpAndExec sets the guest's namespace up (see Up) and replaces this
 // process by argv running inside it. It is the prefix a plain
-// `vserver NAME start` runs through the prepre-start scriptlet; since this
-// process is gone afterwards, a failure of the rest of util-vserver's chain
-// is cleaned up by the postpost-stop scriptlet or the next stop.
+// `vserver NAME start` runs through the prepre-start scriptlet. argv[0] is
+// looked up before anything changes; when the exec itself fails, the
+// namespace is torn down again unless something uses it. Since this
+// process is gone after a successful exec, a failure of the rest of
+// util-vserver's chain is cleaned up by the postpost-stop scriptlet or the
+// next stop.
 func (e *Env) UpAndExec(name string, argv []string) error {
 	m, err := e.managed(name)
 	if err != nil {
 		return err
 	}
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		return fmt.Errorf("netns-exec in %s: %w", m.NS(), err)
+	}
 	ns, err := e.Up(m)
 	if err != nil {
 		return err
 	}
-	path, err := exec.LookPath(argv[0])
-	if err != nil {
-		ns.Close()
-		return fmt.Errorf("netns-exec in %s: %w", m.NS(), err)
-	}
 	env := append(os.Environ(), wrapper.EnvNetns+"="+m.NS())
 	err = netns.Replace(ns, path, argv, env)
 	ns.Close()
-	return fmt.Errorf("exec %s in namespace %s: %w", path, m.NS(), err)
+	err = fmt.Errorf("exec %s in namespace %s: %w", path, m.NS(), err)
+	if terr := e.TeardownIfUnused(m); terr != nil {
+		return errors.Join(err, terr)
+	}
+	return err
 }
 
 // TeardownGuest removes the namespace of a managed guest when unused (the

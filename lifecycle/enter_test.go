@@ -1,0 +1,87 @@
+package lifecycle
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/netns"
+	"github.com/vserverx/vserverx/netns/nstest"
+)
+
+// sandboxEnv is an Env on a confdir written from files (see
+// writeBootConfdir), with the sandbox's /run/netns and a private state
+// directory; everything it prints goes to the returned buffer.
+func sandboxEnv(t *testing.T, files map[string]string) (*Env, *bytes.Buffer) {
+	t.Helper()
+	paths := config.Paths{
+		ConfDir:  writeBootConfdir(t, files),
+		NetnsDir: nstest.NetnsDir,
+		StateDir: filepath.Join(t.TempDir(), "state"),
+	}
+	tree, err := config.Load(paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	return &Env{Paths: paths, Tree: tree, Out: &out, Err: &out, LockTimeout: time.Second}, &out
+}
+
+// warmNetnsDir creates and deletes a namespace, so that the sandbox's
+// /run/netns is the shared mount a namespace leaves in place (as iproute2
+// does) before a test takes its snapshot.
+func warmNetnsDir(t *testing.T) {
+	t.Helper()
+	ns, err := netns.Create(nstest.NetnsDir, "warm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.Close()
+	if err := netns.Delete(nstest.NetnsDir, "warm"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// soloGuest is a guest g whose spaces/net names itself: an implicit
+// namespace g without interfaces.
+var soloGuest = map[string]string{
+	"g/context":    "42\n",
+	"g/vdir/":      "",
+	"g/spaces/net": "g\n",
+}
+
+// TestUpAndExecUnknownCommand: a command that does not exist is refused
+// before the namespace is set up, so nothing is left behind.
+func TestUpAndExecUnknownCommand(t *testing.T) {
+	nstest.RequireRoot(t)
+	env, _ := sandboxEnv(t, soloGuest)
+	warmNetnsDir(t)
+	before := nstest.Snapshot(t)
+	err := env.UpAndExec("g", []string{filepath.Join(t.TempDir(), "no-such-command")})
+	if err == nil || !strings.Contains(err.Error(), "netns-exec in g:") || !strings.Contains(err.Error(), "no-such-command") {
+		t.Fatalf("want an error naming the namespace and the command, got %v", err)
+	}
+	nstest.AssertSame(t, before)
+}
+
+// TestUpAndExecExecFails: when the exec itself fails (a file the kernel
+// cannot run), the namespace this call set up is torn down again.
+func TestUpAndExecExecFails(t *testing.T) {
+	nstest.RequireRoot(t)
+	env, _ := sandboxEnv(t, soloGuest)
+	bad := filepath.Join(t.TempDir(), "garbage")
+	if err := os.WriteFile(bad, []byte("\x00\x01 not a program\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	warmNetnsDir(t)
+	before := nstest.Snapshot(t)
+	err := env.UpAndExec("g", []string{bad})
+	if err == nil || !strings.Contains(err.Error(), "exec "+bad+" in namespace g:") || !strings.Contains(err.Error(), "exec format error") {
+		t.Fatalf("want an exec error naming the file and the namespace, got %v", err)
+	}
+	nstest.AssertSame(t, before)
+}

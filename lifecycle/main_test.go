@@ -1,0 +1,10 @@
+package lifecycle
+
+import (
+	"testing"
+
+	"github.com/vserverx/vserverx/netns/nstest"
+)
+
+// TestMain runs this package's tests in nstest's sandbox when root.
+func TestMain(m *testing.M) { nstest.Main(m) }
