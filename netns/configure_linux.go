@@ -15,13 +15,7 @@ import (
 // configure gives link l in X what it lacks of ifc's addresses, UP state
 // and default routes, pushing the undo of each change. It reports whether
 // it changed anything.
-func (e *engine) configure(ifc *config.Interface, l netlink.Link, steps *undoStack) error {
-	_, err := e.configureChanged(ifc, l, steps)
-	return err
-}
-
-// configureChanged is configure, also reporting whether anything changed.
-func (e *engine) configureChanged(ifc *config.Interface, l netlink.Link, steps *undoStack) (bool, error) {
+func (e *engine) configure(ifc *config.Interface, l netlink.Link, steps *undoStack) (bool, error) {
 	a, err := e.addAddrs(ifc, l, steps)
 	if err != nil {
 		return false, err
@@ -34,7 +28,7 @@ func (e *engine) configureChanged(ifc *config.Interface, l netlink.Link, steps *
 	return a || u || r, err
 }
 
-// prefixIPNet turns a prefix (host part kept) into a netlink address.
+// prefixAddr turns a prefix (host part kept) into a netlink address.
 func prefixAddr(p netip.Prefix) *netlink.Addr {
 	bits := 32
 	if p.Addr().Is6() {
@@ -146,16 +140,11 @@ func wantMAC(ifc *config.Interface) net.HardwareAddr {
 	return ifc.MAC
 }
 
-// fixMACMTU sets l's MAC and MTU when they differ from ifc's.
+// fixMACMTU sets l's MAC and MTU when they differ from ifc's and reports
+// whether it changed anything.
 //
 // Equivalent to: ip link set NAME address MAC mtu MTU.
-func (e *engine) fixMACMTU(ifc *config.Interface, l netlink.Link, steps *undoStack) error {
-	_, err := e.fixMACMTUChanged(ifc, l, steps)
-	return err
-}
-
-// fixMACMTUChanged is fixMACMTU, also reporting whether anything changed.
-func (e *engine) fixMACMTUChanged(ifc *config.Interface, l netlink.Link, steps *undoStack) (bool, error) {
+func (e *engine) fixMACMTU(ifc *config.Interface, l netlink.Link, steps *undoStack) (bool, error) {
 	changed := false
 	if mac, old := wantMAC(ifc), l.Attrs().HardwareAddr; mac != nil && !bytes.Equal(mac, old) {
 		if err := e.in.LinkSetHardwareAddr(l, mac); err != nil {

@@ -177,9 +177,10 @@ func (e *engine) configureInside(ifc *config.Interface, tmp string, steps *undoS
 	}
 	l.Attrs().Name = ifc.Name
 	if ifc.Type == config.TypePhys {
-		if err := e.fixMACMTU(ifc, l, steps); err != nil {
+		if _, err := e.fixMACMTU(ifc, l, steps); err != nil {
 			return err
 		}
 	}
-	return e.configure(ifc, l, steps)
+	_, err = e.configure(ifc, l, steps)
+	return err
 }

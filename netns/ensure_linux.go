@@ -141,7 +141,7 @@ func (e *engine) repair(ifc *config.Interface, l netlink.Link, tag linkTag, step
 	}
 	changed := false
 	for _, fix := range []func(*config.Interface, netlink.Link, *undoStack) (bool, error){
-		e.fixMode, e.fixMACMTUChanged, e.fixVethHost, e.configureChanged,
+		e.fixMode, e.fixMACMTU, e.fixVethHost, e.configure,
 	} {
 		c, err := fix(ifc, l, steps)
 		if err != nil {

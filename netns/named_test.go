@@ -16,7 +16,7 @@ import (
 
 const dir = nstest.NetnsDir
 
-// mustEnsure creates (or opens) X and tears it down when the test ends.
+// mustCreate creates X and tears it down when the test ends.
 func mustCreate(t *testing.T, name string) *NS {
 	t.Helper()
 	ns, err := Create(dir, name)
