@@ -60,25 +60,21 @@ func checkScriptlet(realConf, path, text, name string, own bool, fix string) con
 // from config, and the raw lines for ones util-vserver cannot handle.
 func (s Setup) checkCleanupSkip(realConf string, g *config.Guest, x, fix string) config.Problems {
 	path, entry := s.CleanupSkipPath(g), s.CleanupSkipEntry(x)
-	var ps config.Problems
 	if _, err := resolveInside(realConf, path); err != nil {
 		return config.Problems{{File: path, Msg: err.Error()}}
 	}
-	listed := false
-	for _, e := range g.CleanupSkip {
-		listed = listed || e == entry
+	content, _, _, err := readIfExists(path)
+	if err != nil {
+		return config.Problems{{File: path, Msg: fmt.Sprintf("cannot read it: %v", err)}}
 	}
+	var ps config.Problems
 	switch {
 	case !g.HasCleanupSkip:
 		ps = append(ps, config.Problem{File: path, Msg: "is missing; it must list " + entry +
 			", or util-vserver's namespace cleanup unmounts it in the guest's mount namespace; " + fix})
-	case !listed:
+	case !g.SkipsCleanup(entry):
 		ps = append(ps, config.Problem{File: path, Msg: "does not list " + entry +
 			", so util-vserver's namespace cleanup unmounts it in the guest's mount namespace; " + fix})
-	}
-	content, _, _, err := readIfExists(path)
-	if err != nil {
-		return append(ps, config.Problem{File: path, Msg: fmt.Sprintf("cannot read it: %v", err)})
 	}
 	for i, line := range lines(content) {
 		if strings.TrimSpace(line) != "" && !strings.HasPrefix(line, "/") {

@@ -3,6 +3,7 @@ package vspace
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -83,6 +84,27 @@ func TestCheckCleanupSkipLines(t *testing.T) {
 	got = problemFor(tr.setup.Check(tr.load(), "fw"), tr.path("fw/namespace-cleanup-skip"))
 	if len(got) != 1 || !strings.HasPrefix(got[0], "does not list /run/netns/fw") {
 		t.Errorf("problems: %q", got)
+	}
+}
+
+// TestCleanupSkipUnreadable: a namespace-cleanup-skip that cannot be read
+// is one problem naming it (not also "is missing"), and Install refuses
+// before it writes anything.
+func TestCleanupSkipUnreadable(t *testing.T) {
+	tr := newTree(t)
+	tr.mkdir("fw/namespace-cleanup-skip")
+	file := tr.path("fw/namespace-cleanup-skip")
+	got := problemFor(tr.setup.Check(tr.load(), "fw"), file)
+	if len(got) != 1 || got[0] != "cannot read it: not a regular file" {
+		t.Errorf("problems for %s: %q, want one saying it cannot be read", file, got)
+	}
+	before := snapshot(t, tr.conf)
+	acts, err := tr.setup.Install(tr.load(), "fw")
+	if err == nil || err.Error() != "reading "+file+": not a regular file" || len(acts) != 0 {
+		t.Errorf("Install: actions %v, error %v; want a refusal naming %s", acts, err, file)
+	}
+	if after := snapshot(t, tr.conf); !reflect.DeepEqual(before, after) {
+		t.Errorf("Install wrote files before failing")
 	}
 }
 

@@ -122,7 +122,7 @@ func readIfExists(path string) (content []byte, mode fs.FileMode, exists bool, e
 		return nil, 0, false, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, 0, false, fmt.Errorf("%s is not a regular file", path)
+		return nil, 0, false, errors.New("not a regular file")
 	}
 	content, err = os.ReadFile(path)
 	return content, fi.Mode().Perm(), err == nil, err
