@@ -184,3 +184,19 @@ func TestBypassingUnreadable(t *testing.T) {
 		t.Errorf("Bypassing: %v", ps)
 	}
 }
+
+// TestBypassingReadError: an initialize scriptlet that is a regular file
+// but cannot be read (here /proc/self/mem, whose read at offset 0 fails
+// with EIO) is reported by name instead of being taken as bypassing.
+func TestBypassingReadError(t *testing.T) {
+	tr := newTree(t)
+	tr.mkdir("fw/scripts")
+	file := tr.path("fw/scripts/initialize")
+	if err := os.Symlink("/proc/self/mem", file); err != nil {
+		t.Fatal(err)
+	}
+	ps := tr.setup.Bypassing([]*config.Guest{tr.g})
+	if len(ps) != 1 || ps[0].File != file || !strings.HasPrefix(ps[0].Msg, "cannot read it: ") {
+		t.Errorf("Bypassing: %v, want one problem saying %s cannot be read", ps, file)
+	}
+}
