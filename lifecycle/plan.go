@@ -59,11 +59,28 @@ func (p *Plan) Print(w io.Writer) {
 }
 
 // StartPlan builds the plan that starts guest m with the extra vserver
-// arguments args. It reads nothing and changes nothing.
+// arguments args, with the checks made before it (for printing). It
+// changes nothing.
 func (e *Env) StartPlan(m Managed, args []string) *Plan {
+	p := e.startPlan(m, args)
+	p.Checks = e.planChecks(m)
+	return p
+}
+
+// startPlan is StartPlan without the checks, which Start makes itself
+// before it executes the plan.
+func (e *Env) startPlan(m Managed, args []string) *Plan {
+	p := e.setupPlan(m)
+	p.Steps = append(p.Steps, e.vserverStep(m, args))
+	return p
+}
+
+// setupPlan has the steps that set m's namespace up (lock, create or join,
+// interfaces, sysctls, vprocunhide), without running vserver. It reads
+// nothing and changes nothing.
+func (e *Env) setupPlan(m Managed) *Plan {
 	def := m.Group.NS
 	p := &Plan{Guest: m.Guest.Name, NS: def.Name, Group: m.Group.MemberNames()}
-	p.Checks = e.planChecks(m)
 	p.Steps = append(p.Steps, e.lockStep(def.Name), e.namespaceStep(def))
 	for i := range def.Interfaces {
 		p.Steps = append(p.Steps, interfaceStep(def, &def.Interfaces[i]))
@@ -74,7 +91,6 @@ func (e *Env) StartPlan(m Managed, args []string) *Plan {
 	if s, ok := e.vprocunhideStep(def); ok {
 		p.Steps = append(p.Steps, s)
 	}
-	p.Steps = append(p.Steps, e.vserverStep(m, args))
 	return p
 }
 

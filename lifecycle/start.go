@@ -43,7 +43,7 @@ func (e *Env) Start(ctx context.Context, name string, args []string) (int, error
 		e.warnf("guest %s is already running; nothing to do", name)
 		return 0, nil
 	}
-	return e.StartPlan(m, args).execute(&startRun{env: e, m: m, args: args})
+	return e.startPlan(m, args).execute(&startRun{env: e, m: m, args: args})
 }
 
 // checkSetup refuses a start whose scriptlets or cleanup-skip entry are
@@ -187,10 +187,8 @@ func joinInts(v []int) string {
 // sysctls, vprocunhide) without starting a guest, and returns it open. Used
 // when util-vserver itself starts the guest (the scriptlet path).
 func (e *Env) Up(m Managed) (*netns.NS, error) {
-	p := e.StartPlan(m, nil)
-	p.Steps = p.Steps[:len(p.Steps)-1] // everything but running vserver
 	r := &startRun{env: e, m: m}
-	if _, err := p.runSteps(r); err != nil {
+	if _, err := e.setupPlan(m).runSteps(r); err != nil {
 		if r.ns != nil {
 			r.ns.Close()
 		}
