@@ -196,7 +196,8 @@ func TestBypassingReadError(t *testing.T) {
 		t.Fatal(err)
 	}
 	ps := tr.setup.Bypassing([]*config.Guest{tr.g})
-	if len(ps) != 1 || ps[0].File != file || !strings.HasPrefix(ps[0].Msg, "cannot read it: ") {
+	if len(ps) != 1 || ps[0].File != file || !strings.HasPrefix(ps[0].Msg, "cannot read it: ") ||
+		!strings.Contains(ps[0].Msg, "input/output error") {
 		t.Errorf("Bypassing: %v, want one problem saying %s cannot be read", ps, file)
 	}
 }
