@@ -18,9 +18,10 @@ func managedSet(names ...string) func(string) bool {
 	}
 }
 
-// testPrefix stands in for the CLI's prefix: vserverx NAME vspace-enter X --.
+// testPrefix stands in for the CLI's prefix (vserverx GLOBALS NAME
+// netns-exec --); it carries x so that the tests see which run it replaced.
 func testPrefix(x string) []string {
-	return []string{"/usr/sbin/vserverx", "--confdir", "/etc/vservers", "g", "vspace-enter", x, "--"}
+	return []string{"/usr/sbin/vserverx", "--confdir", "/etc/vservers", x, "netns-exec", "--"}
 }
 
 func TestRewrite(t *testing.T) {

@@ -162,14 +162,14 @@ var startWords = []string{"/usr/bin/nice", vspaceBin, "--enter", "fw", "--net", 
 
 func TestPrepreStartScriptletRewritesArray(t *testing.T) {
 	h := newHarness(t)
-	answer := []string{"/usr/bin/nice", h.vserverx, "fw", "vspace-enter", "fw", "--", "it's", "$x"}
+	answer := []string{"/usr/bin/nice", h.vserverx, "fw", "netns-exec", "--", "it's", "$x"}
 	env := []string{"FAKE_ANSWER=" + FormatAssignment("VSPACE_SHARED_CMD", answer)}
 	stderr, err := h.run(PrepreStartScriptlet(testOpt(h.vserverx)), "prepre-start", true, env, startWords...)
 	if err != nil {
 		t.Fatalf("sourcing the scriptlet failed: %v: %s", err, stderr)
 	}
 	array, _ := h.read("array")
-	if want := append([]string{"8"}, answer...); !reflect.DeepEqual(array, want) {
+	if want := append([]string{"7"}, answer...); !reflect.DeepEqual(array, want) {
 		t.Errorf("VSPACE_SHARED_CMD after the scriptlet: %q, want %q", array, want)
 	}
 	args, _ := h.read("vserverx.args")
