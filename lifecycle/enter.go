@@ -103,7 +103,7 @@ func (e *Env) TeardownGuest(name string) error {
 		return err
 	}
 	if m.Group == nil {
-		return fmt.Errorf("guest %s: %w (its spaces/net %s)", name, ErrNotManaged, spacesNetText(m.Guest))
+		return notManaged(m.Guest)
 	}
 	return e.TeardownIfUnused(m)
 }

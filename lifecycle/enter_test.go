@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,4 +85,35 @@ func TestUpAndExecExecFails(t *testing.T) {
 		t.Fatalf("want an exec error naming the file and the namespace, got %v", err)
 	}
 	nstest.AssertSame(t, before)
+}
+
+// TestNotManaged: enter, netns-exec and teardown refuse a guest vserverx
+// does not manage, saying what its spaces/net holds, and change nothing.
+func TestNotManaged(t *testing.T) {
+	env, out := sandboxEnv(t, map[string]string{
+		"plain/vdir/":        "",
+		"private/vdir/":      "",
+		"private/spaces/net": "",
+	})
+	cases := []struct {
+		name string
+		call func(string) error
+		want string
+	}{
+		{"plain", func(g string) error { _, err := env.Enter(g, nil); return err }, "guest plain: not managed by vserverx (its spaces/net is missing)"},
+		{"private", func(g string) error { return env.UpAndExec(g, []string{"true"}) }, "guest private: not managed by vserverx (its spaces/net is empty: util-vserver gives it a private net space)"},
+		{"plain", env.TeardownGuest, "guest plain: not managed by vserverx (its spaces/net is missing)"},
+	}
+	for _, c := range cases {
+		err := c.call(c.name)
+		if !errors.Is(err, ErrNotManaged) || err.Error() != c.want {
+			t.Errorf("%s: got %v, want %q", c.name, err, c.want)
+		}
+	}
+	if out.Len() != 0 {
+		t.Errorf("printed %q", out.String())
+	}
+	if _, err := os.Stat(env.Paths.StateDir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("state directory %s was created (%v)", env.Paths.StateDir, err)
+	}
 }

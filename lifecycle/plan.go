@@ -36,7 +36,6 @@ type Plan struct {
 type startRun struct {
 	env  *Env
 	m    Managed
-	args []string
 	lock *Lock
 	ns   *netns.NS
 	cmd  *exec.Cmd // the started vserver child

@@ -43,7 +43,7 @@ func (e *Env) Start(ctx context.Context, name string, args []string) (int, error
 		e.warnf("guest %s is already running; nothing to do", name)
 		return 0, nil
 	}
-	return e.startPlan(m, args).execute(&startRun{env: e, m: m, args: args})
+	return e.startPlan(m, args).execute(&startRun{env: e, m: m})
 }
 
 // checkSetup refuses a start whose scriptlets or cleanup-skip entry are
@@ -198,16 +198,23 @@ func (e *Env) Up(m Managed) (*netns.NS, error) {
 	return r.ns, nil
 }
 
-// groupOf returns the group of a managed guest or ErrNotManaged.
+// managed resolves a guest that must be managed: an unmanaged one is an
+// error wrapping ErrNotManaged.
 func (e *Env) managed(name string) (Managed, error) {
 	m, err := e.Resolve(name)
 	if err != nil {
 		return m, err
 	}
 	if m.Group == nil {
-		return m, fmt.Errorf("guest %s: %w (its spaces/net %s)", name, ErrNotManaged, spacesNetText(m.Guest))
+		return m, notManaged(m.Guest)
 	}
 	return m, nil
+}
+
+// notManaged is the error for guest g, which vserverx does not manage:
+// it says what g's spaces/net holds.
+func notManaged(g *config.Guest) error {
+	return fmt.Errorf("guest %s: %w (its spaces/net %s)", g.Name, ErrNotManaged, spacesNetText(g))
 }
 
 func spacesNetText(g *config.Guest) string {
