@@ -17,8 +17,7 @@ var ErrLockTimeout = errors.New("timed out waiting for the lock")
 // Lock is an exclusive flock on STATEDIR/X.lock, held while vserverx
 // creates, converges or tears down namespace X.
 type Lock struct {
-	path string
-	f    *os.File
+	f *os.File
 }
 
 // lockPoll is how often a waiting Acquire retries.
@@ -31,17 +30,30 @@ func AcquireLock(stateDir, x string, timeout time.Duration, w io.Writer) (*Lock,
 		return nil, fmt.Errorf("creating state directory %s: %w", stateDir, err)
 	}
 	path := filepath.Join(stateDir, x+".lock")
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("opening lock file %s: %w", path, err)
 	}
-	if err := waitFlock(f, timeout, func() {
-		fmt.Fprintf(w, "vserverx: waiting for namespace %s: another vserverx holds %s\n", x, path)
-	}); err != nil {
+	if err := lockFile(f, x, timeout, w); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("namespace %s: %w %s after %s (another vserverx start or stop of this group is still running)", x, ErrLockTimeout, path, timeout)
+		return nil, err
 	}
-	return &Lock{path: path, f: f}, nil
+	return &Lock{f: f}, nil
+}
+
+// lockFile takes the flock of f, the lock file of namespace x, as
+// AcquireLock does.
+func lockFile(f *os.File, x string, timeout time.Duration, w io.Writer) error {
+	err := waitFlock(f, timeout, func() {
+		fmt.Fprintf(w, "vserverx: waiting for namespace %s: another vserverx holds %s\n", x, f.Name())
+	})
+	switch {
+	case errors.Is(err, ErrLockTimeout):
+		return fmt.Errorf("namespace %s: %w %s after %s (another vserverx start or stop of this group is still running)", x, ErrLockTimeout, f.Name(), timeout)
+	case err != nil:
+		return fmt.Errorf("namespace %s: locking %s: %w", x, f.Name(), err)
+	}
+	return nil
 }
 
 // waitFlock polls LOCK_EX|LOCK_NB until it succeeds or timeout passes;

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestLockWaitsThenTimesOut: a second holder waits, says what it waits
@@ -61,5 +63,42 @@ func TestLockStateDirUnusable(t *testing.T) {
 	_, err := AcquireLock(filepath.Join(file, "state"), "x", time.Second, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "creating state directory "+filepath.Join(file, "state")) {
 		t.Fatalf("want an error naming the state directory, got %v", err)
+	}
+}
+
+// TestLockFlockFails: a flock that fails for another reason than a busy
+// lock is reported as such, naming the namespace and the file, at once and
+// not as a timeout.
+func TestLockFlockFails(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "dmz.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close() // flock on a closed file: EBADF
+	var msg bytes.Buffer
+	t0 := time.Now()
+	err = lockFile(f, "dmz", 5*time.Second, &msg)
+	if !errors.Is(err, unix.EBADF) || errors.Is(err, ErrLockTimeout) ||
+		!strings.HasPrefix(err.Error(), "namespace dmz: locking "+f.Name()+": ") {
+		t.Fatalf("want EBADF naming the namespace and the file, got %v", err)
+	}
+	if d := time.Since(t0); d > time.Second {
+		t.Errorf("took %s: it waited", d)
+	}
+	if msg.Len() != 0 {
+		t.Errorf("said it waits: %q", msg.String())
+	}
+}
+
+// TestLockFileUnusable: a lock file that cannot be opened (a directory in
+// its place) is an error naming it.
+func TestLockFileUnusable(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "dmz.lock"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := AcquireLock(dir, "dmz", time.Second, &bytes.Buffer{})
+	if err == nil || !strings.HasPrefix(err.Error(), "opening lock file "+filepath.Join(dir, "dmz.lock")+": ") {
+		t.Fatalf("want an error naming the lock file, got %v", err)
 	}
 }
