@@ -443,6 +443,7 @@ func Pids(ns *NS) ([]int, error) {
 			pids = append(pids, pid)
 		}
 	}
+	sort.Ints(pids) // ReadDir sorts by name: "10" before "9"
 	return pids, nil
 }
 
