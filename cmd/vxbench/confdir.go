@@ -21,6 +21,15 @@ func (v variant) String() string { return fmt.Sprintf("K=%d %s", v.K, v.Type) }
 // nsName is the name of namespace i (also its guest's name).
 func nsName(i int) string { return "ns" + strconv.Itoa(i) }
 
+// firstNames returns the names of the first n namespaces, ns0..ns(n-1).
+func firstNames(n int) []string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = nsName(i)
+	}
+	return names
+}
+
 // writeFiles creates every file of files (path relative to dir → content)
 // and the directories they need.
 func writeFiles(dir string, files map[string]string) error {

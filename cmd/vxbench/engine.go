@@ -40,11 +40,7 @@ func newEngine(p config.Paths, standin string, n int) (*engine, error) {
 		LockTimeout: lifecycle.DefaultLockTimeout,
 		Grace:       lifecycle.DefaultGrace,
 	}
-	e := &engine{env: env}
-	for i := range n {
-		e.names = append(e.names, nsName(i))
-	}
-	return e, nil
+	return &engine{env: env, names: firstNames(n)}, nil
 }
 
 // setup resolves every guest and brings its namespace up.

@@ -19,11 +19,7 @@ type ipFloor struct {
 }
 
 func newIPFloor(repo string, n int) *ipFloor {
-	f := &ipFloor{script: filepath.Join(repo, "testdata/bench/floor.sh")}
-	for i := range n {
-		f.names = append(f.names, nsName(i))
-	}
-	return f
+	return &ipFloor{script: filepath.Join(repo, "testdata/bench/floor.sh"), names: firstNames(n)}
 }
 
 func (f *ipFloor) setup() error    { return f.run("add") }
@@ -48,11 +44,7 @@ type goFloor struct {
 }
 
 func newGoFloor(dir string, n int) *goFloor {
-	f := &goFloor{dir: dir}
-	for i := range n {
-		f.names = append(f.names, nsName(i))
-	}
-	return f
+	return &goFloor{dir: dir, names: firstNames(n)}
 }
 
 func (f *goFloor) setup() error {

@@ -127,10 +127,7 @@ func parseProbe(out string) (probeResult, error) {
 // runRSS starts the probe for the largest variant at the largest N and
 // reports its peak RSS (and writes the CPU profile when asked).
 func runRSS(o options, w io.Writer) error {
-	v, n := o.variants[len(o.variants)-1], 0
-	for _, x := range o.ns {
-		n = max(n, x)
-	}
+	v, n := o.variants[len(o.variants)-1], o.maxN()
 	args := []string{"engine", "-confdir", benchPaths(v).ConfDir, "-n", strconv.Itoa(n),
 		"-vserver", filepath.Join(o.repo, "testdata/util-vserver/vserver")}
 	if o.cpuProfile != "" {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -85,6 +86,9 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	}
 	return o, nil
 }
+
+// maxN is the largest number of namespaces of the table (-n).
+func (o options) maxN() int { return slices.Max(o.ns) }
 
 // parseInts parses a comma-separated list of positive integers.
 func parseInts(s, flagName string) ([]int, error) {
@@ -177,14 +181,10 @@ func benchPaths(v variant) config.Paths {
 // come.
 func runTable(o options, w io.Writer) ([]rowResult, error) {
 	printHeader(w)
-	maxN := 0
-	for _, n := range o.ns {
-		maxN = max(maxN, n)
-	}
 	var rows []rowResult
 	for _, v := range o.variants {
 		p := benchPaths(v)
-		if err := benchConfdir(p.ConfDir, v, maxN); err != nil {
+		if err := benchConfdir(p.ConfDir, v, o.maxN()); err != nil {
 			return nil, err
 		}
 		for _, n := range o.ns {

@@ -188,15 +188,15 @@ func printStartAll(w io.Writer, o options, starts, stops []bootRun) {
 	fmt.Fprintln(w, "sum = the per-guest times printed in that run (they grow when guests compete for the CPUs)")
 	fmt.Fprintf(w, "%4s | %8s %8s %7s %10s %9s | %8s %8s %7s %10s %9s\n",
 		"-j", "start s", "sum", "ideal", "wall/ideal", "cpu s", "stop s", "sum", "ideal", "wall/ideal", "cpu s")
+	ideal := func(total time.Duration, j int) float64 { return total.Seconds() / float64(min(j, o.groups)) }
 	for i, j := range o.jobs {
-		par := float64(min(j, o.groups))
-		si, pi := starts[0].perGuest.Seconds()/par, stops[0].perGuest.Seconds()/par
+		si, pi := ideal(starts[0].perGuest, j), ideal(stops[0].perGuest, j)
 		fmt.Fprintf(w, "%4d | %8.2f %8.1f %7.2f %10.2f %9.2f | %8.2f %8.1f %7.2f %10.2f %9.2f\n", j,
 			starts[i].wall.Seconds(), starts[i].perGuest.Seconds(), si, starts[i].wall.Seconds()/si, starts[i].cpu.Seconds(),
 			stops[i].wall.Seconds(), stops[i].perGuest.Seconds(), pi, stops[i].wall.Seconds()/pi, stops[i].cpu.Seconds())
 	}
 	for i, j := range o.jobs {
-		r := starts[i].wall.Seconds() / (starts[0].perGuest.Seconds() / float64(min(j, o.groups)))
+		r := starts[i].wall.Seconds() / ideal(starts[0].perGuest, j)
 		fmt.Fprintf(w, "  start-all -j %-2d wall/ideal %.2f (goal <= %.1f: %s)\n", j, r, goalIdeal, verdict(r <= goalIdeal))
 	}
 	var rss int64

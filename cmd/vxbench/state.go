@@ -154,8 +154,8 @@ func compareStates(nameA string, a endState, nameB string, b endState) error {
 		nameA, strings.Join(onlyA, "\n    "), nameB, strings.Join(onlyB, "\n    "))
 }
 
-// cleanState is what the sandbox holds between runs: no named namespace,
-// and on the host only lo and the stand-in NIC eth0/eth0p.
+// checkClean checks that the sandbox holds what it holds between runs: no
+// named namespace, and on the host only lo and the stand-in NIC eth0/eth0p.
 func checkClean(netnsDir string) error {
 	names, err := nsNames(netnsDir)
 	if err != nil {
