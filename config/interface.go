@@ -101,7 +101,7 @@ func (ir ifaceReader) readType() bool {
 	file := ir.ifc.File(KeyType)
 	v, ok := ir.vals[KeyType]
 	if !ok {
-		if !exists(file) {
+		if !present(file) {
 			ir.add(file, "missing; every interface needs a type, one of: %s", joinValues(LinkTypes))
 		}
 		return false
@@ -129,12 +129,12 @@ func (ir ifaceReader) checkTypeKeys() {
 	t := ir.ifc.Type
 	for _, k := range valueKeys {
 		types, specific := keyTypes[k]
-		if _, present := ir.vals[k]; present && specific && !slices.Contains(types, t) {
+		if _, read := ir.vals[k]; read && specific && !slices.Contains(types, t) {
 			ir.add(ir.ifc.File(k), "not allowed for type %s; %s is only for type %s", t, k, joinValues(types))
 		}
 	}
 	for _, k := range requiredKeys[t] {
-		if _, present := ir.vals[k]; !present && !exists(ir.ifc.File(k)) {
+		if _, read := ir.vals[k]; !read && !present(ir.ifc.File(k)) {
 			ir.add(ir.ifc.File(k), "missing; required for type %s", t)
 		}
 	}
@@ -219,7 +219,7 @@ func (ir ifaceReader) readHost(x string) {
 		ir.ifc.Host = ir.ifName(KeyHost, v)
 		return
 	}
-	if exists(ir.ifc.File(KeyHost)) {
+	if present(ir.ifc.File(KeyHost)) {
 		return // present but unreadable: already a Problem
 	}
 	host := defaultHostName(x, ir.ifc.Num)
@@ -332,7 +332,7 @@ func checkDuplicateNames(r reader, ns *Namespace) {
 			continue
 		}
 		at, other := ifc, first
-		if !exists(ifc.File(KeyName)) {
+		if !present(ifc.File(KeyName)) {
 			at, other = first, ifc
 		}
 		r.add(at.File(KeyName), "interface name %q is used twice in namespace %s (also by %s); names inside a namespace must be unique",

@@ -78,7 +78,7 @@ func readID(r reader, ns *Namespace, guestID idSource) {
 	file := filepath.Join(ns.Dir, NSID)
 	s, ok := r.value(file)
 	if !ok {
-		if !exists(file) && guestID.ok {
+		if !present(file) && guestID.ok {
 			ns.ID, ns.HasID, ns.IDFrom = guestID.id, true, guestID.file
 		}
 		return
@@ -174,7 +174,7 @@ func needsID(ns *Namespace) (*Interface, bool) {
 // spans several interfaces of the namespace.
 func finishInterfaces(r reader, ns *Namespace, guestID idSource) {
 	idFile := filepath.Join(ns.Dir, NSID)
-	if ifc, ok := needsID(ns); ok && !ns.HasID && !exists(idFile) { // an invalid id file is a Problem already
+	if ifc, ok := needsID(ns); ok && !ns.HasID && !present(idFile) { // an invalid id file is a Problem already
 		r.add(idFile, "%s", missingIDMsg(ns, ifc, guestID))
 	}
 	for i := range ns.Interfaces {
@@ -189,7 +189,7 @@ func missingIDMsg(ns *Namespace, ifc *Interface, guestID idSource) string {
 	switch {
 	case !guestID.guest:
 		return msg + fmt.Sprintf(" (there is no guest %s whose context %s could supply it)", ns.Name, guestID.file)
-	case !exists(guestID.file):
+	case !present(guestID.file):
 		return msg + fmt.Sprintf(" or give guest %s a context file %s, which supplies it", ns.Name, guestID.file)
 	}
 	return msg + fmt.Sprintf(" (the context of guest %s, %s, would supply it but is not valid)", ns.Name, guestID.file)

@@ -105,6 +105,16 @@ func exists(path string) bool {
 	return err == nil
 }
 
+// present reports whether the key file path is there as read sees it: a
+// missing file and a dangling symlink are absent, anything else (also a
+// file read could not use, which it records as a Problem) is present.
+// Callers use it to tell "absent" from "already reported" after read
+// returned nothing.
+func present(path string) bool {
+	_, err := os.Stat(path)
+	return !errors.Is(err, fs.ErrNotExist)
+}
+
 // isDir reports whether path is (or points to) a directory.
 func isDir(path string) bool {
 	fi, err := os.Stat(path)

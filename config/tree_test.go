@@ -301,3 +301,27 @@ func TestMACVectors(t *testing.T) {
 		t.Error("HostSideMAC(nil) is not nil")
 	}
 }
+
+// TestDanglingKeyIsAbsent: a key file that is a dangling symlink is absent
+// (as the package doc says), so its default applies: the derived veth host
+// name, and the id from guest X's context.
+func TestDanglingKeyIsAbsent(t *testing.T) {
+	ifc := ".netns/n/interfaces/0/"
+	root := writeTree(t, map[string]string{"n/spaces/net": "n\n", "n/context": "7\n", ifc + "type": "veth"})
+	for _, rel := range []string{ifc + "host", ".netns/n/id"} {
+		if err := os.Symlink("nowhere", filepath.Join(root, rel)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tree := loadTree(t, root)
+	if ps := tree.CheckAll(); len(ps) != 0 {
+		t.Fatalf("CheckAll: %v", ps)
+	}
+	ns := tree.Group("n").NS
+	if got := ns.Interfaces[0].Host; got != "vx-n-0" {
+		t.Errorf("host side %q, want the default vx-n-0", got)
+	}
+	if !ns.HasID || ns.ID != 7 || ns.IDFrom != filepath.Join(root, "n", "context") {
+		t.Errorf("id %d (known %v) from %s, want 7 from n/context", ns.ID, ns.HasID, ns.IDFrom)
+	}
+}
