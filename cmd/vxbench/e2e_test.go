@@ -62,9 +62,25 @@ func TestRunnerRefusesOutsideSandbox(t *testing.T) {
 	}
 }
 
-// TestRunnerInSandbox runs a small benchmark exactly as `make bench` does
-// (without start-all, which needs the vserverx binary): the table, the end
-// state comparison of engine and scriptlet, the goals and the RSS probe.
+// TestRunnerNeedsVserverx: without -no-start-all, a missing vserverx binary
+// is refused at once, before the sandbox and the table.
+func TestRunnerNeedsVserverx(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "vserverx")
+	out, err := runner(t, nil, []string{sandboxEnv + "=1"}, "-vserverx", missing).CombinedOutput()
+	var ee *exec.ExitError
+	want := "-vserverx: start-all needs the vserverx binary (make build, or -no-start-all): stat " + missing
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(out), want) {
+		t.Errorf("want exit 1 saying %q, got %v:\n%s", want, err, out)
+	}
+	if _, err := os.Stat(markerPath); err == nil && os.Getenv(sandboxEnv) != "1" {
+		t.Errorf("%s exists after the refusal", markerPath)
+	}
+}
+
+// TestRunnerInSandbox runs a small benchmark exactly as `make bench` does:
+// the table, the end state comparison of engine and scriptlet, the goals,
+// the RSS probe and start-all/stop-all with a vserverx built for it (given
+// by absolute path).
 func TestRunnerInSandbox(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root: run as root to include the benchmark runner's test")
@@ -72,9 +88,16 @@ func TestRunnerInSandbox(t *testing.T) {
 	if _, err := exec.LookPath("unshare"); err != nil {
 		t.Skip("needs unshare (util-linux)")
 	}
+	vserverx := filepath.Join(t.TempDir(), "vserverx")
+	build := exec.Command("go", "build", "-o", vserverx, "./cmd/vserverx")
+	build.Dir = repoRoot(t)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building vserverx for start-all: %v\n%s", err, out)
+	}
 	sandbox := []string{"unshare", "--net", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private"}
 	out, err := runner(t, sandbox, []string{sandboxEnv + "=1"},
-		"-n", "1,2", "-reps", "2", "-variants", "1macvlan,2veth", "-no-start-all").CombinedOutput()
+		"-n", "1,2", "-reps", "2", "-variants", "1macvlan,2veth",
+		"-vserverx", vserverx, "-guests", "4", "-groups", "2", "-j", "1,2").CombinedOutput()
 	if err != nil {
 		t.Fatalf("vxbench failed: %v\n%s", err, out)
 	}
@@ -82,6 +105,8 @@ func TestRunnerInSandbox(t *testing.T) {
 		"K=1 macvlan     1    2 |", "K=1 macvlan     2    2 |", "K=2 veth        1    2 |", "K=2 veth        2    2 |",
 		"Goals (issue 7)", "K=2 veth     N=2    b/a =",
 		"Peak RSS of vserverx's engine, K=2 veth at N=2",
+		"start-all / stop-all --all: 4 guests in 2 groups",
+		"\n   1 |", "\n   2 |", "start-all -j 2  wall/ideal",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -52,7 +52,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.IntVar(&o.repsLarge, "reps-large", 2, "repetitions of the rows with N >= 100 (the scriptlet is slow)")
 	nList := fs.String("n", "1,10,100", "numbers of namespaces, comma-separated")
 	vList := fs.String("variants", "1macvlan,1veth,4macvlan,4veth", "variants KTYPE, comma-separated")
-	fs.StringVar(&o.vserverx, "vserverx", "bin/vserverx", "the vserverx binary for start-all (relative to -repo)")
+	fs.StringVar(&o.vserverx, "vserverx", "bin/vserverx", "the vserverx binary for start-all (a relative path is relative to -repo)")
 	fs.IntVar(&o.guests, "guests", 200, "start-all: number of guests")
 	fs.IntVar(&o.groups, "groups", 20, "start-all: number of groups (namespaces) they share")
 	jList := fs.String("j", "1,4,16", "start-all: -j values, comma-separated; the first must be 1 (it measures the total work)")
@@ -141,10 +141,28 @@ func run(args []string) error {
 	if _, err := os.Stat(filepath.Join(o.repo, "testdata/bench/ip-scriptlet.sh")); err != nil {
 		return fmt.Errorf("-repo %s is not the vserverx source tree: %w", o.repo, err)
 	}
+	if err := o.findVserverx(); err != nil {
+		return err
+	}
 	if err := enterSandbox(); err != nil {
 		return err
 	}
 	return runAll(o, os.Stdout)
+}
+
+// findVserverx resolves -vserverx against -repo and, unless start-all is
+// left out, checks that it is there before the table's minutes of work.
+func (o *options) findVserverx() error {
+	if !filepath.IsAbs(o.vserverx) {
+		o.vserverx = filepath.Join(o.repo, o.vserverx)
+	}
+	if o.noStartAll {
+		return nil
+	}
+	if _, err := os.Stat(o.vserverx); err != nil {
+		return fmt.Errorf("-vserverx: start-all needs the vserverx binary (make build, or -no-start-all): %w", err)
+	}
+	return nil
 }
 
 // runAll runs the table, the RSS probe and start-all.

@@ -99,7 +99,7 @@ func newBootBench(o options) (*bootBench, error) {
 		return nil, fmt.Errorf("%s: %w: %s", mkvars, err, out)
 	}
 	b := &bootBench{
-		bin:    filepath.Join(o.repo, o.vserverx),
+		bin:    o.vserverx,
 		global: []string{"--confdir", conf, "--util-vserver-vars", vars, "--netns-dir", netnsDir, "--state-dir", stateDir},
 		env: append(os.Environ(), "STANDIN_START_DELAY=0.05", "STANDIN_HELPER_LINGER=0",
 			"VSERVERX_TEST_SANDBOX=1", "UTIL_VSERVER_VARS="+vars),
