@@ -319,7 +319,7 @@ func (e *Env) vprocunhideStep(def *config.Namespace) (Step, bool) {
 		do: func(r *startRun) (netns.Undo, error) {
 			cmd := exec.Command(path)
 			cmd.Stdout, cmd.Stderr = e.Err, e.Err
-			cmd.Env = e.Vserver.Command(def.Name, "").Env // util-vserver's environment
+			cmd.Env = e.Vserver.Environ(def.Name)
 			if err := netns.StartIn(r.ns, cmd, netns.ExecOptions{RSlave: true}); err != nil {
 				return nil, fmt.Errorf("running %s in namespace %s: %w", path, def.Name, err)
 			}

@@ -6,6 +6,7 @@
 package wrapper
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -77,33 +78,29 @@ type Vserver struct {
 	Stderr   io.Writer
 }
 
-// Command returns the exec.Cmd for `vserver GUEST ARGS...`; when netnsName
-// is not empty VSERVERX_NETNS=netnsName is added to its environment.
+// Command returns the exec.Cmd for `vserver GUEST ARGS...` with the
+// environment Environ(netnsName).
 func (v Vserver) Command(netnsName, guest string, args ...string) *exec.Cmd {
 	cmd := exec.Command(v.Path, append([]string{guest}, args...)...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = or(v.Stdin, os.Stdin), orW(v.Stdout, os.Stdout), orW(v.Stderr, os.Stderr)
-	cmd.Env = os.Environ()
-	if netnsName != "" {
-		cmd.Env = append(cmd.Env, EnvNetns+"="+netnsName)
-	}
-	if v.VarsFile != "" {
-		cmd.Env = append(cmd.Env, EnvVars+"="+v.VarsFile)
-	}
+	cmd.Stdin = cmp.Or(v.Stdin, io.Reader(os.Stdin))
+	cmd.Stdout = cmp.Or(v.Stdout, io.Writer(os.Stdout))
+	cmd.Stderr = cmp.Or(v.Stderr, io.Writer(os.Stderr))
+	cmd.Env = v.Environ(netnsName)
 	return cmd
 }
 
-func or(r io.Reader, def io.Reader) io.Reader {
-	if r == nil {
-		return def
+// Environ is the environment of util-vserver's programs run by vserverx:
+// this process's, plus VSERVERX_NETNS=netnsName when netnsName is not
+// empty and UTIL_VSERVER_VARS=VarsFile when VarsFile is set.
+func (v Vserver) Environ(netnsName string) []string {
+	env := os.Environ()
+	if netnsName != "" {
+		env = append(env, EnvNetns+"="+netnsName)
 	}
-	return r
-}
-
-func orW(w io.Writer, def io.Writer) io.Writer {
-	if w == nil {
-		return def
+	if v.VarsFile != "" {
+		env = append(env, EnvVars+"="+v.VarsFile)
 	}
-	return w
+	return env
 }
 
 // Start starts `vserver GUEST ARGS...` with its network namespace = ns
