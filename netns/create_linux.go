@@ -55,7 +55,7 @@ func (e *engine) createVirtual(ifc *config.Interface, steps *undoStack) error {
 	if err := e.in.LinkSetAlias(req, req.Attrs().Alias); err != nil {
 		return errors.Join(e.ifcErr(ifc, "set alias %s on %s: %w", req.Attrs().Alias, tmp, err), ignoreGone(e.in.LinkDel(req)))
 	}
-	steps.push(e.deleteOwnUndo(ifc.Num))
+	steps.push(e.deleteInsideUndo(ifc.Num))
 	if ifc.Type == config.TypeVeth {
 		if err := e.setupVethHost(ifc); err != nil {
 			return err
@@ -143,21 +143,19 @@ func (e *engine) setupVethHost(ifc *config.Interface) error {
 	return nil
 }
 
-// deleteOwnUndo deletes vserverx's link N of X wherever it is (inside X or
-// still on the host).
-func (e *engine) deleteOwnUndo(num int) Undo {
+// deleteInsideUndo deletes vserverx's link N of X inside X. Virtual links
+// are created there, and a veth's host side goes with its inside end (the
+// kernel deletes both ends of a pair), so the host is not searched.
+func (e *engine) deleteInsideUndo(num int) Undo {
 	return e.undo(func() error {
-		var errs []error
-		for _, h := range []*netlink.Handle{e.in, e.host} {
-			l, err := findOwn(h, e.ns.Name, num)
-			if err == nil && l != nil {
-				err = h.LinkDel(l.link)
-			}
-			if err != nil && !isNotFound(err) {
-				errs = append(errs, fmt.Errorf("network namespace %s: delete link %d: %w", e.ns.Name, num, err))
-			}
+		l, err := findOwn(e.in, e.ns.Name, num)
+		if err == nil && l != nil {
+			err = ignoreGone(e.in.LinkDel(l.link))
 		}
-		return errors.Join(errs...)
+		if err != nil {
+			return fmt.Errorf("network namespace %s: delete link %d: %w", e.ns.Name, num, err)
+		}
+		return nil
 	})
 }
 

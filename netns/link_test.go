@@ -421,3 +421,35 @@ func TestSysctls(t *testing.T) {
 	_, err = ApplySysctls(ns, []config.Sysctl{{Key: "net.ipv4.ip_forward", Value: "abc", File: "/c/sysctl/net.ipv4.ip_forward"}})
 	mustContain(t, "bad value error", errString(err), "sy", "net.ipv4.ip_forward", "/c/sysctl/net.ipv4.ip_forward")
 }
+
+// TestCreateUndo: the undo of a created macvlan and veth deletes them in
+// the namespace, the veth's host side with them, while the namespace
+// itself stays (its own undo is Ensure's).
+func TestCreateUndo(t *testing.T) {
+	nstest.HostNIC(t, "eth0")
+	freshDir(t)
+	ns := mustCreate(t, "cu")
+	before := nstest.Snapshot(t)
+	def := testDef("cu",
+		config.Interface{Num: 0, Type: config.TypeMacvlan, Link: "eth0", Addrs: prefixes(t, "10.6.0.2/24")},
+		config.Interface{Num: 1, Type: config.TypeVeth, Host: "cu-h1"})
+	var undos []Undo
+	for i := range def.Interfaces {
+		change, u, err := EnsureInterface(ns, def, &def.Interfaces[i])
+		if err != nil || change != Created {
+			t.Fatalf("EnsureInterface %d: %v %v, want created", i, change, err)
+		}
+		undos = append(undos, u)
+	}
+	mustContain(t, "links in cu", nstest.IP(t, "-n", "cu", "-o", "link"), "eth0@", "eth1@")
+	mustContain(t, "host side", nstest.IP(t, "-o", "link", "show", "cu-h1"), "alias vserverx:cu:1")
+	for i := len(undos) - 1; i >= 0; i-- {
+		if err := undos[i](); err != nil {
+			t.Fatalf("undo %d: %v", i, err)
+		}
+	}
+	if out := nstest.IP(t, "-n", "cu", "-o", "link"); strings.Count(out, "\n") != 1 {
+		t.Errorf("links left in cu after the undo:\n%s", out)
+	}
+	nstest.AssertSame(t, before)
+}
