@@ -84,7 +84,7 @@ func (e *Env) TeardownIfUnused(m Managed) error {
 	}
 	existed := e.namespaceExists(x)
 	if err := netns.Teardown(e.Paths.NetnsDir, x); err != nil {
-		return fmt.Errorf("tearing down namespace %s: %w", x, err)
+		return err // names the namespace
 	}
 	if existed {
 		e.infof("removed network namespace %s", x)
