@@ -50,16 +50,14 @@ func (e *Env) resolveForStop(name string) (Managed, error) {
 }
 
 // stopInside runs `vserver NAME stop` in the guest's namespace when it
-// exists, else plainly.
+// exists, else plainly (ns is then nil).
 func (e *Env) stopInside(m Managed, args []string) (int, error) {
 	ns, err := netns.Open(e.Paths.NetnsDir, m.NS())
 	switch {
 	case errors.Is(err, netns.ErrNotExist):
 		e.debugf("namespace %s does not exist; running vserver %s stop plainly", m.NS(), m.Guest.Name)
-		ns = nil
 	case err != nil:
 		e.warnf("%v; running vserver %s stop plainly", err, m.Guest.Name)
-		ns = nil
 	default:
 		defer ns.Close()
 	}
