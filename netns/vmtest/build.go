@@ -33,7 +33,7 @@ func BuildProgram(ctx context.Context, moduleRoot, pkgDir, out string) error {
 }
 
 // goStatic runs go with CGO_ENABLED=0 in moduleRoot and checks that it
-// wrote out as a static executable.
+// wrote out as a static executable; a dynamic one is removed.
 func goStatic(ctx context.Context, moduleRoot, out string, args ...string) error {
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = moduleRoot
@@ -46,6 +46,7 @@ func goStatic(ctx context.Context, moduleRoot, out string, args ...string) error
 		return fmt.Errorf("go %s wrote no program: %w", strings.Join(args, " "), err)
 	}
 	if interp != "" {
+		os.Remove(out)
 		return fmt.Errorf("go %s: %s is not static (interpreter %s)", strings.Join(args, " "), out, interp)
 	}
 	return nil

@@ -188,6 +188,34 @@ func TestBuildTest(t *testing.T) {
 	}
 }
 
+// TestBuildNotStatic: a go command that writes a dynamic executable (a
+// fake go on $PATH copying the host's true) is an error naming the
+// interpreter, and the executable is not left behind.
+func TestBuildNotStatic(t *testing.T) {
+	truePath, err := exec.LookPath("true")
+	if err != nil {
+		t.Skip("needs true (coreutils)")
+	}
+	interp, err := elfInterpreter(truePath)
+	if err != nil || interp == "" {
+		t.Skipf("%s is not a dynamic executable (%v)", truePath, err)
+	}
+	bin := t.TempDir()
+	writeFile(t, filepath.Join(bin, "go"), `#!/bin/sh
+while [ $# -gt 0 ]; do [ "$1" = -o ] && out=$2; shift; done
+cp `+truePath+` "$out"
+`, 0o755)
+	t.Setenv("PATH", bin+":"+os.Getenv("PATH"))
+	out := filepath.Join(t.TempDir(), "prog")
+	err = BuildProgram(context.Background(), t.TempDir(), "cmd/prog", out)
+	if want := "go build -o " + out + " ./cmd/prog: " + out + " is not static (interpreter " + interp + ")"; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %q", err, want)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("the dynamic %s was left behind", out)
+	}
+}
+
 func TestFindAssetsMissing(t *testing.T) {
 	cache := t.TempDir()
 	t.Setenv(EnvCache, cache)
