@@ -21,11 +21,11 @@ if [ -z "${VSERVERX_DEMO_SANDBOX:-}" ]; then
 fi
 
 # --- inside the throwaway namespaces ---------------------------------------
+# The demo's files live on this tmpfs too: nothing reaches the host's disk,
+# not even when the demo fails or is killed.
 mount -t tmpfs tmpfs /run
 mount -t sysfs sysfs /sys
-work=$(mktemp -d /tmp/vserverx-demo.XXXXXX)
-mount -t tmpfs tmpfs "$work"
-trap 'umount -l "$work"; rmdir "$work"' EXIT
+work=$(mktemp -d /run/vserverx-demo.XXXXXX)
 ip link set lo up
 ip link add eth0 type veth peer name eth0-peer
 ip link set eth0 up
