@@ -1,11 +1,13 @@
 package netns
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -118,5 +120,68 @@ func TestStartInBadEtcNetns(t *testing.T) {
 	}
 	if cmd.Process != nil {
 		t.Error("a child was started")
+	}
+}
+
+// TestReplace: the replacing program runs in the namespace (checked in a
+// child test process, which Replace turns into sh).
+func TestReplace(t *testing.T) {
+	nstest.RequireRoot(t)
+	ns := mustCreate(t, "rp")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperReplace$")
+	cmd.Env = append(os.Environ(), "NETNS_TEST_REPLACE=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("helper: %v\n%s", err, out)
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(ns.Fd(), &st); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.TrimSpace(string(out)), itoa(int(st.Ino)); got != "replaced "+want {
+		t.Errorf("the replacing program printed %q, want %q", got, "replaced "+want)
+	}
+}
+
+// TestHelperReplace is run by TestReplace in a child process: it replaces
+// itself by sh inside rp.
+func TestHelperReplace(t *testing.T) {
+	if os.Getenv("NETNS_TEST_REPLACE") != "1" {
+		t.Skip("helper of TestReplace")
+	}
+	ns, err := Open(dir, "rp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Replace(ns, "/bin/sh", []string{"sh", "-c", "echo replaced $(stat -L -c %i /proc/self/ns/net)"}, os.Environ())
+	t.Fatalf("Replace returned: %v", err)
+}
+
+// TestReplaceFails: a program that cannot be executed is an error, and
+// the thread that entered the namespace for it does not stay there.
+func TestReplaceFails(t *testing.T) {
+	nstest.RequireRoot(t)
+	ns := mustCreate(t, "rpf")
+	err := Replace(ns, "/nonexistent/prog", []string{"prog"}, nil)
+	if !errors.Is(err, unix.ENOENT) {
+		t.Fatalf("Replace(/nonexistent/prog) = %v, want ENOENT", err)
+	}
+	deadline := time.Now().Add(time.Second)
+	for {
+		pids, err := Pids(ns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pids) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the failed Replace processes %v are still in rpf", pids)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	closed := &NS{Name: "gone", fd: -1}
+	if err := Replace(closed, "/bin/true", []string{"true"}, nil); err == nil || !strings.Contains(err.Error(), "gone") {
+		t.Errorf("Replace into a closed namespace = %v, want an error naming it", err)
 	}
 }
