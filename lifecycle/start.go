@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -36,7 +37,7 @@ func (e *Env) Start(ctx context.Context, name string, args []string) (int, error
 		e.debugf("guest %s is not managed by vserverx: running vserver %s start", name, name)
 		return e.Vserver.Run(nil, name, append([]string{"start"}, args...)...)
 	}
-	if err := e.checkSetup(m); err != nil {
+	if err := e.Refusal(m); err != nil {
 		return 1, err
 	}
 	if e.Running(name) {
@@ -46,14 +47,19 @@ func (e *Env) Start(ctx context.Context, name string, args []string) (int, error
 	return e.startPlan(m, args).execute(&startRun{env: e, m: m})
 }
 
-// checkSetup refuses a start whose scriptlets or cleanup-skip entry are
-// missing or outdated: util-vserver would fail later, less clearly.
-func (e *Env) checkSetup(m Managed) error {
-	problems := e.Setup.Check(m.Guest, m.NS())
-	if len(problems) == 0 {
-		return nil
+// Refusal is why start refuses a managed guest before touching the host
+// (nil when it would go ahead): its scriptlets or cleanup-skip entry are
+// missing or outdated (util-vserver would fail later, less clearly), or
+// util-vserver's command was not found. `plan` reports the same.
+func (e *Env) Refusal(m Managed) error {
+	var why []error
+	if problems := e.Setup.Check(m.Guest, m.NS()); len(problems) > 0 {
+		why = append(why, fmt.Errorf("guest %s is not set up for namespace %s (run: vserverx %s setup):\n%w", m.Guest.Name, m.NS(), m.Guest.Name, problems))
 	}
-	return fmt.Errorf("guest %s is not set up for namespace %s (run: vserverx %s setup):\n%w", m.Guest.Name, m.NS(), m.Guest.Name, problems)
+	if err := e.needVserver(); err != nil {
+		why = append(why, err)
+	}
+	return errors.Join(why...)
 }
 
 // execute runs the plan's steps in order, then waits for the wrapped

@@ -18,11 +18,12 @@ import (
 	"syscall"
 
 	"github.com/vserverx/vserverx/netns"
+	"github.com/vserverx/vserverx/vspace"
 )
 
 // EnvNetns is the environment variable that tells a wrapped vserver (and
 // the scriptlets it runs) which namespace vserverx runs it in.
-const EnvNetns = "VSERVERX_NETNS"
+const EnvNetns = vspace.NetnsEnv
 
 // EnvVars is util-vserver's own variable naming its util-vserver-vars file.
 const EnvVars = "UTIL_VSERVER_VARS"

@@ -134,7 +134,7 @@ func TestPlanClassic(t *testing.T) {
 			t.Errorf("plan lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	if r.code != 1 || !strings.Contains(r.stderr, "start would refuse: guest fw is not set up") {
+	if r.code != 1 || !strings.Contains(r.stderr, "start would refuse: guest fw is not set up for namespace fw") {
 		t.Errorf("plan before setup: want exit 1 saying start would refuse: %s", r)
 	}
 	if after := listTree(t, confdir); after != before {

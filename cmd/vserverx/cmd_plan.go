@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -43,20 +42,8 @@ func (a *app) runPlan(name string, args []string) error {
 		return nil
 	}
 	env.StartPlan(m, args).Print(a.stdout)
-	return refusals(env.Setup.Check(m.Guest, m.NS()).Err(), env.VserverErr, name)
-}
-
-// refusals is the error for the reasons start would refuse, nil for none.
-func refusals(setup error, vserverErr error, name string) error {
-	var why []string
-	if setup != nil {
-		why = append(why, fmt.Sprintf("guest %s is not set up (run: vserverx %s setup):\n%v", name, name, setup))
+	if err := env.Refusal(m); err != nil {
+		return fmt.Errorf("start would refuse: %w", err)
 	}
-	if vserverErr != nil {
-		why = append(why, vserverErr.Error())
-	}
-	if len(why) == 0 {
-		return nil
-	}
-	return fmt.Errorf("start would refuse: %s", strings.Join(why, "\n"))
+	return nil
 }
