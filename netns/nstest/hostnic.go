@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 )
 
 // ip runs iproute2's ip: the independent witness tests use to look at what
@@ -84,6 +85,10 @@ func deleteLink(name string) error {
 	return nil
 }
 
+// errDriverMissing is wrapped by a probe whose link the kernel does not
+// support (EOPNOTSUPP: no such driver, built in or loadable).
+var errDriverMissing = errors.New("kernel does not support this link type")
+
 // probeParent is the veth the probe hangs vlan/macvlan/ipvlan links on.
 const probeParent = "nstestparent0"
 
@@ -106,6 +111,9 @@ func probeDriver(module string) error {
 		probe.Attrs().ParentIndex = parent.Attrs().Index
 	}
 	if err := netlink.LinkAdd(probe); err != nil {
+		if errors.Is(err, unix.EOPNOTSUPP) {
+			return fmt.Errorf("creating a %s link: %w: %w", probe.Type(), errDriverMissing, err)
+		}
 		return fmt.Errorf("creating a %s link: %w", probe.Type(), err)
 	}
 	return deleteLink(probe.Attrs().Name)

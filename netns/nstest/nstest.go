@@ -21,6 +21,7 @@
 package nstest
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -114,11 +115,17 @@ func RequireRoot(t testing.TB) {
 
 // RequireDriver skips the test when the running kernel cannot create links
 // of the given kind (for example "8021q" for VLANs, "dummy", "ipvlan"). The
-// probe creates and deletes one link of that kind in the sandbox.
+// probe creates and deletes one link of that kind in the sandbox. Only the
+// kernel's "not supported" skips; any other failure of the probe (an
+// unknown driver name, a name in the way) fails the test.
 func RequireDriver(t testing.TB, module string) {
 	t.Helper()
 	RequireRoot(t)
-	if err := probeDriver(module); err != nil {
+	err := probeDriver(module)
+	switch {
+	case errors.Is(err, errDriverMissing):
 		t.Skipf("kernel lacks the %s driver: %v", module, err)
+	case err != nil:
+		t.Fatalf("probing the kernel's %s driver: %v", module, err)
 	}
 }

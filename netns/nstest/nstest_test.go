@@ -1,6 +1,7 @@
 package nstest
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -56,8 +57,13 @@ func TestProbeDriverLeavesNothing(t *testing.T) {
 			t.Errorf("probe %s: %v", d, err)
 		}
 	}
-	if err := probeDriver("nope"); err == nil || !strings.Contains(err.Error(), `"nope"`) {
-		t.Errorf("probe of an unknown driver: %v", err)
+	if err := probeDriver("nope"); err == nil || !strings.Contains(err.Error(), `"nope"`) || errors.Is(err, errDriverMissing) {
+		t.Errorf("probe of an unknown driver: %v, want an error naming it that is not a missing driver", err)
+	}
+	for _, d := range []string{"8021q", "dummy", "ipvlan"} { // present or not, depending on the kernel
+		if err := probeDriver(d); err != nil && !errors.Is(err, errDriverMissing) {
+			t.Errorf("probe %s failed otherwise than for a missing driver: %v", d, err)
+		}
 	}
 	if after := IP(t, "-o", "link", "show"); after != before {
 		t.Errorf("probes left links behind:\n%s", after)
@@ -76,5 +82,21 @@ func TestMakeHostNICNameTaken(t *testing.T) {
 	}
 	if after := IP(t, "-o", "link", "show"); after != before {
 		t.Errorf("the failed MakeHostNIC changed the links:\n%s", after)
+	}
+}
+
+// TestProbeDriverNameInTheWay: a probe that fails for another reason than
+// a missing driver (its parent's name is taken) is not taken for one, so
+// RequireDriver fails instead of skipping; the link in the way stays.
+func TestProbeDriverNameInTheWay(t *testing.T) {
+	RequireRoot(t)
+	HostNIC(t, probeParent)
+	before := IP(t, "-o", "link", "show")
+	err := probeDriver("macvlan")
+	if err == nil || errors.Is(err, errDriverMissing) || !strings.Contains(err.Error(), "probe's parent") {
+		t.Errorf("probe with its parent's name taken: %v, want an error about the parent, not a missing driver", err)
+	}
+	if after := IP(t, "-o", "link", "show"); after != before {
+		t.Errorf("the failed probe changed the links:\n%s", after)
 	}
 }
