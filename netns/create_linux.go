@@ -109,6 +109,9 @@ func (e *engine) bridge(ifc *config.Interface) (netlink.Link, error) {
 	}
 	br, err := e.host.LinkByName(ifc.Bridge)
 	if err != nil {
+		if isNotFound(err) {
+			return nil, e.ifcErr(ifc, "bridge %s (%s) does not exist on the host", ifc.Bridge, ifc.File("bridge"))
+		}
 		return nil, e.ifcErr(ifc, "bridge %s (%s): %w", ifc.Bridge, ifc.File("bridge"), err)
 	}
 	if br.Type() != "bridge" {
