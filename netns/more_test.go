@@ -8,13 +8,16 @@ import (
 	"github.com/vserverx/vserverx/netns/nstest"
 )
 
-// TestPhysRefused: a device with host addresses, or one that another
-// namespace already holds, is refused by name and nothing changes.
+// TestPhysRefused: a device with host addresses, one that another
+// namespace already holds, one whose alias leaves no room for vserverx's
+// record, or a missing one is refused by name and nothing changes.
 func TestPhysRefused(t *testing.T) {
 	nstest.HostNIC(t, "eth1")
 	nstest.HostNIC(t, "eth2")
 	nstest.IP(t, "addr", "add", "10.7.0.1/24", "dev", "eth1")
 	nstest.IP(t, "link", "set", "eth2", "alias", "vserverx:other:3")
+	nstest.HostNIC(t, "eth3") // its alias, hex-encoded, does not fit into the record
+	nstest.IP(t, "link", "set", "eth3", "alias", strings.Repeat("a", 120))
 	freshDir(t)
 	before := nstest.Snapshot(t)
 	for _, c := range []struct {
@@ -23,6 +26,8 @@ func TestPhysRefused(t *testing.T) {
 	}{
 		{"eth1", []string{"pr", "eth1", "10.7.0.1/24", "/interfaces/0/link", "remove the host's addresses"}},
 		{"eth2", []string{"pr", "eth2", "/interfaces/0/link", "already vserverx's link 3 of namespace other"}},
+		{"eth3", []string{"pr", "eth3", "/interfaces/0/link", "remove its alias"}},
+		{"nosuch", []string{"pr", "nosuch", "/interfaces/0/link", "does not exist on the host"}},
 	} {
 		def := testDef("pr", config.Interface{Num: 0, Type: config.TypePhys, Link: c.dev})
 		ns, _, undo, err := Ensure(dir, "pr")
@@ -71,4 +76,34 @@ func TestRepairModeAndBridge(t *testing.T) {
 	nstest.IP(t, "link", "set", "mb-h1", "name", "renamed")
 	_, _, err = EnsureInterface(ns, def, &def.Interfaces[1])
 	mustContain(t, "peer name error", errString(err), "mb", "eth1", "mb-h1", "/interfaces/1/host", "renamed")
+}
+
+// TestMismatchReported: a macvlan on another parent than configured, and
+// a phys device that came from another host device than configured, are
+// reported by name and file; neither the namespace nor the host changes.
+func TestMismatchReported(t *testing.T) {
+	for _, n := range []string{"eth0", "eth1", "eth2"} {
+		nstest.HostNIC(t, n)
+	}
+	freshDir(t)
+	def := testDef("mm",
+		config.Interface{Num: 0, Type: config.TypeMacvlan, Link: "eth0"},
+		config.Interface{Num: 1, Type: config.TypePhys, Link: "eth1"})
+	ns := setup(t, def)
+	inside, host := nstest.IP(t, "-n", "mm", "-d", "-o", "link"), nstest.IP(t, "-d", "-o", "link")
+	for i, want := range [][]string{
+		{"mm", "eth0", "not on parent eth2", "/interfaces/0/link", "teardown"},
+		{"mm", "eth1", "is host device eth1, configured eth2", "/interfaces/1/link", "teardown"},
+	} {
+		ifc := def.Interfaces[i]
+		ifc.Link = "eth2"
+		_, _, err := EnsureInterface(ns, def, &ifc)
+		mustContain(t, "mismatch error", errString(err), want...)
+	}
+	if now := nstest.IP(t, "-n", "mm", "-d", "-o", "link"); now != inside {
+		t.Errorf("a reported mismatch changed the namespace:\n%s\nwas:\n%s", now, inside)
+	}
+	if now := nstest.IP(t, "-d", "-o", "link"); now != host {
+		t.Errorf("a reported mismatch changed the host:\n%s\nwas:\n%s", now, host)
+	}
 }

@@ -341,3 +341,30 @@ func TestPidsNumericOrder(t *testing.T) {
 		t.Errorf("Pids = %v %v, want %v", pids, err, want)
 	}
 }
+
+// TestEnsureRefusesMountedFile: a plain file bind-mounted at DIR/NAME looks
+// stale to Open (a regular file, not nsfs) but is a mount point: Ensure
+// refuses to replace it, naming it, and leaves it mounted.
+func TestEnsureRefusesMountedFile(t *testing.T) {
+	nstest.RequireRoot(t)
+	mustCreate(t, "other").Close()
+	src, p := "/run/bmsrc", filepath.Join(dir, "bm")
+	for _, f := range []string{src, p} {
+		if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { _ = Delete(dir, "bm"); os.Remove(src) })
+	if err := unix.Mount(src, p, "none", unix.MS_BIND, ""); err != nil {
+		t.Fatal(err)
+	}
+	before := nstest.Snapshot(t)
+	if _, err := Open(dir, "bm"); !errors.Is(err, ErrStale) {
+		t.Fatalf("Open(bind-mounted file) = %v, want ErrStale", err)
+	}
+	_, _, _, err := Ensure(dir, "bm")
+	if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "refusing to replace it") {
+		t.Errorf("Ensure(bind-mounted file) = %v, want a refusal naming %s", err, p)
+	}
+	nstest.AssertSame(t, before)
+}
