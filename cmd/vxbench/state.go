@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/vserverx/vserverx/netns/nstest"
 )
 
 // endState is what the sandbox holds after a setup, as iproute2 shows it:
@@ -121,32 +123,10 @@ func settledState(netnsDir string, limit time.Duration) (endState, error) {
 
 func (s endState) String() string { return strings.Join(s, "\n") }
 
-// diffStates returns the lines only in a and the lines only in b.
-func diffStates(a, b endState) (onlyA, onlyB []string) {
-	count := map[string]int{}
-	for _, l := range a {
-		count[l]++
-	}
-	for _, l := range b {
-		count[l]--
-	}
-	for l, c := range count {
-		for ; c > 0; c-- {
-			onlyA = append(onlyA, l)
-		}
-		for ; c < 0; c++ {
-			onlyB = append(onlyB, l)
-		}
-	}
-	sort.Strings(onlyA)
-	sort.Strings(onlyB)
-	return onlyA, onlyB
-}
-
 // compareStates returns an error naming every difference between the end
 // states reached by two contenders.
 func compareStates(nameA string, a endState, nameB string, b endState) error {
-	onlyA, onlyB := diffStates(a, b)
+	onlyA, onlyB := nstest.DiffLines(a, b)
 	if len(onlyA)+len(onlyB) == 0 {
 		return nil
 	}

@@ -100,3 +100,11 @@ func TestProbeDriverNameInTheWay(t *testing.T) {
 		t.Errorf("the failed probe changed the links:\n%s", after)
 	}
 }
+
+// TestDiffLines: lines are compared as multisets and returned sorted.
+func TestDiffLines(t *testing.T) {
+	gone, added := DiffLines([]string{"b", "a", "a", "c"}, []string{"a", "c", "d", "c"})
+	if strings.Join(gone, ",") != "a,b" || strings.Join(added, ",") != "c,d" {
+		t.Fatalf("DiffLines: gone %v added %v, want [a b] [c d]", gone, added)
+	}
+}

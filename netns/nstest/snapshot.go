@@ -92,7 +92,7 @@ func AssertSame(t testing.TB, before HostState) {
 		{"mounts (/proc/self/mountinfo)", before.Mounts, now.Mounts},
 		{"namespace directory " + NetnsDir, before.NetnsDir, now.NetnsDir},
 	} {
-		if gone, added := diff(c.was, c.now); len(gone)+len(added) > 0 {
+		if gone, added := DiffLines(c.was, c.now); len(gone)+len(added) > 0 {
 			t.Errorf("host %s changed:\n  gone:  %s\n  added: %s", c.what,
 				strings.Join(gone, "\n         "), strings.Join(added, "\n         "))
 		}
@@ -102,7 +102,7 @@ func AssertSame(t testing.TB, before HostState) {
 // same reports whether two states are equal.
 func same(a, b HostState) bool {
 	for _, p := range [][2][]string{{a.Links, b.Links}, {a.Addrs, b.Addrs}, {a.Routes, b.Routes}, {a.Mounts, b.Mounts}, {a.NetnsDir, b.NetnsDir}} {
-		if gone, added := diff(p[0], p[1]); len(gone)+len(added) > 0 {
+		if gone, added := DiffLines(p[0], p[1]); len(gone)+len(added) > 0 {
 			return false
 		}
 	}
@@ -146,9 +146,9 @@ func dirListing(t testing.TB, dir string) []string {
 	return out
 }
 
-// diff returns the lines only in was and the lines only in now (as
-// multisets).
-func diff(was, now []string) (gone, added []string) {
+// DiffLines returns the lines only in was and the lines only in now (as
+// multisets), each sorted.
+func DiffLines(was, now []string) (gone, added []string) {
 	count := map[string]int{}
 	for _, l := range was {
 		count[l]++
