@@ -160,6 +160,9 @@ func (e *Env) namespaceStep(def *config.Namespace) Step {
 				return nil, err
 			}
 			r.ns = ns
+			if ns.Replaced != "" {
+				e.warnf("replaced a stale file: %s", ns.Replaced)
+			}
 			if created {
 				e.infof("created network namespace %s", def.Name)
 			} else {

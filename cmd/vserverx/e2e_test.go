@@ -512,3 +512,24 @@ func TestStopDespiteBrokenConfig(t *testing.T) {
 	os.Remove(filepath.Join(h.confdir, ".netns/fw/interfaces/0/mtu"))
 	nstest.AssertSame(t, before)
 }
+
+// TestStaleNamespaceFileReplaced: a plain file left at /run/netns/fw by a
+// crash is reported and replaced; the guest starts and stops cleanly.
+func TestStaleNamespaceFileReplaced(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	h.mustVX("fw", "setup")
+	before := nstest.Snapshot(t)
+	stale := filepath.Join(nstest.NetnsDir, "fw")
+	if err := os.WriteFile(stale, nil, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	r := h.mustVX("fw", "start")
+	if !strings.Contains(r.stderr, "replaced a stale file") || !strings.Contains(r.stderr, stale) {
+		t.Errorf("start should report the stale file it replaced: %s", r)
+	}
+	if got, want := h.guestNetns("fw"), h.netnsID("fw"); got != want {
+		t.Fatalf("guest runs in %q, namespace fw is %q", got, want)
+	}
+	h.mustVX("fw", "stop")
+	nstest.AssertSame(t, before)
+}
