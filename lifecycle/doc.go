@@ -1,5 +1,4 @@
-// Package lifecycle starts and stops vserverx-managed guests and boots
-// them in order.
+// Package lifecycle starts and stops vserverx-managed guests.
 //
 // The model: a start is a Plan, an ordered list of Steps (lock the
 // namespace, create or join it, converge each interface, apply sysctls, run
@@ -15,9 +14,10 @@
 // down only when no process is left in it (after a short grace period for
 // util-vserver's exiting helpers) and no other member of its group runs.
 //
-// Boot (start-all, stop-all, status-all) selects guests by apps/init/mark,
-// orders them by apps/init/depends, and runs them N at a time with the
-// members of one group one after another.
+// Boot (start-all, stop-all, status-all) lives in the sub-package boot,
+// which selects guests by apps/init/mark, orders them by apps/init/depends
+// and runs them N at a time with the members of one group one after
+// another; the CLI hands it Env's start, stop and running as callbacks.
 //
 // Env carries what all of this needs: the loaded configuration
 // (config.Tree), util-vserver's command (wrapper.Vserver), the scriptlet

@@ -15,12 +15,12 @@ import (
 )
 
 // sandboxEnv is an Env on a confdir written from files (see
-// writeBootConfdir), with the sandbox's /run/netns and a private state
+// writeConfdir), with the sandbox's /run/netns and a private state
 // directory; everything it prints goes to the returned buffer.
 func sandboxEnv(t *testing.T, files map[string]string) (*Env, *bytes.Buffer) {
 	t.Helper()
 	paths := config.Paths{
-		ConfDir:  writeBootConfdir(t, files),
+		ConfDir:  writeConfdir(t, files),
 		NetnsDir: nstest.NetnsDir,
 		StateDir: filepath.Join(t.TempDir(), "state"),
 	}

@@ -13,8 +13,10 @@ import (
 // Check reports, changing nothing, every way guest g's files differ from
 // what Install writes for namespace x: a missing, outdated or executable
 // scriptlet (the two guest scriptlets, and the host-wide one when it is
-// missing or an older vserverx version), a namespace-cleanup-skip that
-// lacks NETNS_DIR/X, a path Install would refuse to write — each Problem
+// missing or an older vserverx version), a namespace-cleanup-skip without
+// a line that is exactly NETNS_DIR/X (as for Install, blanks or a carriage
+// return around it make another path), a path Install would refuse to
+// write — each Problem
 // names the file and says "run vserverx G setup". It also reports lines of
 // namespace-cleanup-skip that do not start with "/" (such as comments):
 // util-vserver reads every line as a path and its namespace cleanup loops
@@ -29,59 +31,8 @@ func (s Setup) Check(g *config.Guest, x string) config.Problems {
 	}
 	fix := "run vserverx " + g.Name + " setup"
 	var ps config.Problems
-	ps = append(ps, checkScriptlet(realConf, s.PrepreStartPath(g), PrepreStartScriptlet(s.Opt), "prepre-start scriptlet", true, fix)...)
-	ps = append(ps, checkScriptlet(realConf, s.PostpostStopPath(g), PostpostStopScriptlet(s.Opt), "postpost-stop scriptlet", true, fix)...)
-	ps = append(ps, s.checkCleanupSkip(realConf, g, x, fix)...)
-	ps = append(ps, checkScriptlet(realConf, s.HostScriptletPath(), HostRslaveScriptlet(), "host-wide initialize scriptlet", false, fix)...)
-	return ps
-}
-
-// checkScriptlet compares the file at path with text.
-func checkScriptlet(realConf, path, text, name string, own bool, fix string) config.Problems {
-	real, err := resolveInside(realConf, path)
-	if err != nil {
-		return config.Problems{{File: path, Msg: err.Error()}}
-	}
-	old, mode, exists, err := readIfExists(real)
-	switch {
-	case err != nil:
-		return config.Problems{{File: path, Msg: fmt.Sprintf("cannot read the %s: %v", name, err)}}
-	case !exists:
-		return config.Problems{{File: path, Msg: "the " + name + " is missing; " + fix}}
-	case string(old) != text && (own || HasMarker(old)):
-		return config.Problems{{File: path, Msg: "the " + name + " differs from what this vserverx writes (outdated or edited); " + fix}}
-	case string(old) == text && mode&0o111 != 0:
-		return config.Problems{{File: path, Msg: "the " + name + " is executable, so util-vserver runs it instead of sourcing it; " + fix}}
-	}
-	return nil
-}
-
-// checkCleanupSkip checks the guest's namespace-cleanup-skip: the entries
-// from config, and the raw lines for ones util-vserver cannot handle.
-func (s Setup) checkCleanupSkip(realConf string, g *config.Guest, x, fix string) config.Problems {
-	path, entry := s.CleanupSkipPath(g), s.CleanupSkipEntry(x)
-	if _, err := resolveInside(realConf, path); err != nil {
-		return config.Problems{{File: path, Msg: err.Error()}}
-	}
-	content, _, _, err := readIfExists(path)
-	if err != nil {
-		return config.Problems{{File: path, Msg: fmt.Sprintf("cannot read it: %v", err)}}
-	}
-	var ps config.Problems
-	switch {
-	case !g.HasCleanupSkip:
-		ps = append(ps, config.Problem{File: path, Msg: "is missing; it must list " + entry +
-			", or util-vserver's namespace cleanup unmounts it in the guest's mount namespace; " + fix})
-	case !g.SkipsCleanup(entry):
-		ps = append(ps, config.Problem{File: path, Msg: "does not list " + entry +
-			", so util-vserver's namespace cleanup unmounts it in the guest's mount namespace; " + fix})
-	}
-	for i, line := range lines(content) {
-		if strings.TrimSpace(line) != "" && !strings.HasPrefix(line, "/") {
-			ps = append(ps, config.Problem{File: path, Msg: fmt.Sprintf("line %d %q does not start with /: "+
-				"util-vserver knows no comments here, reads every line as a path, and its namespace cleanup "+
-				"loops forever on one without a leading /; remove the line", i+1, line)})
-		}
+	for _, f := range s.managedFiles(g, x) {
+		ps = append(ps, checkFile(realConf, f, fix)...)
 	}
 	return ps
 }
@@ -112,7 +63,7 @@ func (s Setup) Bypassing(guests []*config.Guest) config.Problems {
 
 // bypassing checks one guest for Bypassing.
 func (s Setup) bypassing(g *config.Guest) config.Problems {
-	if own, _, _, _ := readIfExists(s.PrepreStartPath(g)); HasMarker(own) {
+	if own, _, _, _ := readIfExists(s.prepreStartPath(g)); HasMarker(own) {
 		return nil
 	}
 	files, ps := initializeScriptlets(filepath.Join(s.guestDir(g), "scripts"))
@@ -127,7 +78,7 @@ func (s Setup) bypassing(g *config.Guest) config.Problems {
 	}
 	for _, f := range files {
 		ps = append(ps, config.Problem{File: f, Msg: "guest " + g.Name + " has initialize scriptlets of its own and none sets " +
-			"DONT_SKIP_DEFAULTS=1, so util-vserver skips " + s.HostScriptletPath() + " for it and starting it can " +
+			"DONT_SKIP_DEFAULTS=1, so util-vserver skips " + s.hostScriptletPath() + " for it and starting it can " +
 			"unmount host mounts such as " + s.NetnsDir + "/*; set DONT_SKIP_DEFAULTS=1 in a non-executable (sourced) " +
 			"initialize scriptlet of the guest"})
 	}

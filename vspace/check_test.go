@@ -23,7 +23,7 @@ func problemFor(ps config.Problems, file string) []string {
 
 func TestCheckFresh(t *testing.T) {
 	tr := newTree(t)
-	ps := tr.setup.Check(tr.load(), "fw")
+	ps := tr.setup.Check(tr.g, "fw")
 	want := map[string]string{
 		"fw/scripts/prepre-start.d/vserverx":             "the prepre-start scriptlet is missing; run vserverx fw setup",
 		"fw/scripts/postpost-stop.d/vserverx":            "the postpost-stop scriptlet is missing; run vserverx fw setup",
@@ -48,7 +48,7 @@ func TestCheckOutdatedAndExecutable(t *testing.T) {
 	// a different vserverx path makes the installed scriptlets outdated
 	moved := tr.setup
 	moved.Opt.Vserverx = "/usr/local/sbin/vserverx"
-	ps := moved.Check(tr.load(), "fw")
+	ps := moved.Check(tr.g, "fw")
 	for _, rel := range []string{"fw/scripts/prepre-start.d/vserverx", "fw/scripts/postpost-stop.d/vserverx"} {
 		if got := problemFor(ps, tr.path(rel)); len(got) != 1 || !strings.Contains(got[0], "differs from what this vserverx writes") ||
 			!strings.HasSuffix(got[0], "run vserverx fw setup") {
@@ -58,12 +58,12 @@ func TestCheckOutdatedAndExecutable(t *testing.T) {
 	if err := os.Chmod(tr.path("fw/scripts/prepre-start.d/vserverx"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	got := problemFor(tr.setup.Check(tr.load(), "fw"), tr.path("fw/scripts/prepre-start.d/vserverx"))
+	got := problemFor(tr.setup.Check(tr.g, "fw"), tr.path("fw/scripts/prepre-start.d/vserverx"))
 	if len(got) != 1 || !strings.Contains(got[0], "is executable, so util-vserver runs it instead of sourcing it") {
 		t.Errorf("executable scriptlet: %q", got)
 	}
 	tr.write(".defaults/scripts/initialize.d/vserverx-rslave", "# vserverx scriptlet v0\n", 0o644)
-	got = problemFor(tr.setup.Check(tr.load(), "fw"), tr.path(".defaults/scripts/initialize.d/vserverx-rslave"))
+	got = problemFor(tr.setup.Check(tr.g, "fw"), tr.path(".defaults/scripts/initialize.d/vserverx-rslave"))
 	if len(got) != 1 || !strings.Contains(got[0], "host-wide initialize scriptlet differs") {
 		t.Errorf("older host scriptlet: %q", got)
 	}
@@ -75,13 +75,13 @@ func TestCheckCleanupSkipLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr.write("fw/namespace-cleanup-skip", "# netns of fw\n/run/netns/fw\n\nrun/netns/x\n", 0o644)
-	got := problemFor(tr.setup.Check(tr.load(), "fw"), tr.path("fw/namespace-cleanup-skip"))
+	got := problemFor(tr.setup.Check(tr.g, "fw"), tr.path("fw/namespace-cleanup-skip"))
 	if len(got) != 2 || !strings.HasPrefix(got[0], `line 1 "# netns of fw" does not start with /`) ||
 		!strings.HasPrefix(got[1], `line 4 "run/netns/x" does not start with /`) || !strings.Contains(got[0], "loops forever") {
 		t.Errorf("problems: %q", got)
 	}
 	tr.write("fw/namespace-cleanup-skip", "/run/netns/other\n", 0o644)
-	got = problemFor(tr.setup.Check(tr.load(), "fw"), tr.path("fw/namespace-cleanup-skip"))
+	got = problemFor(tr.setup.Check(tr.g, "fw"), tr.path("fw/namespace-cleanup-skip"))
 	if len(got) != 1 || !strings.HasPrefix(got[0], "does not list /run/netns/fw") {
 		t.Errorf("problems: %q", got)
 	}
@@ -94,12 +94,12 @@ func TestCleanupSkipUnreadable(t *testing.T) {
 	tr := newTree(t)
 	tr.mkdir("fw/namespace-cleanup-skip")
 	file := tr.path("fw/namespace-cleanup-skip")
-	got := problemFor(tr.setup.Check(tr.load(), "fw"), file)
+	got := problemFor(tr.setup.Check(tr.g, "fw"), file)
 	if len(got) != 1 || got[0] != "cannot read it: not a regular file" {
 		t.Errorf("problems for %s: %q, want one saying it cannot be read", file, got)
 	}
 	before := snapshot(t, tr.conf)
-	acts, err := tr.setup.Install(tr.load(), "fw")
+	acts, err := tr.setup.Install(tr.g, "fw")
 	if err == nil || err.Error() != "reading "+file+": not a regular file" || len(acts) != 0 {
 		t.Errorf("Install: actions %v, error %v; want a refusal naming %s", acts, err, file)
 	}

@@ -70,4 +70,10 @@
 // Every scriptlet starts with a marker line naming its version
 // (Marker, "# vserverx scriptlet v1"); Setup.Check reports scriptlets that
 // are missing, differ from what this vserverx writes, or are executable.
+//
+// Each file setup manages for a guest is described once (path, wanted
+// content and mode, or the line namespace-cleanup-skip must hold), and
+// Check, Plan and Install all judge the file on disk by that one
+// description, so what check reports and what setup changes cannot drift
+// apart.
 package vspace

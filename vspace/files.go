@@ -1,6 +1,7 @@
 package vspace
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -126,4 +127,23 @@ func readIfExists(path string) (content []byte, mode fs.FileMode, exists bool, e
 	}
 	content, err = os.ReadFile(path)
 	return content, fi.Mode().Perm(), err == nil, err
+}
+
+// lines splits a file into its lines (without the newlines).
+func lines(content []byte) []string {
+	s := strings.TrimSuffix(string(content), "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// appendLine returns content with line added as a last line, adding the
+// newline a last line without one lacks.
+func appendLine(content []byte, line string) []byte {
+	out := bytes.Clone(content)
+	if len(out) > 0 && out[len(out)-1] != '\n' {
+		out = append(out, '\n')
+	}
+	return append(append(out, line...), '\n')
 }

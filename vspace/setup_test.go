@@ -62,22 +62,6 @@ func (tr *tree) read(rel string) string {
 	return string(data)
 }
 
-// load refreshes the guest's namespace-cleanup-skip fields the way the
-// config package does (comments and blank lines dropped).
-func (tr *tree) load() *config.Guest {
-	g := *tr.g
-	g.HasCleanupSkip, g.CleanupSkip = false, nil
-	if data, err := os.ReadFile(tr.path("fw/namespace-cleanup-skip")); err == nil {
-		g.HasCleanupSkip = true
-		for _, l := range lines(data) {
-			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-				g.CleanupSkip = append(g.CleanupSkip, l)
-			}
-		}
-	}
-	return &g
-}
-
 // snapshot returns every path under root with its mode, size and inode, to
 // show that nothing changed.
 func snapshot(t *testing.T, root string) map[string]string {
@@ -147,7 +131,7 @@ func TestInstallFresh(t *testing.T) {
 		}
 	}
 	noTempFiles(t, tr.conf)
-	if ps := tr.setup.Check(tr.load(), "fw"); len(ps) != 0 {
+	if ps := tr.setup.Check(tr.g, "fw"); len(ps) != 0 {
 		t.Errorf("Check after Install: %v", ps)
 	}
 }
@@ -158,7 +142,7 @@ func TestInstallIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := snapshot(t, tr.conf)
-	acts, err := tr.setup.Install(tr.load(), "fw")
+	acts, err := tr.setup.Install(tr.g, "fw")
 	if err != nil || len(acts) != 0 {
 		t.Fatalf("second Install: actions %v, error %v; want none", acts, err)
 	}
@@ -262,7 +246,7 @@ func TestInstallHostScriptletOwnership(t *testing.T) {
 	if strings.Contains(actsString(acts), rel) || tr.read(rel) != "# my own version\nmount --make-rslave /\n" {
 		t.Errorf("the administrator's file was changed: %v", acts)
 	}
-	if ps := tr.setup.Check(tr.load(), "fw"); len(ps) != 0 {
+	if ps := tr.setup.Check(tr.g, "fw"); len(ps) != 0 {
 		t.Errorf("Check complains about the administrator's file: %v", ps)
 	}
 
@@ -308,7 +292,7 @@ func TestInstallRefusesSymlinkOutOfConfdir(t *testing.T) {
 			if after := snapshot(t, filepath.Dir(tr.conf)); !reflect.DeepEqual(before, after) {
 				t.Errorf("Install wrote files before refusing")
 			}
-			if ps := tr.setup.Check(tr.load(), "fw"); !strings.Contains(ps.Error(), tr.path(tt.which)+": refusing to write") {
+			if ps := tr.setup.Check(tr.g, "fw"); !strings.Contains(ps.Error(), tr.path(tt.which)+": refusing to write") {
 				t.Errorf("Check does not report the refusal: %v", ps)
 			}
 		})
@@ -383,75 +367,7 @@ func TestInstallUnreadableTarget(t *testing.T) {
 	if after := snapshot(t, tr.conf); !reflect.DeepEqual(before, after) {
 		t.Errorf("Install wrote files before failing")
 	}
-	if ps := tr.setup.Check(tr.load(), "fw"); !strings.Contains(ps.Error(), tr.path("fw/scripts/prepre-start.d/vserverx")+": cannot read the prepre-start scriptlet") {
+	if ps := tr.setup.Check(tr.g, "fw"); !strings.Contains(ps.Error(), tr.path("fw/scripts/prepre-start.d/vserverx")+": cannot read the prepre-start scriptlet") {
 		t.Errorf("Check: %v", ps)
-	}
-}
-
-func TestWriteAtomicFailures(t *testing.T) {
-	dir := t.TempDir()
-	// rename over a non-empty directory fails
-	target := filepath.Join(dir, "target")
-	if err := os.MkdirAll(filepath.Join(target, "child"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	err := writeAtomic(target, []byte("x"), 0o644)
-	if err == nil || !strings.HasPrefix(err.Error(), "writing "+target+": ") {
-		t.Errorf("rename over a directory: %v, want an error naming %s", err, target)
-	}
-	noTempFiles(t, dir)
-	// a regular file where a directory must be created
-	if err := os.WriteFile(filepath.Join(dir, "file"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "file", "sub", "x")
-	err = writeAtomic(path, []byte("x"), 0o644)
-	if err == nil || !strings.HasPrefix(err.Error(), "creating directory for "+path+": ") {
-		t.Errorf("mkdir under a file: %v, want an error naming %s", err, path)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
-		t.Errorf("left behind: %v", entries)
-	}
-}
-
-func TestResolve(t *testing.T) {
-	dir := t.TempDir()
-	real, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(os.MkdirAll(filepath.Join(dir, "a"), 0o755))
-	must(os.Symlink("a", filepath.Join(dir, "la")))
-	must(os.Symlink("missing/deep", filepath.Join(dir, "dangling")))
-	must(os.Symlink("loop2", filepath.Join(dir, "loop1")))
-	must(os.Symlink("loop1", filepath.Join(dir, "loop2")))
-	tests := map[string]string{
-		"a/new/file":  "a/new/file",
-		"la/x":        "a/x",
-		"dangling":    "missing/deep",
-		"dangling/x":  "missing/deep/x",
-		"none/at/all": "none/at/all",
-	}
-	for in, want := range tests {
-		got, err := resolve(filepath.Join(dir, in))
-		if err != nil || got != filepath.Join(real, want) {
-			t.Errorf("resolve(%s) = %q, %v; want %q", in, got, err, filepath.Join(real, want))
-		}
-	}
-	if _, err := resolve(filepath.Join(dir, "loop1", "x")); err == nil || !strings.Contains(err.Error(), "too many") {
-		t.Errorf("resolve through a loop: %v", err)
-	}
-	for i := 0; i <= maxLinks+1; i++ { // a chain of dangling links
-		must(os.Symlink(fmt.Sprintf("chain%d", i+1), filepath.Join(dir, fmt.Sprintf("chain%d", i))))
-	}
-	chain := filepath.Join(dir, "chain0")
-	if _, err := resolve(chain); err == nil || !strings.Contains(err.Error(), ": too many levels of symbolic links") {
-		t.Errorf("resolve through %d dangling links: %v", maxLinks+2, err)
 	}
 }

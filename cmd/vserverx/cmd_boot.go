@@ -13,6 +13,7 @@ import (
 
 	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/lifecycle"
+	"github.com/vserverx/vserverx/lifecycle/boot"
 )
 
 // bootFlags are the options of start-all and stop-all.
@@ -67,15 +68,15 @@ func (a *app) runBoot(c *cli.Context, stop bool) error {
 	if err != nil {
 		return err
 	}
-	code, err := lifecycle.Boot(c.Context, env.Tree, a.bootOptions(c, stop), bootAction(env, stop))
+	code, err := boot.Run(c.Context, env.Tree, a.bootOptions(c, stop), bootAction(env, stop))
 	if err != nil {
 		return err
 	}
 	return codeOf(code, nil)
 }
 
-func (a *app) bootOptions(c *cli.Context, stop bool) lifecycle.BootOptions {
-	return lifecycle.BootOptions{
+func (a *app) bootOptions(c *cli.Context, stop bool) boot.Options {
+	return boot.Options{
 		Marks: c.StringSlice("mark"), All: c.Bool("all"), Jobs: c.Int("jobs"),
 		DryRun: c.Bool("dry-run"), Stop: stop, Out: a.stdout, Progress: isTerminal(a.stdout),
 	}
@@ -85,10 +86,10 @@ func (a *app) bootOptions(c *cli.Context, stop bool) lifecycle.BootOptions {
 // guest's output is captured and attached to its error, so that guests run
 // in parallel do not interleave their messages; a guest that already runs
 // (or is already stopped) counts as unchanged.
-func bootAction(env *lifecycle.Env, stop bool) lifecycle.BootAction {
+func bootAction(env *lifecycle.Env, stop bool) boot.Action {
 	return func(ctx context.Context, g *config.Guest) error {
 		if env.Running(g.Name) != stop {
-			return lifecycle.ErrBootUnchanged
+			return boot.ErrUnchanged
 		}
 		var out bytes.Buffer
 		quiet := *env
@@ -137,7 +138,7 @@ func (a *app) statusAllCommand() *cli.Command {
 				}
 				return env.Running(g.Name), nil
 			}
-			code, err := lifecycle.BootStatus(c.Context, env.Tree, a.bootOptions(c, false), probe)
+			code, err := boot.Status(c.Context, env.Tree, a.bootOptions(c, false), probe)
 			if err != nil {
 				return withCode{err, code}
 			}

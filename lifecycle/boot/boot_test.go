@@ -1,4 +1,4 @@
-package lifecycle
+package boot
 
 import (
 	"bytes"
@@ -15,9 +15,9 @@ import (
 	"github.com/vserverx/vserverx/config"
 )
 
-// bootGuest makes an enabled guest with a vdir; marks and depends are
+// newGuest makes an enabled guest with a vdir; marks and depends are
 // space-separated lists.
-func bootGuest(name, marks, depends string) *config.Guest {
+func newGuest(name, marks, depends string) *config.Guest {
 	return &config.Guest{
 		Name:    name,
 		Dir:     "/etc/vservers/" + name,
@@ -27,15 +27,15 @@ func bootGuest(name, marks, depends string) *config.Guest {
 	}
 }
 
-// bootRecorder is a BootAction that records when each guest's action
+// recorder is a Action that records when each guest's action
 // begins and ends and fails the guests named in fail.
-type bootRecorder struct {
+type recorder struct {
 	mu     sync.Mutex
 	events []string // "begin NAME" / "end NAME"
 	fail   map[string]error
 }
 
-func (r *bootRecorder) act(_ context.Context, g *config.Guest) error {
+func (r *recorder) act(_ context.Context, g *config.Guest) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, "begin "+g.Name)
@@ -44,7 +44,7 @@ func (r *bootRecorder) act(_ context.Context, g *config.Guest) error {
 }
 
 // begun returns the names whose action began, in order.
-func (r *bootRecorder) begun() []string {
+func (r *recorder) begun() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var names []string
@@ -57,7 +57,7 @@ func (r *bootRecorder) begun() []string {
 }
 
 // assertAfter fails unless later began after first ended.
-func (r *bootRecorder) assertAfter(t *testing.T, first, later string) {
+func (r *recorder) assertAfter(t *testing.T, first, later string) {
 	t.Helper()
 	end := slices.Index(r.events, "end "+first)
 	begin := slices.Index(r.events, "begin "+later)
@@ -66,29 +66,29 @@ func (r *bootRecorder) assertAfter(t *testing.T, first, later string) {
 	}
 }
 
-func runBoot(t *testing.T, guests []*config.Guest, opt BootOptions, act BootAction) (int, string, error) {
+func runOn(t *testing.T, guests []*config.Guest, opt Options, act Action) (int, string, error) {
 	t.Helper()
 	var out bytes.Buffer
 	opt.Out = &out
-	code, err := bootGuests(context.Background(), guests, opt, act)
+	code, err := runGuests(context.Background(), guests, opt, act)
 	return code, out.String(), err
 }
 
-func bootMarkTree() []*config.Guest {
-	e := bootGuest("e", "default", "")
+func markTree() []*config.Guest {
+	e := newGuest("e", "default", "")
 	e.Disabled = true
-	f := bootGuest("f", "default", "")
+	f := newGuest("f", "default", "")
 	f.HasVdir = false
 	return []*config.Guest{
-		bootGuest("a", "default", ""),
-		bootGuest("b", "default other", ""),
-		bootGuest("c", "other", ""),
-		bootGuest("d", "", ""),
+		newGuest("a", "default", ""),
+		newGuest("b", "default other", ""),
+		newGuest("c", "other", ""),
+		newGuest("d", "", ""),
 		e, f,
 	}
 }
 
-func TestBootMarkSelection(t *testing.T) {
+func TestMarkSelection(t *testing.T) {
 	cases := []struct {
 		marks []string
 		all   bool
@@ -107,9 +107,9 @@ func TestBootMarkSelection(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%v/all=%v", c.marks, c.all), func(t *testing.T) {
-			rec := &bootRecorder{}
-			code, out, err := runBoot(t, bootMarkTree(), BootOptions{Marks: c.marks, All: c.all, Jobs: 1}, rec.act)
-			if err != nil || code != BootExitAll {
+			rec := &recorder{}
+			code, out, err := runOn(t, markTree(), Options{Marks: c.marks, All: c.all, Jobs: 1}, rec.act)
+			if err != nil || code != ExitAll {
 				t.Fatalf("code %d, err %v; output:\n%s", code, err, out)
 			}
 			if got := rec.begun(); !slices.Equal(got, c.want) {
@@ -119,10 +119,10 @@ func TestBootMarkSelection(t *testing.T) {
 	}
 }
 
-func TestBootIgnoresDisabledAndNoVdir(t *testing.T) {
-	rec := &bootRecorder{}
-	code, out, err := runBoot(t, bootMarkTree(), BootOptions{Marks: []string{"default"}, Jobs: 1}, rec.act)
-	if err != nil || code != BootExitAll {
+func TestIgnoresDisabledAndNoVdir(t *testing.T) {
+	rec := &recorder{}
+	code, out, err := runOn(t, markTree(), Options{Marks: []string{"default"}, Jobs: 1}, rec.act)
+	if err != nil || code != ExitAll {
 		t.Fatalf("code %d, err %v", code, err)
 	}
 	for _, want := range []string{
@@ -136,7 +136,7 @@ func TestBootIgnoresDisabledAndNoVdir(t *testing.T) {
 	}
 }
 
-func TestBootBadOptions(t *testing.T) {
+func TestBadOptions(t *testing.T) {
 	cases := []struct {
 		marks []string
 		want  string
@@ -148,29 +148,29 @@ func TestBootBadOptions(t *testing.T) {
 		{[]string{"a,,b"}, `--mark "a,,b": empty mark name`},
 	}
 	for _, c := range cases {
-		rec := &bootRecorder{}
-		code, out, err := runBoot(t, bootMarkTree(), BootOptions{Marks: c.marks}, rec.act)
-		if !errors.Is(err, ErrBootConfig) || !strings.Contains(err.Error(), c.want) {
+		rec := &recorder{}
+		code, out, err := runOn(t, markTree(), Options{Marks: c.marks}, rec.act)
+		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("marks %q: error %v, want one containing %q", c.marks, err, c.want)
 		}
-		if code != BootExitNone || len(rec.events) > 0 || out != "" {
+		if code != ExitNone || len(rec.events) > 0 || out != "" {
 			t.Errorf("marks %q: code %d, actions %v, output %q; want 1, nothing done, nothing printed", c.marks, code, rec.events, out)
 		}
 	}
 }
 
-func TestBootDependsOrder(t *testing.T) {
+func TestDependsOrder(t *testing.T) {
 	// web -> app -> db; app -> cache; dns alone; cache and db have no deps.
 	guests := []*config.Guest{
-		bootGuest("web", "default", "app"),
-		bootGuest("app", "default", "db cache"),
-		bootGuest("db", "default", ""),
-		bootGuest("cache", "default", ""),
-		bootGuest("dns", "default", ""),
+		newGuest("web", "default", "app"),
+		newGuest("app", "default", "db cache"),
+		newGuest("db", "default", ""),
+		newGuest("cache", "default", ""),
+		newGuest("dns", "default", ""),
 	}
-	rec := &bootRecorder{}
-	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}, Jobs: 4}, rec.act)
-	if err != nil || code != BootExitAll {
+	rec := &recorder{}
+	code, out, err := runOn(t, guests, Options{Marks: []string{"default"}, Jobs: 4}, rec.act)
+	if err != nil || code != ExitAll {
 		t.Fatalf("code %d, err %v; output:\n%s", code, err, out)
 	}
 	rec.assertAfter(t, "db", "app")
@@ -181,8 +181,8 @@ func TestBootDependsOrder(t *testing.T) {
 	}
 
 	// One at a time the order is fully determined: ready guests by name.
-	rec = &bootRecorder{}
-	if _, _, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}, Jobs: 1}, rec.act); err != nil {
+	rec = &recorder{}
+	if _, _, err := runOn(t, guests, Options{Marks: []string{"default"}, Jobs: 1}, rec.act); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"cache", "db", "app", "dns", "web"}
@@ -191,15 +191,15 @@ func TestBootDependsOrder(t *testing.T) {
 	}
 }
 
-func TestBootStartsUnselectedDependency(t *testing.T) {
+func TestStartsUnselectedDependency(t *testing.T) {
 	guests := []*config.Guest{
-		bootGuest("web", "default", "db"),
-		bootGuest("db", "", ""),
-		bootGuest("other", "", ""),
+		newGuest("web", "default", "db"),
+		newGuest("db", "", ""),
+		newGuest("other", "", ""),
 	}
-	rec := &bootRecorder{}
-	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}, Jobs: 2}, rec.act)
-	if err != nil || code != BootExitAll {
+	rec := &recorder{}
+	code, out, err := runOn(t, guests, Options{Marks: []string{"default"}, Jobs: 2}, rec.act)
+	if err != nil || code != ExitAll {
 		t.Fatalf("code %d, err %v; output:\n%s", code, err, out)
 	}
 	if got := rec.begun(); !slices.Equal(got, []string{"db", "web"}) {
@@ -207,22 +207,22 @@ func TestBootStartsUnselectedDependency(t *testing.T) {
 	}
 }
 
-func TestBootDisabledDependencyBlocks(t *testing.T) {
-	old := bootGuest("old", "", "")
+func TestDisabledDependencyBlocks(t *testing.T) {
+	old := newGuest("old", "", "")
 	old.Disabled = true
 	guests := []*config.Guest{
 		old,
-		bootGuest("web", "default", "old"),
-		bootGuest("front", "default", "web"),
-		bootGuest("dns", "default", ""),
+		newGuest("web", "default", "old"),
+		newGuest("front", "default", "web"),
+		newGuest("dns", "default", ""),
 	}
-	rec := &bootRecorder{}
-	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}, Jobs: 2}, rec.act)
+	rec := &recorder{}
+	code, out, err := runOn(t, guests, Options{Marks: []string{"default"}, Jobs: 2}, rec.act)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code != BootExitSome {
-		t.Errorf("code %d, want %d", code, BootExitSome)
+	if code != ExitSome {
+		t.Errorf("code %d, want %d", code, ExitSome)
 	}
 	if got := rec.begun(); !slices.Equal(got, []string{"dns"}) {
 		t.Errorf("started %v, want only dns", got)
@@ -238,25 +238,25 @@ func TestBootDisabledDependencyBlocks(t *testing.T) {
 	}
 }
 
-func TestBootUnknownDependency(t *testing.T) {
+func TestUnknownDependency(t *testing.T) {
 	guests := []*config.Guest{
-		bootGuest("web", "default", "dbx"),
-		bootGuest("dns", "default", ""),
+		newGuest("web", "default", "dbx"),
+		newGuest("dns", "default", ""),
 	}
-	rec := &bootRecorder{}
-	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}}, rec.act)
+	rec := &recorder{}
+	code, out, err := runOn(t, guests, Options{Marks: []string{"default"}}, rec.act)
 	want := `/etc/vservers/web/apps/init/depends: unknown guest "dbx"`
-	if !errors.Is(err, ErrBootConfig) || !strings.Contains(err.Error(), want) {
+	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v, want one containing %q", err, want)
 	}
-	if code != BootExitNone || len(rec.events) > 0 || out != "" {
+	if code != ExitNone || len(rec.events) > 0 || out != "" {
 		t.Errorf("code %d, actions %v, output %q: want 1 and nothing done", code, rec.events, out)
 	}
 
 	// stop-all warns and still stops everything.
-	rec = &bootRecorder{}
-	code, out, err = runBoot(t, guests, BootOptions{Marks: []string{"default"}, Stop: true}, rec.act)
-	if err != nil || code != BootExitAll {
+	rec = &recorder{}
+	code, out, err = runOn(t, guests, Options{Marks: []string{"default"}, Stop: true}, rec.act)
+	if err != nil || code != ExitAll {
 		t.Fatalf("stop: code %d, err %v", code, err)
 	}
 	if !strings.Contains(out, "warning: "+want) || len(rec.begun()) != 2 {
@@ -264,48 +264,48 @@ func TestBootUnknownDependency(t *testing.T) {
 	}
 }
 
-func TestBootCycle(t *testing.T) {
+func TestCycle(t *testing.T) {
 	cases := []struct {
 		name   string
 		guests []*config.Guest
 		want   string
 	}{
 		{"three", []*config.Guest{
-			bootGuest("x", "default", ""),
-			bootGuest("a", "default", "b"),
-			bootGuest("b", "", "c"),
-			bootGuest("c", "", "a"),
+			newGuest("x", "default", ""),
+			newGuest("a", "default", "b"),
+			newGuest("b", "", "c"),
+			newGuest("c", "", "a"),
 		}, "dependency cycle a -> b -> c -> a (see /etc/vservers/a/apps/init/depends, /etc/vservers/b/apps/init/depends, /etc/vservers/c/apps/init/depends)"},
-		{"self", []*config.Guest{bootGuest("a", "default", "a")}, "dependency cycle a -> a"},
+		{"self", []*config.Guest{newGuest("a", "default", "a")}, "dependency cycle a -> a"},
 	}
 	for _, c := range cases {
 		for _, stop := range []bool{false, true} {
-			rec := &bootRecorder{}
-			code, out, err := runBoot(t, c.guests, BootOptions{Marks: []string{"default"}, Stop: stop}, rec.act)
-			if !errors.Is(err, ErrBootConfig) || !strings.Contains(err.Error(), c.want) {
+			rec := &recorder{}
+			code, out, err := runOn(t, c.guests, Options{Marks: []string{"default"}, Stop: stop}, rec.act)
+			if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("%s stop=%v: error %v, want one containing %q", c.name, stop, err, c.want)
 			}
-			if code != BootExitNone || len(rec.events) > 0 || out != "" {
+			if code != ExitNone || len(rec.events) > 0 || out != "" {
 				t.Errorf("%s stop=%v: code %d, actions %v, output %q", c.name, stop, code, rec.events, out)
 			}
 		}
 	}
 }
 
-func TestBootFailureSkipsDependants(t *testing.T) {
+func TestFailureSkipsDependants(t *testing.T) {
 	guests := []*config.Guest{
-		bootGuest("db", "default", ""),
-		bootGuest("app", "default", "db"),
-		bootGuest("web", "default", "app"),
-		bootGuest("dns", "default", ""),
+		newGuest("db", "default", ""),
+		newGuest("app", "default", "db"),
+		newGuest("web", "default", "app"),
+		newGuest("dns", "default", ""),
 	}
-	rec := &bootRecorder{fail: map[string]error{"db": errors.New("vserver db start: exit status 1")}}
-	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}, Jobs: 1}, rec.act)
+	rec := &recorder{fail: map[string]error{"db": errors.New("vserver db start: exit status 1")}}
+	code, out, err := runOn(t, guests, Options{Marks: []string{"default"}, Jobs: 1}, rec.act)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code != BootExitSome {
-		t.Errorf("code %d, want %d", code, BootExitSome)
+	if code != ExitSome {
+		t.Errorf("code %d, want %d", code, ExitSome)
 	}
 	if got := rec.begun(); !slices.Equal(got, []string{"db", "dns"}) {
 		t.Errorf("started %v, want [db dns]", got)
@@ -323,46 +323,46 @@ func TestBootFailureSkipsDependants(t *testing.T) {
 	}
 }
 
-func TestBootExitCodes(t *testing.T) {
+func TestExitCodes(t *testing.T) {
 	boom := errors.New("boom")
-	guests := []*config.Guest{bootGuest("a", "m", ""), bootGuest("b", "m", "")}
+	guests := []*config.Guest{newGuest("a", "m", ""), newGuest("b", "m", "")}
 	cases := []struct {
 		name string
 		fail map[string]error
 		want int
 		sum  string
 	}{
-		{"all", nil, BootExitAll, "start-all: 2 of 2 started\n"},
-		{"none", map[string]error{"a": boom, "b": boom}, BootExitNone, "start-all: 0 of 2 started, 2 failed (a, b)\n"},
-		{"some", map[string]error{"b": boom}, BootExitSome, "start-all: 1 of 2 started, 1 failed (b)\n"},
-		{"unchanged", map[string]error{"a": fmt.Errorf("a: %w", ErrBootUnchanged)}, BootExitAll, "start-all: 1 of 2 started, 1 already running\n"},
+		{"all", nil, ExitAll, "start-all: 2 of 2 started\n"},
+		{"none", map[string]error{"a": boom, "b": boom}, ExitNone, "start-all: 0 of 2 started, 2 failed (a, b)\n"},
+		{"some", map[string]error{"b": boom}, ExitSome, "start-all: 1 of 2 started, 1 failed (b)\n"},
+		{"unchanged", map[string]error{"a": fmt.Errorf("a: %w", ErrUnchanged)}, ExitAll, "start-all: 1 of 2 started, 1 already running\n"},
 	}
 	for _, c := range cases {
-		rec := &bootRecorder{fail: c.fail}
-		code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"m"}}, rec.act)
+		rec := &recorder{fail: c.fail}
+		code, out, err := runOn(t, guests, Options{Marks: []string{"m"}}, rec.act)
 		if err != nil || code != c.want || !strings.HasSuffix(out, c.sum) {
 			t.Errorf("%s: code %d, err %v, want %d ending in %q; output:\n%s", c.name, code, err, c.want, c.sum, out)
 		}
 	}
-	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"nomark"}}, (&bootRecorder{}).act)
-	if err != nil || code != BootExitAll || !strings.Contains(out, "start-all: no guest selected\n") {
+	code, out, err := runOn(t, guests, Options{Marks: []string{"nomark"}}, (&recorder{}).act)
+	if err != nil || code != ExitAll || !strings.Contains(out, "start-all: no guest selected\n") {
 		t.Errorf("empty selection: code %d, err %v; output:\n%s", code, err, out)
 	}
 }
 
-func TestBootStopReverseOrder(t *testing.T) {
+func TestStopReverseOrder(t *testing.T) {
 	guests := []*config.Guest{
-		bootGuest("web", "default", "app"),
-		bootGuest("app", "default", "db"),
-		bootGuest("db", "default", ""),
+		newGuest("web", "default", "app"),
+		newGuest("app", "default", "db"),
+		newGuest("db", "default", ""),
 		// a depends on b only through u, which is not selected.
-		bootGuest("a", "default", "u"),
-		bootGuest("u", "", "b"),
-		bootGuest("b", "default", ""),
+		newGuest("a", "default", "u"),
+		newGuest("u", "", "b"),
+		newGuest("b", "default", ""),
 	}
-	rec := &bootRecorder{}
-	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}, Stop: true, Jobs: 4}, rec.act)
-	if err != nil || code != BootExitAll {
+	rec := &recorder{}
+	code, out, err := runOn(t, guests, Options{Marks: []string{"default"}, Stop: true, Jobs: 4}, rec.act)
+	if err != nil || code != ExitAll {
 		t.Fatalf("code %d, err %v; output:\n%s", code, err, out)
 	}
 	rec.assertAfter(t, "web", "app")
@@ -376,33 +376,33 @@ func TestBootStopReverseOrder(t *testing.T) {
 	}
 
 	// A dependant that fails to stop keeps its dependencies running.
-	rec = &bootRecorder{fail: map[string]error{"web": errors.New("busy")}}
-	code, out, _ = runBoot(t, guests[:3], BootOptions{Marks: []string{"default"}, Stop: true}, rec.act)
-	if code != BootExitNone || !strings.Contains(out, "app skipped: needs web, which failed") {
-		t.Errorf("code %d, want %d; output:\n%s", code, BootExitNone, out)
+	rec = &recorder{fail: map[string]error{"web": errors.New("busy")}}
+	code, out, _ = runOn(t, guests[:3], Options{Marks: []string{"default"}, Stop: true}, rec.act)
+	if code != ExitNone || !strings.Contains(out, "app skipped: needs web, which failed") {
+		t.Errorf("code %d, want %d; output:\n%s", code, ExitNone, out)
 	}
 }
 
-func TestBootDryRun(t *testing.T) {
-	old := bootGuest("old", "default", "")
+func TestDryRun(t *testing.T) {
+	old := newGuest("old", "default", "")
 	old.Disabled = true
-	web := bootGuest("web", "default", "app")
-	dns := bootGuest("dns", "default", "")
+	web := newGuest("web", "default", "app")
+	dns := newGuest("dns", "default", "")
 	for _, g := range []*config.Guest{web, dns} {
 		g.HasSpacesNet, g.SpacesNet = true, "dmz"
 	}
 	guests := []*config.Guest{
 		web,
-		bootGuest("app", "default", "db cache"),
-		bootGuest("db", "", ""),
-		bootGuest("cache", "default", ""),
+		newGuest("app", "default", "db cache"),
+		newGuest("db", "", ""),
+		newGuest("cache", "default", ""),
 		dns,
-		bootGuest("legacy", "default", "old"),
+		newGuest("legacy", "default", "old"),
 		old,
 	}
-	rec := &bootRecorder{}
-	code, out, err := runBoot(t, guests, BootOptions{Marks: []string{"default"}, Jobs: 3, DryRun: true}, rec.act)
-	if err != nil || code != BootExitAll {
+	rec := &recorder{}
+	code, out, err := runOn(t, guests, Options{Marks: []string{"default"}, Jobs: 3, DryRun: true}, rec.act)
+	if err != nil || code != ExitAll {
 		t.Fatalf("code %d, err %v", code, err)
 	}
 	want := `start-all --dry-run: 6 guests, at most 3 at a time
@@ -420,7 +420,7 @@ ignore: old (disabled (/etc/vservers/old/disabled exists))
 		t.Errorf("dry run acted: %v", rec.events)
 	}
 
-	_, out, _ = runBoot(t, guests[:5], BootOptions{Marks: []string{"default"}, Jobs: 2, DryRun: true, Stop: true}, rec.act)
+	_, out, _ = runOn(t, guests[:5], Options{Marks: []string{"default"}, Jobs: 2, DryRun: true, Stop: true}, rec.act)
 	want = `stop-all --dry-run: 4 guests, at most 2 at a time
 wave 1: dns, web
 wave 2: app
@@ -431,7 +431,7 @@ one at a time, namespace dmz: dns, web
 		t.Errorf("stop dry-run output:\n%s\nwant:\n%s", out, want)
 	}
 
-	_, out, _ = runBoot(t, guests[3:4], BootOptions{All: true, Jobs: 2, DryRun: true}, rec.act)
+	_, out, _ = runOn(t, guests[3:4], Options{All: true, Jobs: 2, DryRun: true}, rec.act)
 	want = `start-all --dry-run: 1 guest, at most 2 at a time
 wave 1: cache
 `
@@ -440,24 +440,24 @@ wave 1: cache
 	}
 }
 
-// bootGate is a BootAction that blocks every guest until released and
+// gate is a Action that blocks every guest until released and
 // records which are in flight.
-type bootGate struct {
+type gate struct {
 	mu       sync.Mutex
 	release  map[string]chan struct{}
 	inFlight map[string]bool
 	most     int
 }
 
-func newBootGate(names ...string) *bootGate {
-	g := &bootGate{release: map[string]chan struct{}{}, inFlight: map[string]bool{}}
+func newGate(names ...string) *gate {
+	g := &gate{release: map[string]chan struct{}{}, inFlight: map[string]bool{}}
 	for _, n := range names {
 		g.release[n] = make(chan struct{})
 	}
 	return g
 }
 
-func (g *bootGate) act(ctx context.Context, guest *config.Guest) error {
+func (g *gate) act(ctx context.Context, guest *config.Guest) error {
 	g.mu.Lock()
 	g.inFlight[guest.Name] = true
 	g.most = max(g.most, len(g.inFlight))
@@ -471,7 +471,7 @@ func (g *bootGate) act(ctx context.Context, guest *config.Guest) error {
 }
 
 // running returns the guests in flight, sorted.
-func (g *bootGate) running() []string {
+func (g *gate) running() []string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	var names []string
@@ -483,7 +483,7 @@ func (g *bootGate) running() []string {
 }
 
 // mostInFlight is the largest number of guests that were in flight at once.
-func (g *bootGate) mostInFlight() int {
+func (g *gate) mostInFlight() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.most
@@ -491,7 +491,7 @@ func (g *bootGate) mostInFlight() int {
 
 // step releases name (if any), waits until every goroutine of the bubble
 // is blocked, and checks what is in flight.
-func (g *bootGate) step(t *testing.T, name string, want ...string) {
+func (g *gate) step(t *testing.T, name string, want ...string) {
 	t.Helper()
 	if name != "" {
 		close(g.release[name])
@@ -502,17 +502,17 @@ func (g *bootGate) step(t *testing.T, name string, want ...string) {
 	}
 }
 
-func TestBootParallelBounded(t *testing.T) {
+func TestParallelBounded(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		names := []string{"a", "b", "c", "d", "e"}
 		var guests []*config.Guest
 		for _, n := range names {
-			guests = append(guests, bootGuest(n, "m", ""))
+			guests = append(guests, newGuest(n, "m", ""))
 		}
-		gate := newBootGate(names...)
+		gate := newGate(names...)
 		done := make(chan int)
 		go func() {
-			code, _ := bootGuests(t.Context(), guests, BootOptions{Marks: []string{"m"}, Jobs: 3}, gate.act)
+			code, _ := runGuests(t.Context(), guests, Options{Marks: []string{"m"}, Jobs: 3}, gate.act)
 			done <- code
 		}()
 		gate.step(t, "", "a", "b", "c")
@@ -521,24 +521,24 @@ func TestBootParallelBounded(t *testing.T) {
 		gate.step(t, "c", "d", "e")
 		gate.step(t, "d", "e")
 		gate.step(t, "e")
-		if code, most := <-done, gate.mostInFlight(); most != 3 || code != BootExitAll {
+		if code, most := <-done, gate.mostInFlight(); most != 3 || code != ExitAll {
 			t.Errorf("at most %d in flight, code %d; want 3 and 0", most, code)
 		}
 	})
 }
 
-func TestBootGroupSerialized(t *testing.T) {
+func TestGroupSerialized(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		guests := []*config.Guest{
-			bootGuest("a", "m", ""), bootGuest("b", "m", ""), bootGuest("c", "m", ""), bootGuest("d", "m", ""),
+			newGuest("a", "m", ""), newGuest("b", "m", ""), newGuest("c", "m", ""), newGuest("d", "m", ""),
 		}
 		for _, g := range guests[:3] {
 			g.HasSpacesNet, g.SpacesNet = true, "zone1"
 		}
-		gate := newBootGate("a", "b", "c", "d")
+		gate := newGate("a", "b", "c", "d")
 		done := make(chan int)
 		go func() {
-			code, _ := bootGuests(t.Context(), guests, BootOptions{Marks: []string{"m"}, Jobs: 4}, gate.act)
+			code, _ := runGuests(t.Context(), guests, Options{Marks: []string{"m"}, Jobs: 4}, gate.act)
 			done <- code
 		}()
 		gate.step(t, "", "a", "d")
@@ -546,19 +546,19 @@ func TestBootGroupSerialized(t *testing.T) {
 		gate.step(t, "d", "b")
 		gate.step(t, "b", "c")
 		gate.step(t, "c")
-		if code, most := <-done, gate.mostInFlight(); code != BootExitAll || most != 2 {
+		if code, most := <-done, gate.mostInFlight(); code != ExitAll || most != 2 {
 			t.Errorf("code %d, at most %d in flight; want 0 and 2", code, most)
 		}
 	})
 }
 
-func TestBootDependencyWaitsInFlight(t *testing.T) {
+func TestDependencyWaitsInFlight(t *testing.T) {
 	// A guest starts as soon as its own dependencies are done, not when a
 	// whole wave is: c (needs a) starts while b (slow, wave 1) still runs.
 	synctest.Test(t, func(t *testing.T) {
-		guests := []*config.Guest{bootGuest("a", "m", ""), bootGuest("b", "m", ""), bootGuest("c", "m", "a")}
-		gate := newBootGate("a", "b", "c")
-		go bootGuests(t.Context(), guests, BootOptions{Marks: []string{"m"}, Jobs: 4}, gate.act)
+		guests := []*config.Guest{newGuest("a", "m", ""), newGuest("b", "m", ""), newGuest("c", "m", "a")}
+		gate := newGate("a", "b", "c")
+		go runGuests(t.Context(), guests, Options{Marks: []string{"m"}, Jobs: 4}, gate.act)
 		gate.step(t, "", "a", "b")
 		gate.step(t, "a", "b", "c")
 		gate.step(t, "b", "c")
@@ -566,16 +566,16 @@ func TestBootDependencyWaitsInFlight(t *testing.T) {
 	})
 }
 
-func TestBootLinesAndProgress(t *testing.T) {
+func TestLinesAndProgress(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		guests := []*config.Guest{bootGuest("db", "m", ""), bootGuest("web", "m", "db")}
+		guests := []*config.Guest{newGuest("db", "m", ""), newGuest("web", "m", "db")}
 		slow := func(ctx context.Context, g *config.Guest) error {
 			time.Sleep(1500 * time.Millisecond) // the bubble's fake clock
 			return nil
 		}
 		var out bytes.Buffer
-		code, err := bootGuests(t.Context(), guests, BootOptions{Marks: []string{"m"}, Out: &out, Progress: true}, slow)
-		if err != nil || code != BootExitAll {
+		code, err := runGuests(t.Context(), guests, Options{Marks: []string{"m"}, Out: &out, Progress: true}, slow)
+		if err != nil || code != ExitAll {
 			t.Fatalf("code %d, err %v", code, err)
 		}
 		clear := "\r\x1b[K"
@@ -588,17 +588,17 @@ func TestBootLinesAndProgress(t *testing.T) {
 	})
 }
 
-func TestBootCancelled(t *testing.T) {
+func TestCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
-	guests := []*config.Guest{bootGuest("a", "m", ""), bootGuest("b", "m", "a"), bootGuest("c", "m", "")}
+	guests := []*config.Guest{newGuest("a", "m", ""), newGuest("b", "m", "a"), newGuest("c", "m", "")}
 	act := func(ctx context.Context, g *config.Guest) error {
 		cancel(errors.New("SIGTERM"))
 		return nil
 	}
 	var out bytes.Buffer
-	code, err := bootGuests(ctx, guests, BootOptions{Marks: []string{"m"}, Jobs: 1, Out: &out}, act)
-	if err != nil || code != BootExitSome {
-		t.Errorf("code %d, err %v, want %d", code, err, BootExitSome)
+	code, err := runGuests(ctx, guests, Options{Marks: []string{"m"}, Jobs: 1, Out: &out}, act)
+	if err != nil || code != ExitSome {
+		t.Errorf("code %d, err %v, want %d", code, err, ExitSome)
 	}
 	for _, want := range []string{"a started", "b skipped: interrupted: SIGTERM", "c skipped: interrupted: SIGTERM"} {
 		if !strings.Contains(out.String(), want) {
@@ -607,19 +607,19 @@ func TestBootCancelled(t *testing.T) {
 	}
 }
 
-func TestBootStatus(t *testing.T) {
-	guests := bootMarkTree() // default: a, b (e disabled, f no vdir)
+func TestStatus(t *testing.T) {
+	guests := markTree() // default: a, b (e disabled, f no vdir)
 	cases := []struct {
 		name  string
 		state map[string]any // bool or error
 		want  int
 		out   string
 	}{
-		{"one running", map[string]any{"a": false, "b": true}, BootStatusRunning, "a stopped\nb running\n"},
-		{"none running", map[string]any{"a": false, "b": false}, BootStatusStopped, "a stopped\nb stopped\n"},
-		{"unknown", map[string]any{"a": false, "b": errors.New("vserver b running: permission denied")}, BootStatusUnknown,
+		{"one running", map[string]any{"a": false, "b": true}, StatusRunning, "a stopped\nb running\n"},
+		{"none running", map[string]any{"a": false, "b": false}, StatusStopped, "a stopped\nb stopped\n"},
+		{"unknown", map[string]any{"a": false, "b": errors.New("vserver b running: permission denied")}, StatusUnknown,
 			"a stopped\nb unknown: vserver b running: permission denied\n"},
-		{"running wins", map[string]any{"a": true, "b": errors.New("x")}, BootStatusRunning, "a running\nb unknown: x\n"},
+		{"running wins", map[string]any{"a": true, "b": errors.New("x")}, StatusRunning, "a running\nb unknown: x\n"},
 	}
 	for _, c := range cases {
 		probe := func(_ context.Context, g *config.Guest) (bool, error) {
@@ -633,17 +633,17 @@ func TestBootStatus(t *testing.T) {
 			return false, nil
 		}
 		var out bytes.Buffer
-		code, err := bootStatusGuests(context.Background(), guests, BootOptions{Marks: []string{"default"}, Out: &out}, probe)
+		code, err := statusGuests(context.Background(), guests, Options{Marks: []string{"default"}, Out: &out}, probe)
 		if err != nil || code != c.want || out.String() != c.out {
 			t.Errorf("%s: code %d, err %v, output %q; want %d, %q", c.name, code, err, out.String(), c.want, c.out)
 		}
 	}
-	code, err := bootStatusGuests(context.Background(), guests, BootOptions{}, nil)
-	if !errors.Is(err, ErrBootConfig) || code != BootStatusUnknown || !strings.Contains(err.Error(), "status needs --mark MARK or --all") {
+	code, err := statusGuests(context.Background(), guests, Options{}, nil)
+	if !errors.Is(err, ErrConfig) || code != StatusUnknown || !strings.Contains(err.Error(), "status needs --mark MARK or --all") {
 		t.Errorf("no marks: code %d, err %v", code, err)
 	}
-	code, err = bootStatusGuests(context.Background(), guests, BootOptions{Marks: []string{"x,!y"}}, nil)
-	if !errors.Is(err, ErrBootConfig) || code != BootStatusUnknown {
+	code, err = statusGuests(context.Background(), guests, Options{Marks: []string{"x,!y"}}, nil)
+	if !errors.Is(err, ErrConfig) || code != StatusUnknown {
 		t.Errorf("bad mark: code %d, err %v", code, err)
 	}
 }

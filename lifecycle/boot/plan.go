@@ -1,4 +1,4 @@
-package lifecycle
+package boot
 
 import (
 	"fmt"
@@ -9,16 +9,16 @@ import (
 	"github.com/vserverx/vserverx/config"
 )
 
-// bootMarkFilter is one --mark value: a guest matches when it carries one
+// markFilter is one --mark value: a guest matches when it carries one
 // of marks, or, when invert is set, when it carries none of them.
-type bootMarkFilter struct {
+type markFilter struct {
 	arg    string // the option value as given, for messages
 	marks  []string
 	invert bool
 }
 
 // matches reports whether g passes this filter.
-func (f bootMarkFilter) matches(g *config.Guest) bool {
+func (f markFilter) matches(g *config.Guest) bool {
 	carries := false
 	for _, m := range g.Marks {
 		if slices.Contains(f.marks, strings.TrimSpace(m)) {
@@ -29,20 +29,20 @@ func (f bootMarkFilter) matches(g *config.Guest) bool {
 	return carries != f.invert
 }
 
-// parseBootMarks reads the --mark values. A value is a comma-separated
+// parseMarks reads the --mark values. A value is a comma-separated
 // list; "!x" and "~x" invert. A list mixing plain and inverted marks is
 // refused: util-vserver reads "a,!b" as "neither a nor b", which nobody
 // means; separate --mark options say "a and not b".
-func parseBootMarks(args []string) ([]bootMarkFilter, error) {
-	var fs []bootMarkFilter
+func parseMarks(args []string) ([]markFilter, error) {
+	var fs []markFilter
 	for _, arg := range args {
-		f := bootMarkFilter{arg: arg}
+		f := markFilter{arg: arg}
 		plain := false
 		for _, item := range strings.Split(arg, ",") {
 			item = strings.TrimSpace(item)
 			name := strings.TrimLeft(item, "!~")
 			if name == "" {
-				return nil, fmt.Errorf("%w: --mark %q: empty mark name (allowed: NAME, !NAME or ~NAME, comma-separated)", ErrBootConfig, arg)
+				return nil, fmt.Errorf("%w: --mark %q: empty mark name (allowed: NAME, !NAME or ~NAME, comma-separated)", ErrConfig, arg)
 			}
 			if name != item {
 				f.invert = true
@@ -52,69 +52,69 @@ func parseBootMarks(args []string) ([]bootMarkFilter, error) {
 			f.marks = append(f.marks, name)
 		}
 		if plain && f.invert {
-			return nil, fmt.Errorf("%w: --mark %q mixes plain and inverted marks (util-vserver would read it as \"none of %s\"); give them as separate --mark options", ErrBootConfig, arg, strings.Join(f.marks, ", "))
+			return nil, fmt.Errorf("%w: --mark %q mixes plain and inverted marks (util-vserver would read it as \"none of %s\"); give them as separate --mark options", ErrConfig, arg, strings.Join(f.marks, ", "))
 		}
 		fs = append(fs, f)
 	}
 	return fs, nil
 }
 
-// bootNode is one guest the plan acts on.
-type bootNode struct {
+// node is one guest the plan acts on.
+type node struct {
 	g        *config.Guest
 	name     string
-	group    string      // spaces/net namespace; members of one group never run at once
-	after    []*bootNode // must finish successfully before this one runs
-	before   []*bootNode // wait for this one
-	neededBy string      // start-all: pulled in as a dependency of this guest ("" when selected)
-	blocked  string      // why it cannot run at all ("" when it can), known at plan time
-	wave     int         // 1 + the longest chain of after
+	group    string  // spaces/net namespace; members of one group never run at once
+	after    []*node // must finish successfully before this one runs
+	before   []*node // wait for this one
+	neededBy string  // start-all: pulled in as a dependency of this guest ("" when selected)
+	blocked  string  // why it cannot run at all ("" when it can), known at plan time
+	wave     int     // 1 + the longest chain of after
 }
 
-// bootIgnored is a guest the marks select but that is never acted on.
-type bootIgnored struct {
+// ignoredGuest is a guest the marks select but that is never acted on.
+type ignoredGuest struct {
 	name, why string
 }
 
-// bootVerbs are the words of the per-guest lines and the summary.
-type bootVerbs struct {
+// wording are the words of the per-guest lines and the summary.
+type wording struct {
 	command, done, unchanged, doing string
 }
 
 var (
-	bootStartVerbs = bootVerbs{command: "start-all", done: "started", unchanged: "already running", doing: "starting"}
-	bootStopVerbs  = bootVerbs{command: "stop-all", done: "stopped", unchanged: "already stopped", doing: "stopping"}
+	startWording = wording{command: "start-all", done: "started", unchanged: "already running", doing: "starting"}
+	stopWording  = wording{command: "stop-all", done: "stopped", unchanged: "already stopped", doing: "stopping"}
 )
 
-// bootPlan is the whole run: the nodes in name order, with their order
+// plan is the whole run: the nodes in name order, with their order
 // constraints, and what was left out.
-type bootPlan struct {
-	verbs    bootVerbs
-	nodes    []*bootNode // sorted by name
-	ignored  []bootIgnored
+type plan struct {
+	verbs    wording
+	nodes    []*node // sorted by name
+	ignored  []ignoredGuest
 	warnings []string
 }
 
-// newBootPlan selects the guests, follows their dependencies and checks
+// newPlan selects the guests, follows their dependencies and checks
 // for unknown dependencies and cycles before anything is done.
-func newBootPlan(guests []*config.Guest, opt BootOptions) (*bootPlan, error) {
-	filters, err := parseBootMarks(opt.Marks)
+func newPlan(guests []*config.Guest, opt Options) (*plan, error) {
+	filters, err := parseMarks(opt.Marks)
 	if err != nil {
 		return nil, err
 	}
-	p := &bootPlan{verbs: bootStartVerbs}
+	p := &plan{verbs: startWording}
 	if opt.Stop {
-		p.verbs = bootStopVerbs
+		p.verbs = stopWording
 	}
 	if len(filters) == 0 && !opt.All {
-		return nil, fmt.Errorf("%w: %s needs --mark MARK or --all", ErrBootConfig, p.verbs.command)
+		return nil, fmt.Errorf("%w: %s needs --mark MARK or --all", ErrConfig, p.verbs.command)
 	}
 	byName := make(map[string]*config.Guest, len(guests))
 	for _, g := range guests {
 		byName[g.Name] = g
 	}
 	selected := p.selectGuests(guests, filters)
-	if err := checkBootDepends(selected, byName, opt.Stop, &p.warnings); err != nil {
+	if err := checkDepends(selected, byName, opt.Stop, &p.warnings); err != nil {
 		return nil, err
 	}
 	if opt.Stop {
@@ -128,25 +128,25 @@ func newBootPlan(guests []*config.Guest, opt BootOptions) (*bootPlan, error) {
 
 // selectGuests returns the guests every filter accepts, sorted by name,
 // and records the matching ones that are disabled or have no vdir.
-func (p *bootPlan) selectGuests(guests []*config.Guest, filters []bootMarkFilter) []*config.Guest {
+func (p *plan) selectGuests(guests []*config.Guest, filters []markFilter) []*config.Guest {
 	var sel []*config.Guest
 	for _, g := range guests {
-		if !bootMatchesAll(g, filters) {
+		if !matchesAll(g, filters) {
 			continue
 		}
-		if why := bootUnrunnable(g); why != "" {
-			p.ignored = append(p.ignored, bootIgnored{g.Name, why})
+		if why := unrunnable(g); why != "" {
+			p.ignored = append(p.ignored, ignoredGuest{g.Name, why})
 			continue
 		}
 		sel = append(sel, g)
 	}
 	slices.SortFunc(sel, func(a, b *config.Guest) int { return strings.Compare(a.Name, b.Name) })
-	slices.SortFunc(p.ignored, func(a, b bootIgnored) int { return strings.Compare(a.name, b.name) })
+	slices.SortFunc(p.ignored, func(a, b ignoredGuest) int { return strings.Compare(a.name, b.name) })
 	return sel
 }
 
-// bootMatchesAll reports whether g passes every --mark filter.
-func bootMatchesAll(g *config.Guest, filters []bootMarkFilter) bool {
+// matchesAll reports whether g passes every --mark filter.
+func matchesAll(g *config.Guest, filters []markFilter) bool {
 	for _, f := range filters {
 		if !f.matches(g) {
 			return false
@@ -155,9 +155,9 @@ func bootMatchesAll(g *config.Guest, filters []bootMarkFilter) bool {
 	return true
 }
 
-// bootUnrunnable says why util-vserver's boot would never act on g: it is
+// unrunnable says why util-vserver's boot would never act on g: it is
 // disabled or has no vdir. "" when it would.
-func bootUnrunnable(g *config.Guest) string {
+func unrunnable(g *config.Guest) string {
 	switch {
 	case g.Disabled:
 		return "disabled (" + g.File("disabled") + " exists)"
@@ -167,9 +167,9 @@ func bootUnrunnable(g *config.Guest) string {
 	return ""
 }
 
-// bootDepends returns g's apps/init/depends entries, trimmed, without
+// dependsOf returns g's apps/init/depends entries, trimmed, without
 // blanks, comments and duplicates, sorted.
-func bootDepends(g *config.Guest) []string {
+func dependsOf(g *config.Guest) []string {
 	var out []string
 	for _, d := range g.Depends {
 		d = strings.TrimSpace(d)
@@ -182,11 +182,11 @@ func bootDepends(g *config.Guest) []string {
 	return out
 }
 
-// checkBootDepends reports unknown dependencies and cycles among everything
+// checkDepends reports unknown dependencies and cycles among everything
 // reachable from the selected guests. For stop-all an unknown dependency
 // is only a warning: refusing to stop anything at shutdown over a typo
 // would be worse than ignoring an entry that cannot name a running guest.
-func checkBootDepends(selected []*config.Guest, byName map[string]*config.Guest, stop bool, warnings *[]string) error {
+func checkDepends(selected []*config.Guest, byName map[string]*config.Guest, stop bool, warnings *[]string) error {
 	var unknown []string
 	seen := map[string]bool{}
 	var walk func(g *config.Guest)
@@ -195,7 +195,7 @@ func checkBootDepends(selected []*config.Guest, byName map[string]*config.Guest,
 			return
 		}
 		seen[g.Name] = true
-		for _, d := range bootDepends(g) {
+		for _, d := range dependsOf(g) {
 			if dg, ok := byName[d]; ok {
 				walk(dg)
 				continue
@@ -208,26 +208,26 @@ func checkBootDepends(selected []*config.Guest, byName map[string]*config.Guest,
 	}
 	if len(unknown) > 0 {
 		if !stop {
-			return fmt.Errorf("%w: unknown dependency:\n  %s", ErrBootConfig, strings.Join(unknown, "\n  "))
+			return fmt.Errorf("%w: unknown dependency:\n  %s", ErrConfig, strings.Join(unknown, "\n  "))
 		}
 		for _, u := range unknown {
 			*warnings = append(*warnings, u+"; ignored")
 		}
 	}
-	if cyc := findBootCycle(selected, byName); cyc != nil {
+	if cyc := findCycle(selected, byName); cyc != nil {
 		files := make([]string, len(cyc)-1)
 		for i, n := range cyc[:len(cyc)-1] {
 			files[i] = byName[n].File("apps/init/depends")
 		}
-		return fmt.Errorf("%w: dependency cycle %s (see %s)", ErrBootConfig, strings.Join(cyc, " -> "), strings.Join(files, ", "))
+		return fmt.Errorf("%w: dependency cycle %s (see %s)", ErrConfig, strings.Join(cyc, " -> "), strings.Join(files, ", "))
 	}
 	return nil
 }
 
-// findBootCycle returns the first dependency cycle reachable from the
+// findCycle returns the first dependency cycle reachable from the
 // selected guests as a path whose last name repeats the first (a -> b ->
 // a), or nil. Unknown dependencies are not followed.
-func findBootCycle(selected []*config.Guest, byName map[string]*config.Guest) []string {
+func findCycle(selected []*config.Guest, byName map[string]*config.Guest) []string {
 	const (
 		unvisited = iota
 		onStack
@@ -239,7 +239,7 @@ func findBootCycle(selected []*config.Guest, byName map[string]*config.Guest) []
 	visit = func(name string) []string {
 		state[name] = onStack
 		stack = append(stack, name)
-		for _, d := range bootDepends(byName[name]) {
+		for _, d := range dependsOf(byName[name]) {
 			if _, ok := byName[d]; !ok {
 				continue
 			}
@@ -267,27 +267,27 @@ func findBootCycle(selected []*config.Guest, byName map[string]*config.Guest) []
 	return nil
 }
 
-// newBootNode makes the node of g.
-func newBootNode(g *config.Guest) *bootNode {
-	return &bootNode{g: g, name: g.Name, group: g.SharedNetns()}
+// newNode makes the node of g.
+func newNode(g *config.Guest) *node {
+	return &node{g: g, name: g.Name, group: g.SharedNetns()}
 }
 
 // linkStart builds the start-all graph: the selected guests plus every
 // dependency they need, each after its dependencies. A needed guest that
 // is disabled or has no vdir is not started; its dependants are blocked.
-func (p *bootPlan) linkStart(selected []*config.Guest, byName map[string]*config.Guest) {
-	nodes := map[string]*bootNode{}
+func (p *plan) linkStart(selected []*config.Guest, byName map[string]*config.Guest) {
+	nodes := map[string]*node{}
 	queue := slices.Clone(selected)
 	for _, g := range selected {
-		nodes[g.Name] = newBootNode(g)
+		nodes[g.Name] = newNode(g)
 	}
 	for len(queue) > 0 {
 		g := queue[0]
 		queue = queue[1:]
 		n := nodes[g.Name]
-		for _, d := range bootDepends(g) {
+		for _, d := range dependsOf(g) {
 			dg := byName[d]
-			if why := bootUnrunnable(dg); why != "" {
+			if why := unrunnable(dg); why != "" {
 				if n.blocked == "" {
 					n.blocked = fmt.Sprintf("needs %s, which is not started: %s", d, why)
 				}
@@ -295,7 +295,7 @@ func (p *bootPlan) linkStart(selected []*config.Guest, byName map[string]*config
 			}
 			dn, ok := nodes[d]
 			if !ok {
-				dn = newBootNode(dg)
+				dn = newNode(dg)
 				dn.neededBy = g.Name
 				nodes[d] = dn
 				queue = append(queue, dg)
@@ -310,14 +310,14 @@ func (p *bootPlan) linkStart(selected []*config.Guest, byName map[string]*config
 // linkStop builds the stop-all graph: only the selected guests; one stops
 // after every selected guest that depends on it, directly or through
 // guests that are not selected.
-func (p *bootPlan) linkStop(selected []*config.Guest, byName map[string]*config.Guest) {
-	nodes := map[string]*bootNode{}
+func (p *plan) linkStop(selected []*config.Guest, byName map[string]*config.Guest) {
+	nodes := map[string]*node{}
 	for _, g := range selected {
-		nodes[g.Name] = newBootNode(g)
+		nodes[g.Name] = newNode(g)
 	}
 	for _, g := range selected {
 		n := nodes[g.Name]
-		for _, d := range bootReach(g, byName) {
+		for _, d := range reachable(g, byName) {
 			if dn, ok := nodes[d]; ok {
 				dn.after = append(dn.after, n)
 				n.before = append(n.before, dn)
@@ -327,13 +327,13 @@ func (p *bootPlan) linkStop(selected []*config.Guest, byName map[string]*config.
 	p.setNodes(nodes)
 }
 
-// bootReach returns every known guest g depends on, directly or not,
+// reachable returns every known guest g depends on, directly or not,
 // sorted.
-func bootReach(g *config.Guest, byName map[string]*config.Guest) []string {
+func reachable(g *config.Guest, byName map[string]*config.Guest) []string {
 	seen := map[string]bool{}
 	var walk func(g *config.Guest)
 	walk = func(g *config.Guest) {
-		for _, d := range bootDepends(g) {
+		for _, d := range dependsOf(g) {
 			if dg, ok := byName[d]; ok && !seen[d] {
 				seen[d] = true
 				walk(dg)
@@ -350,8 +350,8 @@ func bootReach(g *config.Guest, byName map[string]*config.Guest) []string {
 }
 
 // setNodes stores the nodes sorted by name, with sorted edges.
-func (p *bootPlan) setNodes(nodes map[string]*bootNode) {
-	byName := func(a, b *bootNode) int { return strings.Compare(a.name, b.name) }
+func (p *plan) setNodes(nodes map[string]*node) {
+	byName := func(a, b *node) int { return strings.Compare(a.name, b.name) }
 	for _, n := range nodes {
 		p.nodes = append(p.nodes, n)
 		slices.SortFunc(n.after, byName)
@@ -362,9 +362,9 @@ func (p *bootPlan) setNodes(nodes map[string]*bootNode) {
 
 // computeWaves sets every node's wave (1 + the longest chain before it)
 // and blocks the dependants of blocked nodes. The graph has no cycle.
-func (p *bootPlan) computeWaves() {
-	var visit func(n *bootNode) int
-	visit = func(n *bootNode) int {
+func (p *plan) computeWaves() {
+	var visit func(n *node) int
+	visit = func(n *node) int {
 		if n.wave > 0 {
 			return n.wave
 		}
@@ -385,7 +385,7 @@ func (p *bootPlan) computeWaves() {
 
 // printWaves writes the dry-run plan: one line per wave (names sorted),
 // then what would be skipped and what the marks select but is ignored.
-func (p *bootPlan) printWaves(w io.Writer, jobs int) {
+func (p *plan) printWaves(w io.Writer, jobs int) {
 	var waves [][]string
 	var skipped []string
 	for _, n := range p.nodes {
@@ -402,7 +402,7 @@ func (p *bootPlan) printWaves(w io.Writer, jobs int) {
 		}
 		waves[n.wave-1] = append(waves[n.wave-1], label)
 	}
-	fmt.Fprintf(w, "%s --dry-run: %s, at most %d at a time\n", p.verbs.command, bootCount(len(p.nodes)), jobs)
+	fmt.Fprintf(w, "%s --dry-run: %s, at most %d at a time\n", p.verbs.command, guestCount(len(p.nodes)), jobs)
 	for i, names := range waves {
 		if len(names) > 0 {
 			fmt.Fprintf(w, "wave %d: %s\n", i+1, strings.Join(names, ", "))
@@ -419,8 +419,8 @@ func (p *bootPlan) printWaves(w io.Writer, jobs int) {
 	}
 }
 
-// bootCount is "1 guest" or "N guests".
-func bootCount(n int) string {
+// guestCount is "1 guest" or "N guests".
+func guestCount(n int) string {
 	if n == 1 {
 		return "1 guest"
 	}
@@ -429,7 +429,7 @@ func bootCount(n int) string {
 
 // groups returns, for every namespace shared by several nodes, the
 // namespace name followed by its members' names, sorted by namespace.
-func (p *bootPlan) groups() [][]string {
+func (p *plan) groups() [][]string {
 	members := map[string][]string{}
 	for _, n := range p.nodes {
 		if n.group != "" {

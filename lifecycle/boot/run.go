@@ -1,4 +1,4 @@
-package lifecycle
+package boot
 
 import (
 	"context"
@@ -10,49 +10,49 @@ import (
 	"time"
 )
 
-// bootResult is how one guest ended.
-type bootResult int
+// outcome is how one guest ended.
+type outcome int
 
 const (
-	bootPending   bootResult = iota
-	bootDone                 // started (stopped) by this run
-	bootUnchanged            // already was running (stopped)
-	bootFailed               // its action failed
-	bootSkipped              // not acted on: a dependency failed or was skipped
+	outcomePending   outcome = iota
+	outcomeDone              // started (stopped) by this run
+	outcomeUnchanged         // already was running (stopped)
+	outcomeFailed            // its action failed
+	outcomeSkipped           // not acted on: a dependency failed or was skipped
 )
 
-// bootFinish is what a worker reports when its action returns.
-type bootFinish struct {
-	n   *bootNode
+// completion is what a worker reports when its action returns.
+type completion struct {
+	n   *node
 	err error
 	dur time.Duration
 }
 
-// bootRun is the state of one run; only the coordinating goroutine
-// (runBootPlan) touches it.
-type bootRun struct {
-	p       *bootPlan
-	opt     BootOptions
-	act     BootAction
-	result  map[*bootNode]bootResult
-	waiting map[*bootNode]int // unfinished dependencies
-	ready   []*bootNode       // runnable now, sorted by name
-	running []*bootNode       // actions in flight, in start order
-	busy    map[string]bool   // groups with a member in flight
-	done    chan bootFinish
-	tally   bootTally
+// runner is the state of one run; only the coordinating goroutine
+// (runPlan) touches it.
+type runner struct {
+	p       *plan
+	opt     Options
+	act     Action
+	result  map[*node]outcome
+	waiting map[*node]int   // unfinished dependencies
+	ready   []*node         // runnable now, sorted by name
+	running []*node         // actions in flight, in start order
+	busy    map[string]bool // groups with a member in flight
+	done    chan completion
+	tally   tally
 	width   int // name column width
 }
 
-// runBootPlan acts on every node of p, honouring the order, opt.Jobs and
+// runPlan acts on every node of p, honouring the order, opt.Jobs and
 // the groups, and prints the per-guest lines.
-func runBootPlan(ctx context.Context, p *bootPlan, opt BootOptions, act BootAction) bootTally {
-	r := &bootRun{
+func runPlan(ctx context.Context, p *plan, opt Options, act Action) tally {
+	r := &runner{
 		p: p, opt: opt, act: act,
-		result:  map[*bootNode]bootResult{},
-		waiting: map[*bootNode]int{},
+		result:  map[*node]outcome{},
+		waiting: map[*node]int{},
 		busy:    map[string]bool{},
-		done:    make(chan bootFinish),
+		done:    make(chan completion),
 	}
 	r.tally.total = len(p.nodes)
 	for _, n := range p.nodes {
@@ -72,18 +72,18 @@ func runBootPlan(ctx context.Context, p *bootPlan, opt BootOptions, act BootActi
 
 // seed skips the nodes blocked at plan time and queues those with no
 // dependency.
-func (r *bootRun) seed() {
+func (r *runner) seed() {
 	// In wave order, so that a blocked guest's dependants are reported as
 	// skipped because of it.
 	byWave := slices.Clone(r.p.nodes)
-	slices.SortStableFunc(byWave, func(a, b *bootNode) int { return a.wave - b.wave })
+	slices.SortStableFunc(byWave, func(a, b *node) int { return a.wave - b.wave })
 	for _, n := range byWave {
-		if n.blocked != "" && r.result[n] == bootPending {
+		if n.blocked != "" && r.result[n] == outcomePending {
 			r.skip(n, n.blocked)
 		}
 	}
 	for _, n := range r.p.nodes {
-		if r.result[n] != bootPending {
+		if r.result[n] != outcomePending {
 			continue
 		}
 		r.waiting[n] = len(n.after)
@@ -94,7 +94,7 @@ func (r *bootRun) seed() {
 }
 
 // loop launches what may run and collects results until nothing is left.
-func (r *bootRun) loop(ctx context.Context) {
+func (r *runner) loop(ctx context.Context) {
 	for {
 		if ctx.Err() == nil {
 			r.launch(ctx)
@@ -110,7 +110,7 @@ func (r *bootRun) loop(ctx context.Context) {
 		why += ": " + cause.Error()
 	}
 	for _, n := range r.p.nodes {
-		if r.result[n] == bootPending {
+		if r.result[n] == outcomePending {
 			r.skip(n, why)
 		}
 	}
@@ -118,7 +118,7 @@ func (r *bootRun) loop(ctx context.Context) {
 
 // launch starts ready nodes, in name order, while a slot is free and their
 // group has no member in flight.
-func (r *bootRun) launch(ctx context.Context) {
+func (r *runner) launch(ctx context.Context) {
 	for i := 0; i < len(r.ready) && len(r.running) < r.opt.Jobs; {
 		n := r.ready[i]
 		if n.group != "" && r.busy[n.group] {
@@ -135,76 +135,76 @@ func (r *bootRun) launch(ctx context.Context) {
 }
 
 // work runs the action of one node and reports back.
-func (r *bootRun) work(ctx context.Context, n *bootNode) {
+func (r *runner) work(ctx context.Context, n *node) {
 	t0 := time.Now()
 	err := r.act(ctx, n.g)
-	r.done <- bootFinish{n: n, err: err, dur: time.Since(t0)}
+	r.done <- completion{n: n, err: err, dur: time.Since(t0)}
 }
 
 // finish records one finished action and releases or skips its dependants.
-func (r *bootRun) finish(f bootFinish) {
+func (r *runner) finish(f completion) {
 	n := f.n
-	r.running = slices.DeleteFunc(r.running, func(x *bootNode) bool { return x == n })
+	r.running = slices.DeleteFunc(r.running, func(x *node) bool { return x == n })
 	if n.group != "" {
 		r.busy[n.group] = false
 	}
 	secs := f.dur.Seconds()
 	switch {
 	case f.err == nil:
-		r.settle(n, bootDone)
+		r.settle(n, outcomeDone)
 		r.linef("%-*s %s %.1fs", r.width, n.name, r.p.verbs.done, secs)
-	case errors.Is(f.err, ErrBootUnchanged):
-		r.settle(n, bootUnchanged)
+	case errors.Is(f.err, ErrUnchanged):
+		r.settle(n, outcomeUnchanged)
 		r.linef("%-*s %s %.1fs", r.width, n.name, r.p.verbs.unchanged, secs)
 	default:
-		r.settle(n, bootFailed)
+		r.settle(n, outcomeFailed)
 		r.linef("%-*s FAILED %.1fs: %v", r.width, n.name, secs, f.err)
 		r.skipDependants(n, "failed")
 		return
 	}
 	for _, b := range n.before {
-		if r.result[b] != bootPending {
+		if r.result[b] != outcomePending {
 			continue
 		}
 		r.waiting[b]--
 		if r.waiting[b] == 0 {
 			r.ready = append(r.ready, b)
-			slices.SortFunc(r.ready, func(a, b *bootNode) int { return strings.Compare(a.name, b.name) })
+			slices.SortFunc(r.ready, func(a, b *node) int { return strings.Compare(a.name, b.name) })
 		}
 	}
 }
 
 // skipDependants skips every pending node that waits for n, transitively.
-func (r *bootRun) skipDependants(n *bootNode, what string) {
+func (r *runner) skipDependants(n *node, what string) {
 	for _, b := range n.before {
-		if r.result[b] == bootPending {
+		if r.result[b] == outcomePending {
 			r.skip(b, fmt.Sprintf("needs %s, which %s", n.name, what))
 		}
 	}
 }
 
 // skip records a node as skipped, prints why, and skips its dependants.
-func (r *bootRun) skip(n *bootNode, why string) {
-	r.settle(n, bootSkipped)
-	r.ready = slices.DeleteFunc(r.ready, func(x *bootNode) bool { return x == n })
+func (r *runner) skip(n *node, why string) {
+	r.settle(n, outcomeSkipped)
+	r.ready = slices.DeleteFunc(r.ready, func(x *node) bool { return x == n })
 	r.linef("%-*s skipped: %s", r.width, n.name, why)
 	r.skipDependants(n, "was skipped")
 }
 
 // settle records the result of n in the tally.
-func (r *bootRun) settle(n *bootNode, res bootResult) {
+func (r *runner) settle(n *node, res outcome) {
 	r.result[n] = res
 	r.tally.add(n.name, res)
 }
 
 // linef prints one line, clearing the progress line first.
-func (r *bootRun) linef(format string, args ...any) {
+func (r *runner) linef(format string, args ...any) {
 	r.clearProgress()
 	fmt.Fprintf(r.opt.Out, format+"\n", args...)
 }
 
 // progress rewrites the terminal's progress line.
-func (r *bootRun) progress() {
+func (r *runner) progress() {
 	if !r.opt.Progress {
 		return
 	}
@@ -216,54 +216,54 @@ func (r *bootRun) progress() {
 }
 
 // clearProgress erases the progress line.
-func (r *bootRun) clearProgress() {
+func (r *runner) clearProgress() {
 	if r.opt.Progress {
 		fmt.Fprint(r.opt.Out, "\r\x1b[K")
 	}
 }
 
-// bootTally counts the results of a run.
-type bootTally struct {
+// tally counts the results of a run.
+type tally struct {
 	total                            int
 	done, unchanged, failed, skipped []string
 }
 
 // add counts one result.
-func (t *bootTally) add(name string, res bootResult) {
+func (t *tally) add(name string, res outcome) {
 	switch res {
-	case bootDone:
+	case outcomeDone:
 		t.done = append(t.done, name)
-	case bootUnchanged:
+	case outcomeUnchanged:
 		t.unchanged = append(t.unchanged, name)
-	case bootFailed:
+	case outcomeFailed:
 		t.failed = append(t.failed, name)
-	case bootSkipped:
+	case outcomeSkipped:
 		t.skipped = append(t.skipped, name)
 	}
 }
 
 // finished is the number of guests with a result.
-func (t *bootTally) finished() int {
+func (t *tally) finished() int {
 	return len(t.done) + len(t.unchanged) + len(t.failed) + len(t.skipped)
 }
 
 // exitCode is 0 when every guest ended in the wanted state (or none was
 // selected), 1 when none did, 2 otherwise.
-func (t *bootTally) exitCode() int {
+func (t *tally) exitCode() int {
 	good := len(t.done) + len(t.unchanged)
 	bad := len(t.failed) + len(t.skipped)
 	switch {
 	case bad == 0:
-		return BootExitAll
+		return ExitAll
 	case good == 0:
-		return BootExitNone
+		return ExitNone
 	}
-	return BootExitSome
+	return ExitSome
 }
 
 // printSummary writes the last line: counts, and the names of the failed
 // and skipped guests.
-func (t *bootTally) printSummary(w io.Writer, v bootVerbs) {
+func (t *tally) printSummary(w io.Writer, v wording) {
 	if t.total == 0 {
 		fmt.Fprintf(w, "%s: no guest selected\n", v.command)
 		return
@@ -273,16 +273,16 @@ func (t *bootTally) printSummary(w io.Writer, v bootVerbs) {
 		parts = append(parts, fmt.Sprintf("%d %s", len(t.unchanged), v.unchanged))
 	}
 	if len(t.failed) > 0 {
-		parts = append(parts, fmt.Sprintf("%d failed (%s)", len(t.failed), strings.Join(bootSorted(t.failed), ", ")))
+		parts = append(parts, fmt.Sprintf("%d failed (%s)", len(t.failed), strings.Join(sortedCopy(t.failed), ", ")))
 	}
 	if len(t.skipped) > 0 {
-		parts = append(parts, fmt.Sprintf("%d skipped (%s)", len(t.skipped), strings.Join(bootSorted(t.skipped), ", ")))
+		parts = append(parts, fmt.Sprintf("%d skipped (%s)", len(t.skipped), strings.Join(sortedCopy(t.skipped), ", ")))
 	}
 	fmt.Fprintf(w, "%s: %s\n", v.command, strings.Join(parts, ", "))
 }
 
-// bootSorted returns s sorted, leaving s alone.
-func bootSorted(s []string) []string {
+// sortedCopy returns s sorted, leaving s alone.
+func sortedCopy(s []string) []string {
 	c := slices.Clone(s)
 	slices.Sort(c)
 	return c

@@ -1,4 +1,4 @@
-package lifecycle
+package boot
 
 import (
 	"bytes"
@@ -13,9 +13,9 @@ import (
 	"github.com/vserverx/vserverx/config"
 )
 
-// writeBootConfdir writes a confdir: files maps "guest/rel/path" to
+// writeConfdir writes a confdir: files maps "guest/rel/path" to
 // content.
-func writeBootConfdir(t *testing.T, files map[string]string) string {
+func writeConfdir(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for rel, content := range files {
@@ -36,21 +36,21 @@ func writeBootConfdir(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-func loadBootTree(t *testing.T, files map[string]string) *config.Tree {
+func loadTree(t *testing.T, files map[string]string) *config.Tree {
 	t.Helper()
-	tree, err := config.Load(config.Paths{ConfDir: writeBootConfdir(t, files)})
+	tree, err := config.Load(config.Paths{ConfDir: writeConfdir(t, files)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return tree
 }
 
-// TestBootFromConfdir runs the engine on a confdir read by config.Load:
+// TestFromConfdir runs the engine on a confdir read by config.Load:
 // marks and depends files with comments, blank lines and several marks,
 // disabled and vdir-less guests, a dot-directory, and the group of a
 // shared spaces/net.
-func TestBootFromConfdir(t *testing.T) {
-	tree := loadBootTree(t, map[string]string{
+func TestFromConfdir(t *testing.T) {
+	tree := loadTree(t, map[string]string{
 		"db/vdir/":                 "",
 		"db/apps/init/mark":        "# boot early\ndefault\n\nbackend\n",
 		"app/vdir/":                "",
@@ -69,10 +69,10 @@ func TestBootFromConfdir(t *testing.T) {
 		"test/apps/init/mark":      "test\n",
 		".defaults/apps/init/mark": "default\n",
 	})
-	rec := &bootRecorder{}
+	rec := &recorder{}
 	var out bytes.Buffer
-	code, err := Boot(context.Background(), tree, BootOptions{Marks: []string{"default"}, Jobs: 4, Out: &out}, rec.act)
-	if err != nil || code != BootExitAll {
+	code, err := Run(context.Background(), tree, Options{Marks: []string{"default"}, Jobs: 4, Out: &out}, rec.act)
+	if err != nil || code != ExitAll {
 		t.Fatalf("code %d, err %v; output:\n%s", code, err, out.String())
 	}
 	if got := rec.begun(); !slices.Equal(got, []string{"db", "app", "web"}) {
@@ -84,9 +84,9 @@ func TestBootFromConfdir(t *testing.T) {
 		}
 	}
 
-	rec = &bootRecorder{}
+	rec = &recorder{}
 	out.Reset()
-	if _, err := Boot(context.Background(), tree, BootOptions{Marks: []string{"!default"}, Stop: true, Out: &out}, rec.act); err != nil {
+	if _, err := Run(context.Background(), tree, Options{Marks: []string{"!default"}, Stop: true, Out: &out}, rec.act); err != nil {
 		t.Fatal(err)
 	}
 	if got := rec.begun(); !slices.Equal(got, []string{"test"}) {
@@ -94,24 +94,24 @@ func TestBootFromConfdir(t *testing.T) {
 	}
 }
 
-func TestBootFromConfdirErrors(t *testing.T) {
-	tree := loadBootTree(t, map[string]string{
+func TestFromConfdirErrors(t *testing.T) {
+	tree := loadTree(t, map[string]string{
 		"a/vdir/":             "",
 		"a/apps/init/mark":    "default\n",
 		"a/apps/init/depends": "b\nghost\n",
 		"b/vdir/":             "",
 		"b/apps/init/depends": "a\n",
 	})
-	rec := &bootRecorder{}
+	rec := &recorder{}
 	var out bytes.Buffer
-	_, err := Boot(context.Background(), tree, BootOptions{Marks: []string{"default"}, Out: &out}, rec.act)
+	_, err := Run(context.Background(), tree, Options{Marks: []string{"default"}, Out: &out}, rec.act)
 	want := filepath.Join(tree.Paths.ConfDir, "a/apps/init/depends") + `: unknown guest "ghost"`
-	if !errors.Is(err, ErrBootConfig) || !strings.Contains(err.Error(), want) {
+	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v, want one containing %q", err, want)
 	}
 	// stop-all ignores the unknown guest but still refuses the cycle.
-	_, err = Boot(context.Background(), tree, BootOptions{Marks: []string{"default"}, Stop: true, Out: &out}, rec.act)
-	if !errors.Is(err, ErrBootConfig) || !strings.Contains(err.Error(), "dependency cycle a -> b -> a") {
+	_, err = Run(context.Background(), tree, Options{Marks: []string{"default"}, Stop: true, Out: &out}, rec.act)
+	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "dependency cycle a -> b -> a") {
 		t.Errorf("stop: error %v, want the cycle a -> b -> a", err)
 	}
 	if len(rec.events) > 0 {
@@ -119,16 +119,16 @@ func TestBootFromConfdirErrors(t *testing.T) {
 	}
 }
 
-func TestBootStatusFromConfdir(t *testing.T) {
-	tree := loadBootTree(t, map[string]string{
+func TestStatusFromConfdir(t *testing.T) {
+	tree := loadTree(t, map[string]string{
 		"a/vdir/":          "",
 		"a/apps/init/mark": "default\n",
 		"b/vdir/":          "",
 	})
 	var out bytes.Buffer
 	probe := func(_ context.Context, g *config.Guest) (bool, error) { return g.Name == "b", nil }
-	code, err := BootStatus(context.Background(), tree, BootOptions{Marks: []string{"default"}, Out: &out}, probe)
-	if err != nil || code != BootStatusStopped || out.String() != "a stopped\n" {
+	code, err := Status(context.Background(), tree, Options{Marks: []string{"default"}, Out: &out}, probe)
+	if err != nil || code != StatusStopped || out.String() != "a stopped\n" {
 		t.Errorf("code %d, err %v, output %q; want 3, \"a stopped\\n\"", code, err, out.String())
 	}
 }
