@@ -10,7 +10,9 @@
 //
 //   - Guest: the files of CONFDIR/NAME vserverx needs (context, spaces/net,
 //     namespace-cleanup-skip, apps/init/mark and depends, disabled, vdir,
-//     util-vserver's own netns/).
+//     util-vserver's own netns/), and util-vserver's classic network
+//     configuration: interfaces/N/ as ClassicInterface (resolved with
+//     util-vserver's inheritance and defaults) and ncontext.
 //   - Namespace: a definition CONFDIR/.netns/X (id, interfaces/N/, sysctl/,
 //     novprocunhide), or the implicit empty one of a guest whose spaces/net
 //     names itself.
@@ -43,7 +45,15 @@
 // is allowed) and reported, all together, by Check (one guest, its namespace
 // and group), CheckGroup (one namespace and its members) and CheckAll. The
 // structs of a tree with problems are filled as far as possible; callers must
-// not act on a guest or group whose check is not empty.
+// not act on a guest or group whose check holds an error. A Problem of
+// SeverityWarning is only told (Problems.Err ignores it).
+//
+// CheckClassic checks what util-vserver will do with a managed guest's
+// interfaces/ inside its namespace (devices that will not be there, VLAN
+// devices it would create there, indirect entries, addresses configured
+// twice or by two members); ClassicAddrs lists the addresses it will add.
+// Problems of reading a guest's interfaces/ and ncontext are reported by
+// CheckClassic of that guest only.
 //
 // util-vserver's util-vserver-vars (shell assignments) is read by ParseVars
 // and LoadVars; DefaultPaths turns it into the Paths vserverx works with.

@@ -32,6 +32,7 @@ func loadGuest(dir, name string) (*Guest, Problems) {
 	g.Disabled = exists(g.File(GuestDisabled))
 	g.HasVdir = exists(g.File(GuestVdir))
 	g.HasUtilNetns = isDir(g.File(GuestUtilNetns))
+	loadClassic(g)
 	return g, probs
 }
 

@@ -130,6 +130,14 @@ type Guest struct {
 	Disabled     bool // the disabled file exists
 	HasVdir      bool // the vdir entry exists
 	HasUtilNetns bool // util-vserver's own netns/ directory exists (0.30.216+)
+
+	// Classic is util-vserver's own network configuration of the guest,
+	// interfaces/N/ in util-vserver's order (see ClassicInterface).
+	Classic     []ClassicInterface
+	NContext    int  // the ncontext file: network context id for util-vserver's chbind
+	HasNContext bool // the ncontext file exists and holds a valid id
+
+	classicProbs Problems // what is wrong in interfaces/ and ncontext; reported by CheckClassic
 }
 
 // SharedNetns returns the name X that spaces/net says this guest shares, or
@@ -172,22 +180,37 @@ func (g *Group) MemberNames() []string {
 	return names
 }
 
+// Severity says whether a Problem refuses the guest (SeverityError, the
+// default) or is only worth telling (SeverityWarning).
+type Severity int
+
+// The severities of a Problem.
+const (
+	SeverityError   Severity = iota // vserverx must not act on the guest
+	SeverityWarning                 // works, but probably not as intended
+)
+
 // Problem is one thing wrong with a configuration: the file it is about and
 // what is wrong there (including what is allowed).
 type Problem struct {
-	File string
-	Msg  string
+	File     string
+	Msg      string
+	Severity Severity
 }
 
 func (p Problem) Error() string {
-	if p.File == "" {
-		return p.Msg
+	s := p.Msg
+	if p.File != "" {
+		s = p.File + ": " + s
 	}
-	return p.File + ": " + p.Msg
+	if p.Severity == SeverityWarning {
+		s = "warning: " + s
+	}
+	return s
 }
 
 // Problems is every problem found in a configuration; it is an error when
-// not empty.
+// it holds at least one of SeverityError.
 type Problems []Problem
 
 func (ps Problems) Error() string {
@@ -198,10 +221,27 @@ func (ps Problems) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-// Err returns ps as an error, or nil when there are none.
+// Err returns ps as an error, or nil when none of them is an error
+// (no problems, or only warnings).
 func (ps Problems) Err() error {
-	if len(ps) == 0 {
+	if len(ps.Errors()) == 0 {
 		return nil
 	}
 	return ps
+}
+
+// Errors returns the problems of SeverityError.
+func (ps Problems) Errors() Problems { return ps.of(SeverityError) }
+
+// Warnings returns the problems of SeverityWarning.
+func (ps Problems) Warnings() Problems { return ps.of(SeverityWarning) }
+
+func (ps Problems) of(sev Severity) Problems {
+	var out Problems
+	for _, p := range ps {
+		if p.Severity == sev {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -744,3 +744,153 @@ func TestStandinInsideIPNetnsExec(t *testing.T) {
 		t.Fatalf("stop inside X: %s", r)
 	}
 }
+
+// classicGuest makes guest g sharing namespace X (spaces/net X, with the
+// prepre-start fix-up vserverx's scriptlet does) plus the interfaces/ files
+// given, and gives X a veth pair v0/v1 (v0 down) for the addresses.
+func classicGuest(t *testing.T, s *standin, files map[string]string) {
+	t.Helper()
+	addNetns(t, "X")
+	nstest.IP(t, "-n", "X", "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+	all := map[string]string{"spaces/net": "X\n", "scripts/prepre-start.d/50-fix": "VSPACE_SHARED_CMD=()\n"}
+	for p, c := range files {
+		all[p] = c
+	}
+	s.guest(t, "g", all)
+}
+
+// addrsIn lists `ip -o addr show dev DEV` inside X, one "ADDR/LEN ..." line
+// per address with the interface label.
+func addrsIn(t *testing.T, dev string) string {
+	t.Helper()
+	return nstest.IP(t, "-n", "X", "-o", "addr", "show", "dev", dev)
+}
+
+// TestStandinClassicInterfaces: start adds the interfaces/ addresses inside
+// the network namespace the chain runs in (inherited prefix, label, the
+// default broadcast), skips disabled and nodev entries, sets the device UP
+// (not with down); stop removes them again.
+func TestStandinClassicInterfaces(t *testing.T) {
+	s := newStandin(t)
+	classicGuest(t, s, map[string]string{
+		"interfaces/prefix":     "24\n",
+		"interfaces/0/ip":       "10.9.0.1\n",
+		"interfaces/0/dev":      "v0\n",
+		"interfaces/0/name":     "web\n",
+		"interfaces/1/ip":       "10.9.0.2\n",
+		"interfaces/1/dev":      "v0\n",
+		"interfaces/1/disabled": "",
+		"interfaces/2/ip":       "10.9.0.3\n",
+		"interfaces/2/nodev":    "",
+		"interfaces/v6/ip":      "2001:db8::1\n",
+		"interfaces/v6/dev":     "v0\n",
+		"interfaces/v6/prefix":  "64\n",
+	})
+	if r := s.runIn(t, "X", "vserver", "g", "start"); r.code != 0 {
+		t.Fatalf("start: %s", r)
+	}
+	addrs := addrsIn(t, "v0")
+	for _, want := range []string{"inet 10.9.0.1/24 brd 10.9.0.255 scope global v0:web", "inet6 2001:db8::1/64"} {
+		if !strings.Contains(addrs, want) {
+			t.Errorf("v0 in X lacks %q:\n%s", want, addrs)
+		}
+	}
+	for _, absent := range []string{"10.9.0.2/", "10.9.0.3/"} {
+		if strings.Contains(addrs, absent) {
+			t.Errorf("v0 has %s (disabled or nodev):\n%s", absent, addrs)
+		}
+	}
+	if link := nstest.IP(t, "-n", "X", "-o", "link", "show", "v0"); !strings.Contains(link, ",UP") {
+		t.Errorf("v0 is not set up: %s", link)
+	}
+	if strings.Contains(nstest.IP(t, "-o", "addr", "show"), "10.9.0.1/") {
+		t.Error("the address was added outside X")
+	}
+	if r := s.runIn(t, "X", "vserver", "g", "stop"); r.code != 0 {
+		t.Fatalf("stop: %s", r)
+	}
+	if addrs := addrsIn(t, "v0"); strings.Contains(addrs, "10.9.0.1") || strings.Contains(addrs, "2001:db8::1") {
+		t.Errorf("stop left addresses on v0:\n%s", addrs)
+	}
+}
+
+// TestStandinClassicMissingDevice: a dev that does not exist in X makes ip
+// fail with "Cannot find device"; start goes on (the other entry is added)
+// and the guest runs. down: the address without setting the device up.
+func TestStandinClassicMissingDevice(t *testing.T) {
+	s := newStandin(t)
+	classicGuest(t, s, map[string]string{
+		"interfaces/0/ip":   "10.9.0.9\n",
+		"interfaces/0/dev":  "eth9\n",
+		"interfaces/1/ip":   "10.9.0.1\n",
+		"interfaces/1/dev":  "v0\n",
+		"interfaces/1/mask": "255.255.0.0\n",
+		"interfaces/1/down": "",
+	})
+	r := s.runIn(t, "X", "vserver", "g", "start")
+	if r.code != 0 || !strings.Contains(r.stderr, `Cannot find device "eth9"`) {
+		t.Fatalf("want start to succeed after printing the ip error: %s", r)
+	}
+	if rr := s.run(t, "vserver", "g", "running"); rr.code != 0 {
+		t.Errorf("guest not running: %s", rr)
+	}
+	if addrs := addrsIn(t, "v0"); !strings.Contains(addrs, "10.9.0.1/16") {
+		t.Errorf("the entry after the failing one was not added (mask → /16):\n%s", addrs)
+	}
+	if link := nstest.IP(t, "-n", "X", "-o", "link", "show", "v0"); strings.Contains(link, ",UP") {
+		t.Errorf("v0 was set up despite down: %s", link)
+	}
+	if rr := s.runIn(t, "X", "vserver", "g", "stop"); rr.code != 0 {
+		t.Fatalf("stop: %s", rr)
+	}
+	if addrs := addrsIn(t, "v0"); strings.Contains(addrs, "10.9.0.1") {
+		t.Errorf("stop left the address:\n%s", addrs)
+	}
+}
+
+// TestStandinClassicUnsupportedAndBroken: indirect is skipped with a
+// message; a missing ip fails start like util-vserver; a vlandev whose
+// parent is not in X fails (ip's error, start goes on) — or, without the
+// kernel's VLAN support in X, fails the start as util-vserver does.
+func TestStandinClassicUnsupportedAndBroken(t *testing.T) {
+	t.Run("indirect", func(t *testing.T) {
+		s := newStandin(t)
+		classicGuest(t, s, map[string]string{"interfaces/0/ip": "10.9.0.1\n", "interfaces/0/dev": "v0\n", "interfaces/0/indirect": ""})
+		r := s.runIn(t, "X", "vserver", "g", "start")
+		if r.code != 0 || !strings.Contains(r.stderr, "indirect (util-vserver's dummy-interface path) is not supported by the stand-in") {
+			t.Fatalf("start: %s", r)
+		}
+		if addrs := addrsIn(t, "v0"); strings.Contains(addrs, "10.9.0.1") {
+			t.Errorf("indirect entry was added:\n%s", addrs)
+		}
+	})
+	t.Run("no ip", func(t *testing.T) {
+		s := newStandin(t)
+		classicGuest(t, s, map[string]string{"interfaces/0/dev": "v0\n"})
+		r := s.runIn(t, "X", "vserver", "g", "start")
+		if r.code == 0 || !strings.Contains(r.stderr, "Can not read ip for '") || !strings.Contains(r.stderr, "Failed to start vserver 'g'") {
+			t.Fatalf("want start to fail: %s", r)
+		}
+		if rr := s.run(t, "vserver", "g", "running"); rr.code == 0 {
+			t.Error("guest runs after a failed start")
+		}
+	})
+	t.Run("vlandev without parent", func(t *testing.T) {
+		s := newStandin(t)
+		classicGuest(t, s, map[string]string{"interfaces/0/ip": "10.9.0.1\n", "interfaces/0/dev": "eth0.0002\n"})
+		mustWrite(t, filepath.Join(s.conf, ".defaults", "interfaces", "vlandev"), "")
+		r := s.runIn(t, "X", "vserver", "g", "start")
+		if exec.Command("ip", "netns", "exec", "X", "test", "-d", "/proc/net/vlan").Run() != nil {
+			if r.code == 0 || !strings.Contains(r.stderr, "vlan subsystem not enabled") {
+				t.Fatalf("without /proc/net/vlan start must fail like util-vserver's: %s", r)
+			}
+			return
+		}
+		if r.code != 0 || !strings.Contains(r.stderr, "eth0") {
+			t.Fatalf("want ip's error about eth0 and a successful start: %s", r)
+		}
+		if cmds := s.traceLines(t, "ifcmd", "g"); len(cmds) == 0 || strings.Join(cmds[0], " ") != "VLAN eth0.0002 eth0 0002" {
+			t.Errorf("first interface command %q, want the VLAN creation", cmds)
+		}
+	})
+}
