@@ -77,7 +77,7 @@ func (u *utilNetns) read() error {
 	if err := u.readName(); err != nil {
 		return err
 	}
-	if err := u.readID(); err != nil {
+	if err := setID(u.p, u.confdir); err != nil {
 		return err
 	}
 	if u.defaults {
@@ -107,22 +107,6 @@ func (u *utilNetns) readName() error {
 		return refuse(file, 0, "%v", err)
 	}
 	u.p.NS, u.p.NSFrom = x, file
-	return nil
-}
-
-// readID takes the guest's context as the namespace id (the historical MAC
-// scheme uses it). Only a namespace not named after the guest needs it.
-func (u *utilNetns) readID() error {
-	file := filepath.Join(u.confdir, u.guest, config.GuestContext)
-	s, ok, err := readValue(file)
-	if err != nil || !ok || u.p.NS == u.guest {
-		return err
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n > config.MaxID {
-		return refuse(file, 0, "%q is not a context id 0–%d; the namespace id %s needs it", s, config.MaxID, u.p.NS)
-	}
-	u.p.ID, u.p.HasID, u.p.IDFrom = n, true, file
 	return nil
 }
 
