@@ -2,6 +2,7 @@ package legacy
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -26,6 +27,7 @@ type value struct {
 // shared by all scriptlets of the guest.
 type evaluator struct {
 	guest string
+	phase string // the phase util-vserver runs the file for ($1)
 	file  string
 	exps  []expansion
 	vars  map[string]value
@@ -50,6 +52,10 @@ func (e *evaluator) run(n *node) error {
 	case "function":
 		e.funcs[n.name] = n
 		return nil
+	case "label":
+		return nil
+	case "case":
+		return e.runCase(n)
 	case "while", "until", "for":
 		if n.mentions(vspaceVar) {
 			return nil
@@ -66,6 +72,41 @@ func (e *evaluator) runAll(ns []*node) error {
 		}
 	}
 	return nil
+}
+
+// runCase runs a case statement. On the phase ("case $1 in") only the
+// branches whose label matches the phase run; on anything else every
+// branch is taken as run.
+func (e *evaluator) runCase(n *node) error {
+	f := strings.Fields(n.raw)
+	if len(f) < 2 || strings.Trim(f[1], `"`) != "$1" && strings.Trim(f[1], `"`) != "${1}" {
+		return e.runAll(n.kids)
+	}
+	on := false
+	for _, k := range n.kids {
+		if k.kw == "label" {
+			on = matchesLabel(k.raw, e.phase)
+			continue
+		}
+		if on {
+			if err := e.run(k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// matchesLabel reports whether a case label like (pre-start) or
+// post-stop|postpost-stop) matches phase.
+func matchesLabel(label, phase string) bool {
+	label = strings.TrimSuffix(strings.TrimPrefix(label, "("), ")")
+	for _, pat := range strings.Split(label, "|") {
+		if ok, _ := path.Match(strings.Trim(pat, `"'`), phase); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // loopVariable marks the variable of "for NAME in ..." as not constant.

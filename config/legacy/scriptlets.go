@@ -26,8 +26,9 @@ var networkText = regexp.MustCompile(`(^|[\s;&|({` + "`" + `"'=])(\S*/)?ip($|[\s
 
 // scriptlet is one file util-vserver runs for a phase.
 type scriptlet struct {
-	path string // as util-vserver finds it (maybe a symbolic link)
-	real string // the file read
+	path  string // as util-vserver finds it (maybe a symbolic link)
+	phase string
+	real  string // the file read
 }
 
 // ReadScriptlets reads the namespace scriptlets of guest name: for every
@@ -81,7 +82,7 @@ func findScriptlets(confdir, name string) ([]scriptlet, error) {
 		}
 		for _, p := range paths {
 			if real, ok := regularFile(p); ok {
-				out = append(out, scriptlet{path: p, real: real})
+				out = append(out, scriptlet{path: p, real: real, phase: phase})
 			}
 		}
 	}
@@ -120,7 +121,7 @@ func readScriptlet(confdir string, sc scriptlet, st *netState) (used bool, err e
 	if err != nil {
 		return false, err
 	}
-	e := &evaluator{guest: st.guest, file: sc.real, exps: exps, vars: map[string]value{}, funcs: map[string]*node{}, net: st}
+	e := &evaluator{guest: st.guest, phase: sc.phase, file: sc.real, exps: exps, vars: map[string]value{}, funcs: map[string]*node{}, net: st}
 	if err := e.runAll(tree.kids); err != nil {
 		return false, err
 	}

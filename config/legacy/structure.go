@@ -59,6 +59,7 @@ func (b *builder) top() *node { return b.stack[len(b.stack)-1] }
 // as a command.
 func (b *builder) segment(seg segment) error {
 	if seg.label {
+		b.top().kids = append(b.top().kids, &node{line: seg.line, kw: "label", raw: seg.raw})
 		return nil
 	}
 	words, err := shlex.Split(seg.text)
