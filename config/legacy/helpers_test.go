@@ -52,3 +52,5 @@ func wantRefusal(t *testing.T, err error, confdir, file string, line int, msg st
 		t.Errorf("error %q lacks \": cannot adopt: \"", err)
 	}
 }
+
+func writeFile(p, content string) error { return os.WriteFile(p, []byte(content), 0o644) }

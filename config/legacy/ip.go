@@ -313,7 +313,7 @@ func (c *ipCmd) create(nl *newLink) error {
 	l := nl.link
 	if l.kind == config.TypeVeth {
 		peer := &link{name: nl.peerName, kind: config.TypeVeth, from: l.from, file: l.file, line: l.line}
-		l.peer, peer.peer = &l, peer
+		l.peer, peer.peer = peer, &l
 		if err := c.e.net.add(peer); err != nil {
 			return c.refuse("%v", err)
 		}
