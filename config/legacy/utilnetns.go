@@ -197,18 +197,15 @@ func (u *utilNetns) nContext() (string, error) {
 }
 
 // readValues reads the given keys of dir as util-vserver's
-// _getInterfaceValue does; type also inherits from the parent directory.
+// _getInterfaceValue does. (type would also be inherited from a type file
+// directly in interfaces/, but util-vserver's glob makes one more
+// interface of that file too, so readInterface refuses it first.)
 func readValues(dir string, keys ...string) (map[string]string, error) {
 	vals := map[string]string{}
 	for _, k := range keys {
-		v, ok, err := readValue(filepath.Join(dir, k))
+		v, _, err := readValue(filepath.Join(dir, k))
 		if err != nil {
 			return nil, err
-		}
-		if !ok && k == utilType {
-			if v, _, err = readValue(filepath.Join(filepath.Dir(dir), k)); err != nil {
-				return nil, err
-			}
 		}
 		vals[k] = v
 	}
