@@ -164,8 +164,8 @@ func (p *Proposal) mergeInterface(ifc ProposedInterface) error {
 			return fmt.Errorf("cannot adopt: interface %s of namespace %s is %s in %s but %s in %s",
 				ifc.Name, p.NS, have.settings(), have.From, ifc.settings(), ifc.From)
 		}
-		have.IPs = appendNew(have.IPs, ifc.IPs...)
-		have.Gateways = appendNew(have.Gateways, ifc.Gateways...)
+		have.IPs = appendNew(slices.Clone(have.IPs), ifc.IPs...)
+		have.Gateways = appendNew(slices.Clone(have.Gateways), ifc.Gateways...)
 		return nil
 	}
 	ifc.Num = len(p.Interfaces)
