@@ -1,0 +1,86 @@
+// Package legacy reads the network configuration a guest had before
+// vserverx — util-vserver's own netns/ directory and hand-written ip
+// scriptlets — and proposes the same thing in vserverx's terms: a namespace
+// X and its interfaces, ready to be written as CONFDIR/.netns/X/ (see
+// Proposal.Render) with spaces/net = X. It only reads; moving the old files
+// into a backup and writing the new ones is the caller's job.
+//
+// Both readers either understand a configuration completely or refuse it
+// with a *RefuseError naming the file (and line) and what is not understood:
+// a partly understood configuration would give the guest a different
+// network after adoption. A guest without such configuration gives an error
+// wrapping ErrNone. Merge combines proposals of several sources.
+//
+// # util-vserver's netns/ (ReadUtilNetns)
+//
+// Read as util-vserver's _handleNetNS does: CONFDIR/NAME/netns, else
+// CONFDIR/.defaults/netns, unless CONFDIR/NAME/nonetns exists. X is the
+// first line of name (default: the guest name). shared means X is set up by
+// another guest: only spaces/net is proposed (SharedOnly). Every entry of
+// interfaces/, in byte order, is interface K (K = 0, 1, ...): type veth
+// (the default) with host as the host side (default veth + the guest's
+// ncontext or context), or type macvlan with host as its parent (default
+// eth0) in bridge mode; the name inside is guest (default gethK). Refused:
+// other types (util-vserver cannot create them either), entries of
+// interfaces/ that are not directories (util-vserver would make an
+// interface of them too), names the kernel or vserverx does not accept. A
+// .defaults/netns is shared by other guests: it stays, a note says so, and
+// DisableDefaults asks for a nonetns file for the adopted guest. util-vserver's
+// netns/ sets no addresses; those come from the guest's interfaces/.
+//
+// # Hand-written scriptlets (ReadScriptlets)
+//
+// The files util-vserver runs for each phase (scripts/PHASE, then
+// scripts/PHASE.d/*; a symbolic link is read where it leads, which must be
+// inside the confdir) are read in the order they run, by one shared state:
+// a device may be created in one file and configured in the next. A file
+// without any ip command and without VSPACE_SHARED_CMD is no network
+// scriptlet; it is left alone (it keeps running). vserverx's own scriptlets
+// (PHASE.d/vserverx) are skipped.
+//
+// A network scriptlet is cut into simple commands (at newlines, ; && || |
+// and case labels), split into words by github.com/google/shlex and then
+// read as a small state machine over a tree of shell structure:
+//
+//   - Skipped: comments, if/elif/while/until/for conditions, then/else/fi,
+//     do/done, braces, [ and test, true and :, return, shift, continue,
+//     break, exit (0, or any code after ||), local/declare/typeset/export,
+//     unset, plain assignments, redirections, and every command and loop
+//     that touches VSPACE_SHARED_CMD (vserverx rewrites it itself).
+//   - Every branch of if is taken as run. A case on the phase ($1) runs the
+//     branches whose label matches the phase the file runs for; any other
+//     case runs all branches.
+//   - Functions are remembered, not run. A function called as a command
+//     without arguments (or with "$@") is read as if its body stood there;
+//     functions used in conditions or command substitutions are never read.
+//   - Words: $2, ${2} and $VSERVER_NAME are the guest name; other variables
+//     must be assigned a constant in the file. The ip program may be ip,
+//     a path ending in /ip, or such a variable ($_HIP, ${_HIP}).
+//
+// Understood ip commands (also with -n X, -netns X or netns exec X ip, and
+// -4/-6): netns add|delete|del X, link add [link P] [name] D [address MAC]
+// [mtu N] type vlan id V | macvlan [mode M] | veth peer [name] B, link set
+// [dev] D with up, down, address, netns X, name N, mtu N, master BR, link
+// del D (dropped: vserverx tears down itself), addr add CIDR [brd +] dev D,
+// route add default via GW [dev D] (without dev, the one interface whose
+// address holds GW).
+//
+// Devices are followed through renames and moves. One that ends in X
+// becomes an interface, numbered in order of appearance: a vlan (parent,
+// VLAN id), a macvlan (parent, mode; bridge when none was given, which the
+// kernel would make vepa: a note says so), the inside end of a veth (the
+// end left on the host is its host side, a bridge it is attached to its
+// bridge) or a host device moved in (phys). Its inside name is its final
+// name. A MAC computed by a command substitution becomes mac auto, with a
+// note (vserverx generates the historical scheme 02:VLAN:id:N). When X is
+// not the guest's name, the guest's context becomes the namespace id.
+//
+// Refused, each with file:line: any other command; any other ip command,
+// option or argument; a variable not assigned a constant in the file; a
+// parameter expansion with operators; a namespace name that is not
+// constant; two namespace names; a device created again with other
+// settings; devices created inside X (vserverx creates them from the host
+// side); a device left on the host; addresses or routes on the host;
+// routes other than default routes; the MAC or a different MTU of a veth's
+// host side; a computed MAC of a phys device.
+package legacy
