@@ -80,30 +80,19 @@ func (e *engine) ensure(ifc *config.Interface) (Change, Undo, error) {
 }
 
 // clearLeftovers removes vserverx's link N of X where a crash may have left
-// it: in X under another name, or on the host (virtual links are deleted,
-// phys devices restored).
+// it: in X under another name, or on the host (linkPlace.remove).
 func (e *engine) clearLeftovers(ifc *config.Interface) error {
 	l, err := findOwn(e.in, e.ns.Name, ifc.Num)
 	if err != nil {
 		return err
 	}
-	if l != nil {
-		if l.tag.Phys != nil {
-			err = e.moveOut(*l)
-		} else {
-			err = ignoreGone(e.in.LinkDel(l.link))
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if l, err = e.hostLeftover(ifc); err != nil || l == nil {
+	if err := e.inside().removeOne(l); err != nil {
 		return err
 	}
-	if l.tag.Phys != nil {
-		return restoreOnHost(e.host, *l)
+	if l, err = e.hostLeftover(ifc); err != nil {
+		return err
 	}
-	return ignoreGone(e.host.LinkDel(l.link))
+	return e.onHost().removeOne(l)
 }
 
 // hostLeftover finds vserverx's link N of X left on the host, or nil. Only

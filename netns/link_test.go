@@ -32,7 +32,7 @@ func warmDir(t testing.TB) {
 		t.Fatal(err)
 	}
 	ns.Close()
-	if err := Delete(dir, "warm"); err != nil {
+	if err := DeleteNamespace(dir, "warm"); err != nil {
 		t.Fatal(err)
 	}
 }

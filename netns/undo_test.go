@@ -25,3 +25,25 @@ func TestUndoStack(t *testing.T) {
 		t.Error("empty undo failed")
 	}
 }
+
+// TestChain: the undos run newest first, all of them even when one fails,
+// and every error is returned.
+func TestChain(t *testing.T) {
+	var order []int
+	boom1, boom2 := errors.New("boom1"), errors.New("boom2")
+	u := Chain(
+		func() error { order = append(order, 1); return boom1 },
+		NoUndo,
+		func() error { order = append(order, 3); return boom2 },
+	)
+	err := u()
+	if len(order) != 2 || order[0] != 3 || order[1] != 1 {
+		t.Errorf("undo order %v, want 3 1", order)
+	}
+	if !errors.Is(err, boom1) || !errors.Is(err, boom2) {
+		t.Errorf("Chain's error %v should carry both failures", err)
+	}
+	if err := Chain()(); err != nil {
+		t.Errorf("empty Chain failed: %v", err)
+	}
+}
