@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"net"
 	"net/netip"
 	"path/filepath"
@@ -91,18 +90,6 @@ type Namespace struct {
 	Interfaces    []Interface // sorted by Num
 	Sysctls       []Sysctl    // sorted by Key
 	NoVprocunhide bool        // the novprocunhide file exists
-}
-
-// AliasPrefix is the start of the interface alias of every link vserverx
-// creates; the full alias is AliasPrefix + X + ":" + N.
-const AliasPrefix = "vserverx:"
-
-// Alias returns the interface alias that marks a link as vserverx's own:
-// "vserverx:X:N". It is the whole alias of a created link; for a phys
-// device the netns package appends how to restore it (":orig=NAME:mtu=..."),
-// so that teardown after a crash can put it back.
-func (n *Namespace) Alias(num int) string {
-	return fmt.Sprintf("%s%s:%d", AliasPrefix, n.Name, num)
 }
 
 // Guest is one util-vserver guest configuration directory CONFDIR/NAME/, as

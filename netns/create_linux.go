@@ -94,7 +94,7 @@ func (e *engine) checkVethHost(ifc *config.Interface) error {
 	if ifc.Type != config.TypeVeth {
 		return nil
 	}
-	name := vethHostName(e.def, ifc)
+	name := e.def.VethHostName(ifc)
 	if _, err := e.host.LinkByName(name); !isNotFound(err) {
 		return e.ifcErr(ifc, "host-side name %s (%s) is already taken on the host", name, ifc.File("host"))
 	}
@@ -123,7 +123,7 @@ func (e *engine) bridge(ifc *config.Interface) (netlink.Link, error) {
 // setupVethHost gives the host side of a new veth the alias, the bridge and
 // UP. Its undo is the deletion of the pair.
 func (e *engine) setupVethHost(ifc *config.Interface) error {
-	name := vethHostName(e.def, ifc)
+	name := e.def.VethHostName(ifc)
 	peer, err := e.host.LinkByName(name)
 	if err != nil {
 		return e.ifcErr(ifc, "host side %s of the new veth: %w", name, err)

@@ -19,7 +19,7 @@
 // interrupted netlink dumps are retried in one place (see retry_linux.go).
 //
 // Every link vserverx creates carries the interface alias "vserverx:X:N"
-// (config.Namespace.Alias). Cleanup finds vserverx's links by that alias
+// (config.LinkAlias, which formats and parses it). Cleanup finds vserverx's links by that alias
 // only, so a link without it is never modified or deleted. A physical
 // device moved into X keeps, in the same alias, everything needed to put it
 // back as it was (original name, MTU, MAC, alias, UP state), so teardown

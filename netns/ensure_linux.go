@@ -106,7 +106,7 @@ func (e *engine) hostLeftover(ifc *config.Interface) (*ownLink, error) {
 	case config.TypePhys:
 		return findOwn(e.host, e.ns.Name, ifc.Num)
 	case config.TypeVeth:
-		l, err := e.host.LinkByName(vethHostName(e.def, ifc))
+		l, err := e.host.LinkByName(e.def.VethHostName(ifc))
 		if isNotFound(err) {
 			return nil, nil
 		}
@@ -202,7 +202,7 @@ func (e *engine) fixVethHost(ifc *config.Interface, l netlink.Link, steps *undoS
 	if ifc.Type != config.TypeVeth {
 		return false, nil
 	}
-	name := vethHostName(e.def, ifc)
+	name := e.def.VethHostName(ifc)
 	peer, err := e.host.LinkByIndex(l.Attrs().ParentIndex)
 	if err != nil || peer.Attrs().Name != name {
 		return false, e.ifcErr(ifc, "the host side of %s is not %s (%s): %v; stop the group (teardown) so that it is recreated", ifc.Name, name, ifc.File("host"), peerDesc(peer, err))

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/vserverx/vserverx/config"
 )
 
 // ErrNotExist is wrapped by errors about a named namespace that does not
@@ -52,10 +54,11 @@ func (n *NS) Close() error {
 }
 
 // nsPath returns the absolute, symlink-free path DIR/NAME after checking
-// that NAME is a plain file name.
+// NAME with config.ValidateNamespaceName (a plain file name whose aliases
+// fit).
 func nsPath(dir, name string) (string, error) {
-	if name == "" || name == "." || name == ".." || filepath.Base(name) != name {
-		return "", fmt.Errorf("invalid network namespace name %q: must be a plain file name", name)
+	if err := config.ValidateNamespaceName(name); err != nil {
+		return "", fmt.Errorf("invalid network namespace name: %w", err)
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {

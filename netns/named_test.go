@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/netns/nstest"
 )
 
@@ -191,8 +192,10 @@ func TestOpenRefusesOtherFiles(t *testing.T) {
 	if _, _, _, err := Ensure(dir, "d"); err == nil || !strings.Contains(err.Error(), "d") {
 		t.Errorf("Ensure(directory) = %v, want an error naming it", err)
 	}
-	if _, err := Create(dir, "../x"); err == nil || !strings.Contains(err.Error(), "plain file name") {
-		t.Errorf("Create(../x) = %v", err)
+	for _, bad := range []string{"../x", "..", "", strings.Repeat("x", config.MaxNamespaceNameLen+1)} {
+		if _, err := Create(dir, bad); err == nil || !strings.Contains(err.Error(), "invalid network namespace name") {
+			t.Errorf("Create(%.20q) = %v, want config's namespace name rules to refuse it", bad, err)
+		}
 	}
 }
 

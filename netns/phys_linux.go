@@ -28,8 +28,8 @@ func (e *engine) createPhys(ifc *config.Interface, steps *undoStack) error {
 		rec.MAC = dev.Attrs().HardwareAddr
 	}
 	alias := formatAlias(e.ns.Name, ifc.Num, rec)
-	if len(alias) > maxAliasLen {
-		return e.ifcErr(ifc, "device %s (%s): its alias and name do not fit into the %d bytes of the alias vserverx records them in; remove its alias", rec.OrigName, ifc.File("link"), maxAliasLen)
+	if len(alias) > config.MaxAliasLen {
+		return e.ifcErr(ifc, "device %s (%s): its alias and name do not fit into the %d bytes of the alias vserverx records them in; remove its alias", rec.OrigName, ifc.File("link"), config.MaxAliasLen)
 	}
 	if err := e.host.LinkSetAlias(dev, alias); err != nil {
 		return e.ifcErr(ifc, "set the alias of device %s: %w", rec.OrigName, err)
