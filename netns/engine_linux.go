@@ -24,7 +24,7 @@ type engine struct {
 // newEngine opens the handles; close releases them.
 func newEngine(n *NS, def *config.Namespace) (*engine, error) {
 	if n == nil || n.fd < 0 {
-		return nil, errors.New("network namespace is not open")
+		return nil, errNotOpen
 	}
 	e := &engine{ns: n, def: def, hostFd: -1}
 	if err := e.open(); err != nil {
