@@ -131,7 +131,8 @@ func (g *Guest) SharedNetns() string {
 // File returns the path of a file in the guest's confdir, for messages.
 func (g *Guest) File(rel string) string { return filepath.Join(g.Dir, rel) }
 
-// Paths are the locations vserverx works with; see DESIGN.md section 4.
+// Paths are the locations vserverx works with; each has a global option
+// (--confdir, --vserver, --util-vserver-vars, --netns-dir, --state-dir).
 type Paths struct {
 	ConfDir  string // /etc/vservers
 	Vserver  string // util-vserver's vserver command
