@@ -252,7 +252,7 @@ func FuzzNames(f *testing.F) {
 				t.Fatalf("alias %q is %d bytes", alias, len(alias))
 			}
 		}
-		host := defaultHostName(s, int(num))
+		host := DefaultHostName(s, int(num))
 		if len(host) > MaxIfNameLen || utf8.ValidString(s) && !utf8.ValidString(host) {
 			t.Fatalf("host name %q for %q", host, s)
 		}

@@ -222,7 +222,7 @@ func (ir ifaceReader) readHost(x string) {
 	if present(ir.ifc.File(KeyHost)) {
 		return // present but unreadable: already a Problem
 	}
-	host := defaultHostName(x, ir.ifc.Num)
+	host := DefaultHostName(x, ir.ifc.Num)
 	if err := ValidateIfName(host); err != nil {
 		ir.add(ir.ifc.File(KeyHost), "missing, and the default host-side name derived from namespace %q is not valid (%v); write a host-side name here", x, err)
 		return

@@ -49,6 +49,15 @@ func loadNamespace(dir, x string, guestID idSource) (*Namespace, Problems) {
 	return ns, probs
 }
 
+// VethHostName returns the host-side name of veth ifc of n: its host file,
+// or DefaultHostName. A loaded configuration has it in ifc.Host already.
+func (n *Namespace) VethHostName(ifc *Interface) string {
+	if ifc.Host != "" {
+		return ifc.Host
+	}
+	return DefaultHostName(n.Name, ifc.Num)
+}
+
 // implicitNamespace is the empty definition of guest g's own namespace
 // (spaces/net names the guest itself and there is no .netns/X).
 func implicitNamespace(confdir string, g *Guest) (*Namespace, Problems) {

@@ -213,9 +213,9 @@ func TestDefaultHostName(t *testing.T) {
 		{"aéééé", 0, "vx-aéééé-0"},        // X is 9 bytes, room is 15-3-2 = 10: kept whole
 		{"aaaaaéé", 100, "vx-aaaaaé-100"}, // 8 bytes would cut é in half
 	} {
-		got := defaultHostName(tc.x, tc.num)
+		got := DefaultHostName(tc.x, tc.num)
 		if got != tc.want || len(got) > MaxIfNameLen {
-			t.Errorf("defaultHostName(%q, %d) = %q, want %q", tc.x, tc.num, got, tc.want)
+			t.Errorf("DefaultHostName(%q, %d) = %q, want %q", tc.x, tc.num, got, tc.want)
 		}
 	}
 }

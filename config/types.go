@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"net"
 	"net/netip"
 	"path/filepath"
@@ -93,18 +92,6 @@ type Namespace struct {
 	NoVprocunhide bool        // the novprocunhide file exists
 }
 
-// AliasPrefix is the start of the interface alias of every link vserverx
-// creates; the full alias is AliasPrefix + X + ":" + N.
-const AliasPrefix = "vserverx:"
-
-// Alias returns the interface alias that marks a link as vserverx's own:
-// "vserverx:X:N". It is the whole alias of a created link; for a phys
-// device the netns package appends how to restore it (":orig=NAME:mtu=..."),
-// so that teardown after a crash can put it back.
-func (n *Namespace) Alias(num int) string {
-	return fmt.Sprintf("%s%s:%d", AliasPrefix, n.Name, num)
-}
-
 // Guest is one util-vserver guest configuration directory CONFDIR/NAME/, as
 // far as vserverx needs it.
 type Guest struct {
@@ -152,7 +139,8 @@ func (g *Guest) SharedNetns() string {
 // File returns the path of a file in the guest's confdir, for messages.
 func (g *Guest) File(rel string) string { return filepath.Join(g.Dir, rel) }
 
-// Paths are the locations vserverx works with; see DESIGN.md section 4.
+// Paths are the locations vserverx works with; each has a global option
+// (--confdir, --vserver, --util-vserver-vars, --netns-dir, --state-dir).
 type Paths struct {
 	ConfDir  string // /etc/vservers
 	Vserver  string // util-vserver's vserver command

@@ -144,10 +144,11 @@ func ValidateSysctlKey(key string) error {
 	return nil
 }
 
-// defaultHostName returns the default host-side name of veth interface num
+// DefaultHostName returns the default host-side name of veth interface num
 // of namespace x: "vx-" + x + "-" + num, with x cut (at a character
-// boundary) so that the whole fits in MaxIfNameLen bytes.
-func defaultHostName(x string, num int) string {
+// boundary) so that the whole fits in MaxIfNameLen bytes. Reading a
+// configuration checks it with ValidateIfName.
+func DefaultHostName(x string, num int) string {
 	suffix := "-" + strconv.Itoa(num)
 	room := MaxIfNameLen - len("vx-") - len(suffix)
 	cut := x

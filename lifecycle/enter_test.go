@@ -42,7 +42,7 @@ func warmNetnsDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	ns.Close()
-	if err := netns.Delete(nstest.NetnsDir, "warm"); err != nil {
+	if err := netns.DeleteNamespace(nstest.NetnsDir, "warm"); err != nil {
 		t.Fatal(err)
 	}
 }

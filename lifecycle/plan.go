@@ -168,10 +168,11 @@ func (e *Env) namespaceStep(def *config.Namespace) Step {
 			} else {
 				e.debugf("joined existing network namespace %s", def.Name)
 			}
-			if err := netns.SetLoUp(ns); err != nil {
+			loUndo, err := netns.SetLoUp(ns)
+			if err != nil {
 				return undo, err
 			}
-			return undo, nil
+			return netns.Chain(undo, loUndo), nil
 		},
 	}
 }

@@ -5,14 +5,9 @@ import (
 	"fmt"
 	"net"
 	"strconv"
-	"strings"
 
 	"github.com/vserverx/vserverx/config"
 )
-
-// maxAliasLen is the longest interface alias the kernel accepts (IFALIASZ
-// is 256 including the terminating NUL).
-const maxAliasLen = 255
 
 // physRecord is what vserverx changes on a physical device it moves into a
 // namespace, recorded in the device's alias so that teardown, also after a
@@ -41,22 +36,34 @@ const (
 	keyAlias = "alias"
 )
 
-// formatAlias returns the alias of link N of namespace X; for a phys device
-// the record is appended as ":key=value" fields. Values never contain ':'
-// (interface names cannot; the MAC and the old alias are hex).
+// physKeys are all of them, for config.ParseLinkAlias.
+var physKeys = []string{keyOrig, keyMTU, keyUp, keyMAC, keyAlias}
+
+// formatAlias returns the alias of link N of namespace X (config.LinkAlias);
+// for a phys device the record is appended as ":key=value" fields. Values
+// never contain ':' (interface names cannot; the MAC and the old alias are
+// hex).
 func formatAlias(ns string, num int, p *physRecord) string {
-	s := (&config.Namespace{Name: ns}).Alias(num)
+	return config.LinkAlias{NS: ns, Num: num, Fields: physFields(p)}.String()
+}
+
+// physFields are the alias fields of a phys record, none for nil.
+func physFields(p *physRecord) []config.AliasField {
 	if p == nil {
-		return s
+		return nil
 	}
-	s += fmt.Sprintf(":%s=%s:%s=%d:%s=%d", keyOrig, p.OrigName, keyMTU, p.MTU, keyUp, boolInt(p.Up))
+	f := []config.AliasField{
+		{Key: keyOrig, Value: p.OrigName},
+		{Key: keyMTU, Value: strconv.Itoa(p.MTU)},
+		{Key: keyUp, Value: strconv.Itoa(boolInt(p.Up))},
+	}
 	if p.MAC != nil {
-		s += ":" + keyMAC + "=" + hex.EncodeToString(p.MAC)
+		f = append(f, config.AliasField{Key: keyMAC, Value: hex.EncodeToString(p.MAC)})
 	}
 	if p.OrigAlias != "" {
-		s += ":" + keyAlias + "=" + hex.EncodeToString([]byte(p.OrigAlias))
+		f = append(f, config.AliasField{Key: keyAlias, Value: hex.EncodeToString([]byte(p.OrigAlias))})
 	}
-	return s
+	return f
 }
 
 func boolInt(b bool) int {
@@ -66,48 +73,34 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// parseAlias reads a vserverx alias. ok is false for any other alias. X may
-// contain ':'; N is the last field before the optional key=value fields.
+// parseAlias reads a vserverx alias (config.ParseLinkAlias with the phys
+// keys). ok is false for any other alias, and for a phys record that does
+// not parse.
 func parseAlias(alias string) (tag linkTag, ok bool) {
-	rest, found := strings.CutPrefix(alias, config.AliasPrefix)
-	if !found {
+	a, ok := config.ParseLinkAlias(alias, physKeys...)
+	if !ok {
 		return linkTag{}, false
 	}
-	fields := strings.Split(rest, ":")
-	kv := map[string]string{}
-	for len(fields) > 0 {
-		k, v, isKV := strings.Cut(fields[len(fields)-1], "=")
-		if !isKV || !knownKey(k) {
-			break
-		}
-		kv[k] = v
-		fields = fields[:len(fields)-1]
-	}
-	if len(fields) < 2 {
-		return linkTag{}, false
-	}
-	num, err := strconv.Atoi(fields[len(fields)-1])
-	if err != nil || num < 0 || num > 255 || strconv.Itoa(num) != fields[len(fields)-1] {
-		return linkTag{}, false
-	}
-	tag = linkTag{NS: strings.Join(fields[:len(fields)-1], ":"), Num: num}
-	if tag.NS == "" {
-		return linkTag{}, false
-	}
-	if len(kv) > 0 {
-		if tag.Phys, err = parsePhys(kv); err != nil {
+	tag = linkTag{NS: a.NS, Num: a.Num}
+	if len(a.Fields) > 0 {
+		var err error
+		if tag.Phys, err = parsePhys(fieldMap(a.Fields)); err != nil {
 			return linkTag{}, false
 		}
 	}
 	return tag, true
 }
 
-func knownKey(k string) bool {
-	switch k {
-	case keyOrig, keyMTU, keyUp, keyMAC, keyAlias:
-		return true
+// fieldMap maps each key to its value; of a repeated key the first field
+// counts.
+func fieldMap(fields []config.AliasField) map[string]string {
+	kv := map[string]string{}
+	for _, f := range fields {
+		if _, seen := kv[f.Key]; !seen {
+			kv[f.Key] = f.Value
+		}
 	}
-	return false
+	return kv
 }
 
 // parsePhys turns the key=value fields of a phys alias into a record.

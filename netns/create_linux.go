@@ -37,7 +37,7 @@ func (e *engine) createVirtual(ifc *config.Interface, steps *undoStack) error {
 	if err := e.checkVethHost(ifc); err != nil {
 		return err
 	}
-	tmp := e.freeTempName()
+	tmp := freeTempName(e.host)
 	req, err := linkRequest(e.def, ifc, tmp, parent)
 	if err != nil {
 		return e.ifcErr(ifc, "%s: %w", ifc.File("type"), err)
@@ -53,7 +53,7 @@ func (e *engine) createVirtual(ifc *config.Interface, steps *undoStack) error {
 	req.Attrs().Index = 0
 	// The kernel ignores IFLA_IFALIAS when it creates a link: set it now.
 	if err := e.in.LinkSetAlias(req, req.Attrs().Alias); err != nil {
-		return errors.Join(e.ifcErr(ifc, "set alias %s on %s: %w", req.Attrs().Alias, tmp, err), ignoreGone(e.in.LinkDel(req)))
+		return errors.Join(e.ifcErr(ifc, "set alias %s on %s: %w", req.Attrs().Alias, tmp, err), deleteLink(e.in, req))
 	}
 	steps.push(e.deleteInsideUndo(ifc.Num))
 	if ifc.Type == config.TypeVeth {
@@ -94,7 +94,7 @@ func (e *engine) checkVethHost(ifc *config.Interface) error {
 	if ifc.Type != config.TypeVeth {
 		return nil
 	}
-	name := vethHostName(e.def, ifc)
+	name := e.def.VethHostName(ifc)
 	if _, err := e.host.LinkByName(name); !isNotFound(err) {
 		return e.ifcErr(ifc, "host-side name %s (%s) is already taken on the host", name, ifc.File("host"))
 	}
@@ -123,7 +123,7 @@ func (e *engine) bridge(ifc *config.Interface) (netlink.Link, error) {
 // setupVethHost gives the host side of a new veth the alias, the bridge and
 // UP. Its undo is the deletion of the pair.
 func (e *engine) setupVethHost(ifc *config.Interface) error {
-	name := vethHostName(e.def, ifc)
+	name := e.def.VethHostName(ifc)
 	peer, err := e.host.LinkByName(name)
 	if err != nil {
 		return e.ifcErr(ifc, "host side %s of the new veth: %w", name, err)
@@ -152,8 +152,8 @@ func (e *engine) setupVethHost(ifc *config.Interface) error {
 func (e *engine) deleteInsideUndo(num int) Undo {
 	return e.undo(func() error {
 		l, err := findOwn(e.in, e.ns.Name, num)
-		if err == nil && l != nil {
-			err = ignoreGone(e.in.LinkDel(l.link))
+		if err == nil {
+			err = e.inside().removeOne(l)
 		}
 		if err != nil {
 			return fmt.Errorf("network namespace %s: delete link %d: %w", e.ns.Name, num, err)

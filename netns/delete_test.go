@@ -52,13 +52,13 @@ func TestDeleteLinksConcurrently(t *testing.T) {
 	if len(links) != 4 {
 		t.Fatalf("want 4 links of vserverx in del4, have %d", len(links))
 	}
-	if err := deleteLinks(ns, h, links); err != nil {
+	if err := deleteLinks(h, ns.NewHandle, links); err != nil {
 		t.Fatal(err)
 	}
 	if out := nstest.IP(t, "-n", "del4", "-o", "link", "show"); strings.Count(out, "\n") != 1 {
 		t.Fatalf("links left in del4 after deleteLinks:\n%s", out)
 	}
-	if err := deleteLinks(ns, h, links); err != nil {
+	if err := deleteLinks(h, ns.NewHandle, links); err != nil {
 		t.Fatalf("deleting links that are gone: %v", err)
 	}
 	if _, err := Converge(ns, fourMacvlans(t, "del4")); err != nil {
@@ -83,12 +83,12 @@ func TestDeleteLinksErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = deleteLinks(ns, h, []netlink.Link{lo})
+	err = deleteLinks(h, ns.NewHandle, []netlink.Link{lo})
 	if err == nil || !strings.Contains(err.Error(), "delete link lo:") {
 		t.Fatalf("deleting lo: want an error naming lo, got %v", err)
 	}
 	closed := &NS{Name: "delerr", fd: -1}
-	err = deleteLinks(closed, h, links[:2])
+	err = deleteLinks(h, closed.NewHandle, links[:2])
 	if err == nil || !strings.Contains(err.Error(), "delete link eth0: ") || !strings.Contains(err.Error(), "delete link eth1: ") ||
 		!strings.Contains(err.Error(), "not open") {
 		t.Fatalf("deleting through a closed namespace: want errors naming eth0 and eth1, got %v", err)

@@ -12,14 +12,15 @@
 //
 // Namespaces belong to OS threads, not to processes or goroutines. The
 // package therefore never switches the namespace of a goroutine it does not
-// own: NS.Do runs a function on a fresh goroutine locked to its OS thread,
-// and unlocks that thread only when switching back worked (otherwise the Go
-// runtime discards the thread). Netlink work uses handles whose sockets were
-// opened inside the namespace (NS.NewHandle), asking for NETLINK_ROUTE only;
+// own: NS.Do runs a function on a fresh goroutine locked to an OS thread
+// other than the main thread, and unlocks that thread only when switching
+// back worked (otherwise the Go runtime discards the thread). Netlink work
+// uses handles whose sockets were opened inside the namespace (NS.NewHandle,
+// through netlink.NewHandleAt), asking for NETLINK_ROUTE only;
 // interrupted netlink dumps are retried in one place (see retry_linux.go).
 //
 // Every link vserverx creates carries the interface alias "vserverx:X:N"
-// (config.Namespace.Alias). Cleanup finds vserverx's links by that alias
+// (config.LinkAlias, which formats and parses it). Cleanup finds vserverx's links by that alias
 // only, so a link without it is never modified or deleted. A physical
 // device moved into X keeps, in the same alias, everything needed to put it
 // back as it was (original name, MTU, MAC, alias, UP state), so teardown

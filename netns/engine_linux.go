@@ -24,7 +24,7 @@ type engine struct {
 // newEngine opens the handles; close releases them.
 func newEngine(n *NS, def *config.Namespace) (*engine, error) {
 	if n == nil || n.fd < 0 {
-		return nil, errors.New("network namespace is not open")
+		return nil, errNotOpen
 	}
 	e := &engine{ns: n, def: def, hostFd: -1}
 	if err := e.open(); err != nil {
@@ -131,11 +131,12 @@ func (e *engine) ifcErr(ifc *config.Interface, format string, args ...any) error
 		e.ns.Name, ifc.Name, ifc.Dir, fmt.Errorf(format, args...))
 }
 
-// freeTempName returns a temporary name that is not in use on the host.
-func (e *engine) freeTempName() string {
+// freeTempName returns a temporary name that is not in use on the host
+// (reached through host).
+func freeTempName(host *netlink.Handle) string {
 	name := randomTempName()
 	for range 10 {
-		if _, err := e.host.LinkByName(name); isNotFound(err) {
+		if _, err := host.LinkByName(name); isNotFound(err) {
 			break
 		}
 		name = randomTempName()

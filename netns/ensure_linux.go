@@ -80,30 +80,19 @@ func (e *engine) ensure(ifc *config.Interface) (Change, Undo, error) {
 }
 
 // clearLeftovers removes vserverx's link N of X where a crash may have left
-// it: in X under another name, or on the host (virtual links are deleted,
-// phys devices restored).
+// it: in X under another name, or on the host (linkPlace.remove).
 func (e *engine) clearLeftovers(ifc *config.Interface) error {
 	l, err := findOwn(e.in, e.ns.Name, ifc.Num)
 	if err != nil {
 		return err
 	}
-	if l != nil {
-		if l.tag.Phys != nil {
-			err = e.moveOut(*l)
-		} else {
-			err = ignoreGone(e.in.LinkDel(l.link))
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if l, err = e.hostLeftover(ifc); err != nil || l == nil {
+	if err := e.inside().removeOne(l); err != nil {
 		return err
 	}
-	if l.tag.Phys != nil {
-		return restoreOnHost(e.host, *l)
+	if l, err = e.hostLeftover(ifc); err != nil {
+		return err
 	}
-	return ignoreGone(e.host.LinkDel(l.link))
+	return e.onHost().removeOne(l)
 }
 
 // hostLeftover finds vserverx's link N of X left on the host, or nil. Only
@@ -117,7 +106,7 @@ func (e *engine) hostLeftover(ifc *config.Interface) (*ownLink, error) {
 	case config.TypePhys:
 		return findOwn(e.host, e.ns.Name, ifc.Num)
 	case config.TypeVeth:
-		l, err := e.host.LinkByName(vethHostName(e.def, ifc))
+		l, err := e.host.LinkByName(e.def.VethHostName(ifc))
 		if isNotFound(err) {
 			return nil, nil
 		}
@@ -213,7 +202,7 @@ func (e *engine) fixVethHost(ifc *config.Interface, l netlink.Link, steps *undoS
 	if ifc.Type != config.TypeVeth {
 		return false, nil
 	}
-	name := vethHostName(e.def, ifc)
+	name := e.def.VethHostName(ifc)
 	peer, err := e.host.LinkByIndex(l.Attrs().ParentIndex)
 	if err != nil || peer.Attrs().Name != name {
 		return false, e.ifcErr(ifc, "the host side of %s is not %s (%s): %v; stop the group (teardown) so that it is recreated", ifc.Name, name, ifc.File("host"), peerDesc(peer, err))

@@ -32,7 +32,7 @@ func warmDir(t testing.TB) {
 		t.Fatal(err)
 	}
 	ns.Close()
-	if err := Delete(dir, "warm"); err != nil {
+	if err := DeleteNamespace(dir, "warm"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -262,7 +262,7 @@ func TestVeth(t *testing.T) {
 	setup(t, def)
 	mustContain(t, "host side vv-h0", nstest.IP(t, "-d", "-o", "link", "show", "vv-h0"),
 		"master br0", ",UP", "link/ether 06:00:00:00:07:00", "alias vserverx:vv:0", "mtu 1450", "veth")
-	derived := vethHostName(def, &def.Interfaces[1])
+	derived := def.VethHostName(&def.Interfaces[1])
 	host1 := nstest.IP(t, "-d", "-o", "link", "show", derived)
 	mustContain(t, "host side "+derived, host1, ",UP", "alias vserverx:vv:1")
 	if strings.Contains(host1, "master") {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/vserverx/vserverx/config"
 )
 
 // ErrNotExist is wrapped by errors about a named namespace that does not
@@ -52,10 +54,11 @@ func (n *NS) Close() error {
 }
 
 // nsPath returns the absolute, symlink-free path DIR/NAME after checking
-// that NAME is a plain file name.
+// NAME with config.ValidateNamespaceName (a plain file name whose aliases
+// fit).
 func nsPath(dir, name string) (string, error) {
-	if name == "" || name == "." || name == ".." || filepath.Base(name) != name {
-		return "", fmt.Errorf("invalid network namespace name %q: must be a plain file name", name)
+	if err := config.ValidateNamespaceName(name); err != nil {
+		return "", fmt.Errorf("invalid network namespace name: %w", err)
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -325,7 +328,7 @@ func Ensure(dir, name string) (ns *NS, created bool, undo Undo, err error) {
 func (n *NS) deleteUndo(dir string) Undo {
 	dirUndo := n.dirUndo
 	return func() error {
-		if err := Delete(dir, n.Name); err != nil {
+		if err := DeleteNamespace(dir, n.Name); err != nil {
 			return err
 		}
 		return dirUndo()
@@ -354,10 +357,10 @@ func removeStale(dir, name string) error {
 	})
 }
 
-// Delete removes the named network namespace DIR/NAME as `ip netns del
-// NAME` does: detach the mount, remove the file, retrying briefly while
+// DeleteNamespace removes the named network namespace DIR/NAME as `ip
+// netns del NAME` does: detach the mount, remove the file, retrying briefly while
 // the kernel reports EBUSY. A missing namespace is not an error.
-func Delete(dir, name string) error {
+func DeleteNamespace(dir, name string) error {
 	path, err := nsPath(dir, name)
 	if err != nil {
 		return err
@@ -369,7 +372,7 @@ func Delete(dir, name string) error {
 	return nil
 }
 
-// busyRetry is how long Delete retries on EBUSY.
+// busyRetry is how long DeleteNamespace retries on EBUSY.
 const busyRetry = time.Second
 
 // retryBusy calls op until it does not fail with EBUSY or busyRetry passed.
@@ -404,24 +407,6 @@ func removeFile(path string) error {
 		return fmt.Errorf("remove %s: %w", path, err)
 	}
 	return nil
-}
-
-// List returns the names in DIR, sorted, as `ip netns list` shows them. A
-// missing DIR is empty.
-func List(dir string) ([]string, error) {
-	var names []string
-	err := inHostMountNS(func() error {
-		entries, err := os.ReadDir(dir)
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("list network namespaces in %s: %w", dir, err)
-		}
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		return nil
-	})
-	sort.Strings(names)
-	return names, err
 }
 
 // Pids returns every process that has any thread in the namespace, sorted,

@@ -2,16 +2,19 @@ package netns
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/netns/nstest"
 )
 
@@ -81,13 +84,13 @@ func TestCreateSeenByIproute2(t *testing.T) {
 	if err != nil || len(names) != 1 || names[0] != "fw" {
 		t.Errorf("List = %v %v, want [fw]", names, err)
 	}
-	if err := Delete(dir, "fw"); err != nil {
+	if err := DeleteNamespace(dir, "fw"); err != nil {
 		t.Fatal(err)
 	}
 	if out := nstest.IP(t, "netns", "list"); strings.Contains(out, "fw") {
-		t.Errorf("ip netns list still shows fw after Delete:\n%s", out)
+		t.Errorf("ip netns list still shows fw after DeleteNamespace:\n%s", out)
 	}
-	if err := Delete(dir, "fw"); err != nil {
+	if err := DeleteNamespace(dir, "fw"); err != nil {
 		t.Errorf("deleting a missing namespace: %v, want nil", err)
 	}
 	// Undo what Create did to the directory, as Ensure's undo does.
@@ -102,7 +105,7 @@ func TestCreateSeenByIproute2(t *testing.T) {
 func TestAdoptIproute2(t *testing.T) {
 	nstest.RequireRoot(t)
 	nstest.IP(t, "netns", "add", "ipr")
-	t.Cleanup(func() { _ = Delete(dir, "ipr") })
+	t.Cleanup(func() { _ = DeleteNamespace(dir, "ipr") })
 	nstest.IP(t, "-n", "ipr", "link", "add", "mine0", "type", "veth", "peer", "name", "mine1")
 	ns, created, undo, err := Ensure(dir, "ipr")
 	if err != nil || created {
@@ -137,7 +140,7 @@ func TestOpenMissingAndStale(t *testing.T) {
 	}
 	ns := mustCreate(t, "st")
 	ns.Close()
-	if err := Delete(dir, "st"); err != nil {
+	if err := DeleteNamespace(dir, "st"); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "st")
@@ -172,7 +175,7 @@ func TestOpenRefusesOtherFiles(t *testing.T) {
 	if err := os.WriteFile(p, nil, 0); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = Delete(dir, "uts") })
+	t.Cleanup(func() { _ = DeleteNamespace(dir, "uts") })
 	if err := unix.Mount("/proc/self/ns/uts", p, "none", unix.MS_BIND, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -189,8 +192,10 @@ func TestOpenRefusesOtherFiles(t *testing.T) {
 	if _, _, _, err := Ensure(dir, "d"); err == nil || !strings.Contains(err.Error(), "d") {
 		t.Errorf("Ensure(directory) = %v, want an error naming it", err)
 	}
-	if _, err := Create(dir, "../x"); err == nil || !strings.Contains(err.Error(), "plain file name") {
-		t.Errorf("Create(../x) = %v", err)
+	for _, bad := range []string{"../x", "..", "", strings.Repeat("x", config.MaxNamespaceNameLen+1)} {
+		if _, err := Create(dir, bad); err == nil || !strings.Contains(err.Error(), "invalid network namespace name") {
+			t.Errorf("Create(%.20q) = %v, want config's namespace name rules to refuse it", bad, err)
+		}
 	}
 }
 
@@ -354,7 +359,7 @@ func TestEnsureRefusesMountedFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	t.Cleanup(func() { _ = Delete(dir, "bm"); os.Remove(src) })
+	t.Cleanup(func() { _ = DeleteNamespace(dir, "bm"); os.Remove(src) })
 	if err := unix.Mount(src, p, "none", unix.MS_BIND, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -367,4 +372,23 @@ func TestEnsureRefusesMountedFile(t *testing.T) {
 		t.Errorf("Ensure(bind-mounted file) = %v, want a refusal naming %s", err, p)
 	}
 	nstest.AssertSame(t, before)
+}
+
+// List returns the names in DIR, sorted, as `ip netns list` shows them (a
+// missing DIR is empty): the tests' view of DIR through the host mount
+// namespace.
+func List(dir string) ([]string, error) {
+	var names []string
+	err := inHostMountNS(func() error {
+		entries, err := os.ReadDir(dir)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("list network namespaces in %s: %w", dir, err)
+		}
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return nil
+	})
+	sort.Strings(names)
+	return names, err
 }

@@ -28,15 +28,15 @@ func (e *engine) createPhys(ifc *config.Interface, steps *undoStack) error {
 		rec.MAC = dev.Attrs().HardwareAddr
 	}
 	alias := formatAlias(e.ns.Name, ifc.Num, rec)
-	if len(alias) > maxAliasLen {
-		return e.ifcErr(ifc, "device %s (%s): its alias and name do not fit into the %d bytes of the alias vserverx records them in; remove its alias", rec.OrigName, ifc.File("link"), maxAliasLen)
+	if len(alias) > config.MaxAliasLen {
+		return e.ifcErr(ifc, "device %s (%s): its alias and name do not fit into the %d bytes of the alias vserverx records them in; remove its alias", rec.OrigName, ifc.File("link"), config.MaxAliasLen)
 	}
 	if err := e.host.LinkSetAlias(dev, alias); err != nil {
 		return e.ifcErr(ifc, "set the alias of device %s: %w", rec.OrigName, err)
 	}
 	steps.push(e.restorePhysUndo(ifc.Num))
-	tmp := e.freeTempName()
-	if err := e.moveDevice(e.host, dev, tmp, e.ns.fd); err != nil {
+	tmp := freeTempName(e.host)
+	if err := moveDevice(e.host, dev, tmp, e.ns.fd); err != nil {
 		return e.ifcErr(ifc, "move device %s (%s) into the namespace as %s: %w", rec.OrigName, ifc.File("link"), tmp, err)
 	}
 	return e.configureInside(ifc, tmp, steps)
@@ -76,7 +76,7 @@ func (e *engine) checkNoHostAddrs(ifc *config.Interface, dev netlink.Link) error
 
 // moveDevice sets l down, renames it to tmp in h's namespace and moves it
 // into the namespace fd.
-func (e *engine) moveDevice(h *netlink.Handle, l netlink.Link, tmp string, fd int) error {
+func moveDevice(h *netlink.Handle, l netlink.Link, tmp string, fd int) error {
 	if err := h.LinkSetDown(l); err != nil {
 		return fmt.Errorf("set down: %w", err)
 	}
@@ -89,29 +89,30 @@ func (e *engine) moveDevice(h *netlink.Handle, l netlink.Link, tmp string, fd in
 	return nil
 }
 
-// restorePhysUndo puts phys device N of X back on the host as it was.
+// restorePhysUndo puts phys device N of X back on the host as it was,
+// wherever it is: in X, or on the host (linkPlace.remove).
 func (e *engine) restorePhysUndo(num int) Undo {
 	return e.undo(func() error {
 		l, err := findOwn(e.in, e.ns.Name, num)
-		if err == nil && l != nil {
-			err = e.moveOut(*l)
+		if err == nil {
+			err = e.inside().removeOne(l)
 		}
 		if err != nil {
 			return fmt.Errorf("network namespace %s: move device %d back to the host: %w", e.ns.Name, num, err)
 		}
-		l, err = findOwn(e.host, e.ns.Name, num)
-		if err != nil || l == nil {
+		if l, err = findOwn(e.host, e.ns.Name, num); err != nil {
 			return err
 		}
-		return restoreOnHost(e.host, *l)
+		return e.onHost().removeOne(l)
 	})
 }
 
-// moveOut moves a phys device from X to the host under a temporary name
-// (its name in X may be taken on the host).
-func (e *engine) moveOut(l ownLink) error {
-	tmp := e.freeTempName()
-	if err := e.moveDevice(e.in, l.link, tmp, e.hostFd); err != nil {
+// moveOut moves a phys device from X (reached through in) to the host
+// (host, hostFd) under a temporary name: its name in X may be taken on the
+// host.
+func moveOut(in, host *netlink.Handle, hostFd int, l ownLink) error {
+	tmp := freeTempName(host)
+	if err := moveDevice(in, l.link, tmp, hostFd); err != nil {
 		return fmt.Errorf("device %s (originally %s): %w", l.link.Attrs().Name, l.tag.Phys.OrigName, err)
 	}
 	return nil

@@ -46,7 +46,7 @@ func linkRequest(def *config.Namespace, ifc *config.Interface, tmp string, paren
 		la.ParentIndex = parent
 		return &netlink.Macvlan{LinkAttrs: la, Mode: mode}, nil
 	case config.TypeVeth:
-		v := &netlink.Veth{LinkAttrs: la, PeerName: vethHostName(def, ifc), PeerTxQLen: -1}
+		v := &netlink.Veth{LinkAttrs: la, PeerName: def.VethHostName(ifc), PeerTxQLen: -1}
 		if ifc.HostMAC != nil {
 			v.PeerHardwareAddr = ifc.HostMAC
 		}

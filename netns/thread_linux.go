@@ -11,26 +11,42 @@ import (
 // 1's.
 const hostMountNS = "/proc/1/ns/mnt"
 
-// onDiscardedThread runs fn on a fresh goroutine locked to its OS thread and
-// never unlocks it: when the goroutine ends, the Go runtime discards the
+// onWorkerThread runs fn on a fresh goroutine locked to an OS thread that
+// is not the process's main thread, and returns fn's error. When fn says
+// the thread is clean, it is unlocked and goes back to the runtime;
+// otherwise the goroutine ends locked and the Go runtime discards the
 // thread with whatever namespace or fs state fn left on it.
 //
-// The process's main thread is never used: the runtime cannot end it and
-// would keep it, dirty, for the rest of the process. When the goroutine
-// lands there it holds that thread while a nested goroutine (necessarily on
-// another thread) does the work, and then releases it untouched.
-func onDiscardedThread(fn func() error) error {
+// The main thread is never used: the runtime cannot end it and would keep
+// it, dirty, for the rest of the process. When the goroutine lands there it
+// holds that thread while a nested goroutine (necessarily on another
+// thread) does the work, and then releases it untouched.
+func onWorkerThread(fn func() (clean bool, err error)) error {
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		if unix.Gettid() == unix.Getpid() {
-			errc <- onDiscardedThread(fn)
+		if isMainThread() {
+			errc <- onWorkerThread(fn)
 			runtime.UnlockOSThread()
 			return
 		}
-		errc <- fn()
+		clean, err := fn()
+		if clean {
+			runtime.UnlockOSThread()
+		}
+		errc <- err
 	}()
 	return <-errc
+}
+
+// isMainThread reports whether the calling thread is the process's main
+// thread (a variable so that tests can pretend it is).
+var isMainThread = func() bool { return unix.Gettid() == unix.Getpid() }
+
+// onDiscardedThread runs fn on a worker thread (onWorkerThread) that is
+// never given back: the runtime discards it when fn returns.
+func onDiscardedThread(fn func() error) error {
+	return onWorkerThread(func() (bool, error) { return false, fn() })
 }
 
 // sameNamespace reports whether two /proc namespace links name the same

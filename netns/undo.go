@@ -52,3 +52,14 @@ func (s *undoStack) rollback(cause error) error {
 	}
 	return cause
 }
+
+// Chain returns one Undo for steps done in the given order: it undoes them
+// newest first, runs every one even when one fails, and returns every
+// error.
+func Chain(done ...Undo) Undo {
+	var s undoStack
+	for _, u := range done {
+		s.push(u)
+	}
+	return s.undo()
+}

@@ -36,7 +36,7 @@ func (f *ipFloor) run(op string) error {
 }
 
 // goFloor is the in-process floor: N bare named namespaces made and removed
-// by vserverx's own netns.Create and netns.Delete, without locks,
+// by vserverx's own netns.Create and netns.DeleteNamespace, without locks,
 // configuration or links.
 type goFloor struct {
 	dir   string
@@ -60,7 +60,7 @@ func (f *goFloor) setup() error {
 
 func (f *goFloor) teardown() error {
 	for _, name := range f.names {
-		if err := netns.Delete(f.dir, name); err != nil {
+		if err := netns.DeleteNamespace(f.dir, name); err != nil {
 			return err
 		}
 	}

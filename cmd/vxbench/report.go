@@ -43,7 +43,7 @@ func printHeader(w io.Writer) {
 	fmt.Fprintln(w, "  a     vserverx engine: lifecycle.Env.Up + Env.TeardownIfUnused per guest (start/stop without vserver)")
 	fmt.Fprintln(w, "  b     testdata/bench/ip-scriptlet.sh (issue 7's ip commands), one bash per phase")
 	fmt.Fprintln(w, "  c-ip  floor as the issue measured it: ip netns add / ip netns del, N bare namespaces")
-	fmt.Fprintln(w, "  c-go  in-process floor: netns.Create / netns.Delete, N bare namespaces")
+	fmt.Fprintln(w, "  c-go  in-process floor: netns.Create / netns.DeleteNamespace, N bare namespaces")
 	fmt.Fprintln(w, "  ratios are of the totals (up+down); per-ns = total / N")
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "%-12s %4s %4s | %8s %8s | %8s %8s | %7s %7s | %7s %7s | %5s %6s %6s | %7s %7s %7s\n",

@@ -11,7 +11,7 @@ import (
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/netns/nstest/sandbox"
 )
 
 // sandboxEnv marks a runner started by `make bench` inside unshare.
@@ -69,16 +69,10 @@ func enterSandbox() error {
 	if err := checkFreshSandbox(os.Getpid(), os.Getenv(sandboxEnv), links); err != nil {
 		return err
 	}
-	if err := unix.Mount("tmpfs", "/run", "tmpfs", 0, "mode=0755"); err != nil {
-		return fmt.Errorf("mount tmpfs on /run: %w", err)
-	}
-	if err := unix.Mount("sysfs", "/sys", "sysfs", 0, ""); err != nil {
-		return fmt.Errorf("mount sysfs on /sys: %w", err)
-	}
-	if err := nstest.SetLinkUp("lo"); err != nil {
+	if err := sandbox.Prepare(); err != nil {
 		return fmt.Errorf("preparing the sandbox: %w", err)
 	}
-	if err := nstest.MakeHostNIC("eth0"); err != nil {
+	if err := sandbox.MakeHostNIC("eth0"); err != nil {
 		return fmt.Errorf("preparing the sandbox: %w", err)
 	}
 	ino, err := netnsInode()

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/netns/nstest/sandbox"
 )
 
 // endState is what the sandbox holds after a setup, as iproute2 shows it:
@@ -126,7 +126,7 @@ func (s endState) String() string { return strings.Join(s, "\n") }
 // compareStates returns an error naming every difference between the end
 // states reached by two contenders.
 func compareStates(nameA string, a endState, nameB string, b endState) error {
-	onlyA, onlyB := nstest.DiffLines(a, b)
+	onlyA, onlyB := sandbox.DiffLines(a, b)
 	if len(onlyA)+len(onlyB) == 0 {
 		return nil
 	}

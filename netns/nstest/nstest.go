@@ -27,7 +27,7 @@ import (
 	"os/exec"
 	"testing"
 
-	"golang.org/x/sys/unix"
+	"github.com/vserverx/vserverx/netns/nstest/sandbox"
 )
 
 // sandboxEnv marks a test binary that already runs inside the sandbox.
@@ -66,7 +66,7 @@ func Main(m *testing.M) {
 	if !InSandbox() {
 		os.Exit(reexecInSandbox())
 	}
-	if err := prepareSandbox(); err != nil {
+	if err := sandbox.Prepare(); err != nil {
 		fmt.Fprintln(os.Stderr, "nstest: preparing the sandbox:", err)
 		os.Exit(1)
 	}
@@ -89,17 +89,6 @@ func reexecInSandbox() int {
 		return 1
 	}
 	return 0
-}
-
-// prepareSandbox gives the sandbox its own /run and /sys and brings lo up.
-func prepareSandbox() error {
-	if err := unix.Mount("tmpfs", "/run", "tmpfs", 0, "mode=0755"); err != nil {
-		return fmt.Errorf("mount tmpfs on /run: %w", err)
-	}
-	if err := unix.Mount("sysfs", "/sys", "sysfs", 0, ""); err != nil {
-		return fmt.Errorf("mount sysfs on /sys: %w", err)
-	}
-	return SetLinkUp("lo")
 }
 
 // RequireRoot skips the test unless it runs as root inside the sandbox.

@@ -70,21 +70,6 @@ func TestProbeDriverLeavesNothing(t *testing.T) {
 	}
 }
 
-// TestMakeHostNICNameTaken: a taken name is an error naming it, and the
-// existing link is left as it was.
-func TestMakeHostNICNameTaken(t *testing.T) {
-	RequireRoot(t)
-	HostNIC(t, "eth7")
-	before := IP(t, "-o", "link", "show")
-	err := MakeHostNIC("eth7")
-	if err == nil || !strings.Contains(err.Error(), "stand-in host NIC eth7") {
-		t.Fatalf("want an error naming eth7, got %v", err)
-	}
-	if after := IP(t, "-o", "link", "show"); after != before {
-		t.Errorf("the failed MakeHostNIC changed the links:\n%s", after)
-	}
-}
-
 // TestProbeDriverNameInTheWay: a probe that fails for another reason than
 // a missing driver (its parent's name is taken) is not taken for one, so
 // RequireDriver fails instead of skipping; the link in the way stays.
@@ -98,13 +83,5 @@ func TestProbeDriverNameInTheWay(t *testing.T) {
 	}
 	if after := IP(t, "-o", "link", "show"); after != before {
 		t.Errorf("the failed probe changed the links:\n%s", after)
-	}
-}
-
-// TestDiffLines: lines are compared as multisets and returned sorted.
-func TestDiffLines(t *testing.T) {
-	gone, added := DiffLines([]string{"b", "a", "a", "c"}, []string{"a", "c", "d", "c"})
-	if strings.Join(gone, ",") != "a,b" || strings.Join(added, ",") != "c,d" {
-		t.Fatalf("DiffLines: gone %v added %v, want [a b] [c d]", gone, added)
 	}
 }

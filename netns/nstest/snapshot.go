@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vserverx/vserverx/netns/nstest/sandbox"
 )
 
 // NetnsDir is the named-namespace directory Snapshot looks at (the
@@ -92,7 +93,7 @@ func AssertSame(t testing.TB, before HostState) {
 		{"mounts (/proc/self/mountinfo)", before.Mounts, now.Mounts},
 		{"namespace directory " + NetnsDir, before.NetnsDir, now.NetnsDir},
 	} {
-		if gone, added := DiffLines(c.was, c.now); len(gone)+len(added) > 0 {
+		if gone, added := sandbox.DiffLines(c.was, c.now); len(gone)+len(added) > 0 {
 			t.Errorf("host %s changed:\n  gone:  %s\n  added: %s", c.what,
 				strings.Join(gone, "\n         "), strings.Join(added, "\n         "))
 		}
@@ -102,7 +103,7 @@ func AssertSame(t testing.TB, before HostState) {
 // same reports whether two states are equal.
 func same(a, b HostState) bool {
 	for _, p := range [][2][]string{{a.Links, b.Links}, {a.Addrs, b.Addrs}, {a.Routes, b.Routes}, {a.Mounts, b.Mounts}, {a.NetnsDir, b.NetnsDir}} {
-		if gone, added := DiffLines(p[0], p[1]); len(gone)+len(added) > 0 {
+		if gone, added := sandbox.DiffLines(p[0], p[1]); len(gone)+len(added) > 0 {
 			return false
 		}
 	}
@@ -144,29 +145,6 @@ func dirListing(t testing.TB, dir string) []string {
 		out = append(out, e.Name())
 	}
 	return out
-}
-
-// DiffLines returns the lines only in was and the lines only in now (as
-// multisets), each sorted.
-func DiffLines(was, now []string) (gone, added []string) {
-	count := map[string]int{}
-	for _, l := range was {
-		count[l]++
-	}
-	for _, l := range now {
-		count[l]--
-	}
-	for l, c := range count {
-		for ; c > 0; c-- {
-			gone = append(gone, l)
-		}
-		for ; c < 0; c++ {
-			added = append(added, l)
-		}
-	}
-	sort.Strings(gone)
-	sort.Strings(added)
-	return gone, added
 }
 
 // String shows the state, for debugging.
