@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -62,7 +63,7 @@ func TestUpAndExecUnknownCommand(t *testing.T) {
 	env, _ := sandboxEnv(t, soloGuest)
 	warmNetnsDir(t)
 	before := nstest.Snapshot(t)
-	err := env.UpAndExec("g", []string{filepath.Join(t.TempDir(), "no-such-command")})
+	err := env.UpAndExec(context.Background(), "g", []string{filepath.Join(t.TempDir(), "no-such-command")})
 	if err == nil || !strings.Contains(err.Error(), "netns-exec in g:") || !strings.Contains(err.Error(), "no-such-command") {
 		t.Fatalf("want an error naming the namespace and the command, got %v", err)
 	}
@@ -80,7 +81,7 @@ func TestUpAndExecExecFails(t *testing.T) {
 	}
 	warmNetnsDir(t)
 	before := nstest.Snapshot(t)
-	err := env.UpAndExec("g", []string{bad})
+	err := env.UpAndExec(context.Background(), "g", []string{bad})
 	if err == nil || !strings.Contains(err.Error(), "exec "+bad+" in namespace g:") || !strings.Contains(err.Error(), "exec format error") {
 		t.Fatalf("want an exec error naming the file and the namespace, got %v", err)
 	}
@@ -100,9 +101,9 @@ func TestNotManaged(t *testing.T) {
 		call func(string) error
 		want string
 	}{
-		{"plain", func(g string) error { _, err := env.Enter(g, nil); return err }, "guest plain: not managed by vserverx (its spaces/net is missing)"},
-		{"private", func(g string) error { return env.UpAndExec(g, []string{"true"}) }, "guest private: not managed by vserverx (its spaces/net is empty: util-vserver gives it a private net space)"},
-		{"plain", env.TeardownGuest, "guest plain: not managed by vserverx (its spaces/net is missing)"},
+		{"plain", func(g string) error { _, err := env.Enter(context.Background(), g, nil); return err }, "guest plain: not managed by vserverx (its spaces/net is missing)"},
+		{"private", func(g string) error { return env.UpAndExec(context.Background(), g, []string{"true"}) }, "guest private: not managed by vserverx (its spaces/net is empty: util-vserver gives it a private net space)"},
+		{"plain", func(g string) error { return env.TeardownGuest(context.Background(), g) }, "guest plain: not managed by vserverx (its spaces/net is missing)"},
 	}
 	for _, c := range cases {
 		err := c.call(c.name)

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/vserverx/vserverx/wrapper"
 )
 
 func testOpt(vserverx string) ScriptletOptions {
@@ -240,7 +242,7 @@ func TestPostpostStopScriptlet(t *testing.T) {
 		wantStderr string
 	}{
 		{"plain vserver stop", nil, true, ""},
-		{"under vserverx stop", []string{NetnsEnv + "=fw"}, false, ""},
+		{"under vserverx stop", []string{wrapper.EnvNetns + "=fw"}, false, ""},
 		{"teardown fails", []string{"FAKE_VSERVERX=fail"}, true, "vserverx: guest fw is stopped, but tearing down its network namespace failed"},
 	}
 	for _, tt := range tests {

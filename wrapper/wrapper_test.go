@@ -1,6 +1,7 @@
 package wrapper_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -103,7 +104,7 @@ func TestRun(t *testing.T) {
 	vs, out := filepath.Join(dir, "vserver"), filepath.Join(dir, "out")
 	writeExe(t, vs, `echo "$* $UTIL_VSERVER_VARS" >`+out+`; exit 7`, 0o755)
 	v := wrapper.Vserver{Path: vs, VarsFile: "/etc/vars"}
-	code, err := v.Run(nil, "g", "status", "--x")
+	code, err := v.Run(context.Background(), nil, "g", "status", "--x")
 	if code != 7 || err != nil {
 		t.Fatalf("code %d, err %v; want 7", code, err)
 	}
@@ -111,7 +112,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("the command saw %q (%v)", b, err)
 	}
 	v.Path = filepath.Join(dir, "missing")
-	code, err = v.Run(nil, "g", "status")
+	code, err = v.Run(context.Background(), nil, "g", "status")
 	if code != 1 || err == nil || !strings.HasPrefix(err.Error(), "starting "+v.Path+" g status: ") {
 		t.Errorf("code %d, err %v; want 1 and an error naming the command", code, err)
 	}

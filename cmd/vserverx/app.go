@@ -180,19 +180,15 @@ func (a *app) environment() (*lifecycle.Env, error) {
 		return nil, err
 	}
 	vs, vsErr := wrapper.Find(a.g.vserver, p.Vserver)
-	a.env = &lifecycle.Env{
-		Paths:       p,
-		Tree:        tree,
-		Vserver:     wrapper.Vserver{Path: vs, VarsFile: p.VarsFile, Stdout: a.stdout, Stderr: a.stderr},
-		VserverErr:  vsErr,
-		Setup:       vspace.Setup{ConfDir: p.ConfDir, NetnsDir: p.NetnsDir, Opt: vspace.ScriptletOptions{Vserverx: selfPath(), GlobalArgs: scriptletArgs(p, vs)}},
-		Out:         a.stdout,
-		Err:         a.stderr,
-		Verbose:     a.g.verbose,
-		Quiet:       a.g.quiet,
-		LockTimeout: lifecycle.DefaultLockTimeout,
-		Grace:       lifecycle.DefaultGrace,
-	}
+	a.env = lifecycle.NewEnv(p, tree, lifecycle.EnvOptions{
+		Vserver:    vs,
+		VserverErr: vsErr,
+		Scriptlet:  vspace.ScriptletOptions{Vserverx: selfPath(), GlobalArgs: scriptletArgs(p, vs)},
+		Out:        a.stdout,
+		Err:        a.stderr,
+		Verbose:    a.g.verbose,
+		Quiet:      a.g.quiet,
+	})
 	return a.env, nil
 }
 
@@ -240,7 +236,7 @@ func (a *app) passThrough(c *cli.Context, name string) error {
 	if env.VserverErr != nil {
 		return env.VserverErr
 	}
-	return codeOf(env.Vserver.Run(nil, name, args...))
+	return codeOf(env.Vserver.Run(c.Context, nil, name, args...))
 }
 
 func init() {

@@ -21,7 +21,7 @@ VSERVERX_NETNS=X is set so a prompt can show it. Exits with CMD's code.`,
 			if err != nil {
 				return err
 			}
-			return codeOf(env.Enter(name, c.Args().Slice()))
+			return codeOf(env.Enter(c.Context, name, stripDashDash(c.Args().Slice())))
 		},
 	}
 }

@@ -15,7 +15,7 @@ import (
 // defaultVarsFile is where util-vserver keeps the paths of its programs.
 const defaultVarsFile = "/usr/lib/util-vserver/util-vserver-vars"
 
-// globalFlags are the options that come before NAME (DESIGN.md section 4).
+// globalFlags are the options that come before NAME.
 func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "confdir", Usage: "util-vserver's configuration directory (default: __CONFDIR from util-vserver-vars, else /etc/vservers)"},
