@@ -1,37 +1,16 @@
 package lifecycle
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/netns"
 	"github.com/vserverx/vserverx/netns/nstest"
 )
-
-// sandboxEnv is an Env on a confdir written from files (see
-// writeBootConfdir), with the sandbox's /run/netns and a private state
-// directory; everything it prints goes to the returned buffer.
-func sandboxEnv(t *testing.T, files map[string]string) (*Env, *bytes.Buffer) {
-	t.Helper()
-	paths := config.Paths{
-		ConfDir:  writeBootConfdir(t, files),
-		NetnsDir: nstest.NetnsDir,
-		StateDir: filepath.Join(t.TempDir(), "state"),
-	}
-	tree, err := config.Load(paths)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	return &Env{Paths: paths, Tree: tree, Out: &out, Err: &out, LockTimeout: time.Second}, &out
-}
 
 // warmNetnsDir creates and deletes a namespace, so that the sandbox's
 // /run/netns is the shared mount a namespace leaves in place (as iproute2

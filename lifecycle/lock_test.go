@@ -103,3 +103,29 @@ func TestLockFileUnusable(t *testing.T) {
 		t.Fatalf("want an error naming the lock file, got %v", err)
 	}
 }
+
+// TestLockWaitCancelled: a waiter stops waiting when its context ends,
+// long before the timeout, with an error that says so, names the lock file
+// and wraps the context's cause; the holder keeps the lock.
+func TestLockWaitCancelled(t *testing.T) {
+	dir := t.TempDir()
+	first, err := AcquireLock(context.Background(), dir, "dmz", time.Second, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Release()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	begun := time.Now()
+	_, err = AcquireLock(ctx, dir, "dmz", 3*time.Second, &bytes.Buffer{})
+	want := "namespace dmz: stopped waiting for the lock " + filepath.Join(dir, "dmz.lock") + ": cancelled: context canceled"
+	if err == nil || err.Error() != want || !errors.Is(err, context.Canceled) || errors.Is(err, ErrLockTimeout) {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+	if d := time.Since(begun); d > 2*time.Second {
+		t.Errorf("returned after %s, not when the context ended", d)
+	}
+	if _, err := AcquireLock(context.Background(), dir, "dmz", 0, &bytes.Buffer{}); !errors.Is(err, ErrLockTimeout) {
+		t.Errorf("the holder lost the lock: %v", err)
+	}
+}

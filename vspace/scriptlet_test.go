@@ -293,3 +293,13 @@ func TestHostRslaveScriptlet(t *testing.T) {
 		t.Errorf("failing mount: err %v, stderr %q; want the start to fail naming the guest", err, stderr)
 	}
 }
+
+// TestScriptletOptionsCommand: the vserverx call of the scriptlets is the
+// binary, the global options, the guest and the hidden command.
+func TestScriptletOptionsCommand(t *testing.T) {
+	got := testOpt("/sbin/vserverx").Command("fw", NetnsExecCommand)
+	want := []string{"/sbin/vserverx", "--confdir", "/etc/vservers", "--odd", "it's $HOME `id`\n", "fw", "netns-exec"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
