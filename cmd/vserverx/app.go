@@ -154,6 +154,70 @@ func (a *app) guestCommands(name string) []*cli.Command {
 	)
 }
 
+// guestCmd describes a command of one guest for guestCommand.
+type guestCmd struct {
+	name  string // the command
+	args  string // what follows it in the usage line, "" for nothing
+	usage string // one line for --help
+	desc  string // the text of `vserverx NAME COMMAND --help`
+	// words: the arguments are taken as they are, flags too (for
+	// util-vserver); only a lone --help shows the command's help.
+	words bool
+	// noArgs: any argument is a usage error, reported before anything is
+	// loaded.
+	noArgs bool
+	// root: refused with a hint, before anything is loaded, unless root.
+	root bool
+}
+
+// usageText is the usage line of s for guest name.
+func (s guestCmd) usageText(name string) string {
+	text := "vserverx [global options] " + name + " " + s.name
+	if s.args != "" {
+		text += " " + s.args
+	}
+	return text
+}
+
+// guestCommand builds command s of guest name: it checks what s asks for
+// (help request, arguments, root), builds the environment and calls run.
+func (a *app) guestCommand(name string, s guestCmd, run func(c *cli.Context, env *lifecycle.Env) error) *cli.Command {
+	return &cli.Command{
+		Name:            s.name,
+		Usage:           s.usage,
+		UsageText:       s.usageText(name),
+		Description:     s.desc,
+		SkipFlagParsing: s.words,
+		Action: func(c *cli.Context) error {
+			if s.words && wantsHelp(c.Args().Slice()) {
+				return cli.ShowSubcommandHelp(c)
+			}
+			if err := s.refusal(c); err != nil {
+				return err
+			}
+			env, err := a.environment()
+			if err != nil {
+				return err
+			}
+			return run(c, env)
+		},
+	}
+}
+
+// refusal is the usage error or missing root that stops command s before
+// anything is loaded.
+func (s guestCmd) refusal(c *cli.Context) error {
+	if s.noArgs {
+		if err := noArgs(c); err != nil {
+			return err
+		}
+	}
+	if s.root {
+		return needRoot(s.name)
+	}
+	return nil
+}
+
 // withUsageErrors makes flag errors of every command usage errors (exit 2)
 // and hides urfave/cli's per-command help sub-command.
 func withUsageErrors(cmds ...*cli.Command) []*cli.Command {

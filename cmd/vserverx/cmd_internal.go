@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/vserverx/vserverx/lifecycle"
 	"github.com/vserverx/vserverx/vspace"
 )
 
@@ -13,21 +14,17 @@ import (
 // vserverx(8) under INTERNAL COMMANDS.
 
 func (a *app) vspaceRewriteCommand(name string) *cli.Command {
-	return &cli.Command{
-		Name:            vspace.RewriteCommand,
-		Usage:           "print util-vserver's VSPACE_SHARED_CMD array rewritten for the guest's namespace (used by the prepre-start scriptlet)",
-		UsageText:       "vserverx [global options] " + name + " " + vspace.RewriteCommand + " -- WORDS...",
-		Hidden:          true,
-		SkipFlagParsing: true,
-		Action: func(c *cli.Context) error {
-			env, err := a.environment()
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(a.stdout, env.VspaceAssignment(name, stripDashDash(c.Args().Slice())))
-			return nil
-		},
-	}
+	// Not words: every word, also a lone --help, belongs to util-vserver.
+	cmd := a.guestCommand(name, guestCmd{
+		name:  vspace.RewriteCommand,
+		args:  "-- WORDS...",
+		usage: "print util-vserver's VSPACE_SHARED_CMD array rewritten for the guest's namespace (used by the prepre-start scriptlet)",
+	}, func(c *cli.Context, env *lifecycle.Env) error {
+		fmt.Fprintln(a.stdout, env.VspaceAssignment(name, stripDashDash(c.Args().Slice())))
+		return nil
+	})
+	cmd.Hidden, cmd.SkipFlagParsing = true, true
+	return cmd
 }
 
 // stripDashDash drops a leading "--".
@@ -39,12 +36,18 @@ func stripDashDash(args []string) []string {
 }
 
 func (a *app) netnsExecCommand(name string) *cli.Command {
+	s := guestCmd{
+		name:  vspace.NetnsExecCommand,
+		args:  "-- CMD [ARGS...]",
+		usage: "set up the guest's namespace and exec CMD inside it (the prefix a plain 'vserver NAME start' runs)",
+	}
 	return &cli.Command{
-		Name:            vspace.NetnsExecCommand,
-		Usage:           "set up the guest's namespace and exec CMD inside it (the prefix a plain 'vserver NAME start' runs)",
-		UsageText:       "vserverx [global options] " + name + " " + vspace.NetnsExecCommand + " -- CMD [ARGS...]",
+		Name:            s.name,
+		Usage:           s.usage,
+		UsageText:       s.usageText(name),
 		Hidden:          true,
 		SkipFlagParsing: true,
+		// CMD is checked before anything is loaded.
 		Action: func(c *cli.Context) error {
 			argv := stripDashDash(c.Args().Slice())
 			if len(argv) == 0 {
@@ -60,17 +63,11 @@ func (a *app) netnsExecCommand(name string) *cli.Command {
 }
 
 func (a *app) teardownCommand(name string) *cli.Command {
-	return &cli.Command{
-		Name:      vspace.TeardownCommand,
-		Usage:     "remove the guest's namespace when no process and no other member uses it (used by the postpost-stop scriptlet)",
-		UsageText: "vserverx [global options] " + name + " " + vspace.TeardownCommand,
-		Hidden:    true,
-		Action: func(c *cli.Context) error {
-			env, err := a.environmentNoArgs(c)
-			if err != nil {
-				return err
-			}
-			return env.TeardownGuest(c.Context, name)
-		},
-	}
+	cmd := a.guestCommand(name, guestCmd{
+		name:   vspace.TeardownCommand,
+		usage:  "remove the guest's namespace when no process and no other member uses it (used by the postpost-stop scriptlet)",
+		noArgs: true,
+	}, func(c *cli.Context, env *lifecycle.Env) error { return env.TeardownGuest(c.Context, name) })
+	cmd.Hidden = true
+	return cmd
 }
