@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/netns"
 	"github.com/vserverx/vserverx/netns/nstest"
 )
 
@@ -54,6 +55,29 @@ func sandboxEnv(t *testing.T, files map[string]string) (*Env, *bytes.Buffer) {
 	env := NewEnv(paths, tree, EnvOptions{Out: &out, Err: &out})
 	env.LockTimeout = time.Second
 	return env, &out
+}
+
+// warmNetnsDir creates and deletes a namespace, so that the sandbox's
+// /run/netns is the shared mount a namespace leaves in place (as iproute2
+// does) before a test takes its snapshot.
+func warmNetnsDir(t *testing.T) {
+	t.Helper()
+	ns, err := netns.Create(nstest.NetnsDir, "warm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.Close()
+	if err := netns.Delete(nstest.NetnsDir, "warm"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// soloGuest is a guest g whose spaces/net names itself: an implicit
+// namespace g without interfaces.
+var soloGuest = map[string]string{
+	"g/context":    "42\n",
+	"g/vdir/":      "",
+	"g/spaces/net": "g\n",
 }
 
 // TestNewEnv: the Env carries the paths into the vserver command and the

@@ -8,32 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vserverx/vserverx/netns"
 	"github.com/vserverx/vserverx/netns/nstest"
 )
-
-// warmNetnsDir creates and deletes a namespace, so that the sandbox's
-// /run/netns is the shared mount a namespace leaves in place (as iproute2
-// does) before a test takes its snapshot.
-func warmNetnsDir(t *testing.T) {
-	t.Helper()
-	ns, err := netns.Create(nstest.NetnsDir, "warm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns.Close()
-	if err := netns.Delete(nstest.NetnsDir, "warm"); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// soloGuest is a guest g whose spaces/net names itself: an implicit
-// namespace g without interfaces.
-var soloGuest = map[string]string{
-	"g/context":    "42\n",
-	"g/vdir/":      "",
-	"g/spaces/net": "g\n",
-}
 
 // TestUpAndExecUnknownCommand: a command that does not exist is refused
 // before the namespace is set up, so nothing is left behind.
@@ -95,5 +71,25 @@ func TestNotManaged(t *testing.T) {
 	}
 	if _, err := os.Stat(env.Paths.StateDir); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("state directory %s was created (%v)", env.Paths.StateDir, err)
+	}
+}
+
+// TestVspaceAssignment: the run entering a managed namespace is dropped
+// when VSERVERX_NETNS names it and replaced by the netns-exec prefix
+// otherwise; a run entering a real context is kept.
+func TestVspaceAssignment(t *testing.T) {
+	env, _ := sandboxEnv(t, soloGuest)
+	env.Setup.Opt.Vserverx, env.Setup.Opt.GlobalArgs = "/sbin/vserverx", []string{"--confdir", "/c"}
+	words := []string{"/usr/sbin/vspace", "--enter", "g", "--net", "--", "vspace", "--enter", "ctx", "--net", "--"}
+	const kept = "'vspace' '--enter' 'ctx' '--net' '--'"
+	cases := []struct{ inside, want string }{
+		{"g", "VSPACE_SHARED_CMD=( " + kept + " )"},
+		{"", "VSPACE_SHARED_CMD=( '/sbin/vserverx' '--confdir' '/c' 'g' 'netns-exec' '--' " + kept + " )"},
+	}
+	for _, c := range cases {
+		t.Setenv("VSERVERX_NETNS", c.inside)
+		if got := env.VspaceAssignment("g", words); got != c.want {
+			t.Errorf("inside %q:\n got %s\nwant %s", c.inside, got, c.want)
+		}
 	}
 }
