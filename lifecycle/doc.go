@@ -4,10 +4,14 @@
 // namespace, create or join it, converge each interface, apply sysctls, run
 // vprocunhide, run `vserver NAME start` inside it). The same Plan value is
 // printed by `vserverx NAME plan` and executed by `vserverx NAME start`, so
-// the two cannot drift apart. Every step that changes the host returns a
-// netns.Undo; when a later step fails, or the wrapped vserver exits
-// non-zero, the undos run in reverse order — unless another process already
-// lives in the namespace, which then stays and is named.
+// the two cannot drift apart. The lock is held around the other steps and
+// released once vserver runs inside the namespace; the namespace step
+// produces the namespace every later step acts in, and each of those
+// returns a netns.Undo. When a later step fails, the context ends, or the
+// wrapped vserver exits non-zero, the undos run in reverse order — unless
+// another process already lives in the namespace, which then stays and is
+// named. An ended context also stops the wait for the lock and sends the
+// running vserver SIGTERM.
 //
 // Stop runs `vserver NAME stop` inside the namespace and then, under the
 // namespace lock (Lock: an flock on STATEDIR/X.lock), tears the namespace

@@ -36,6 +36,39 @@ const (
 	DefaultGrace       = 3 * time.Second
 )
 
+// EnvOptions are what the caller of NewEnv chooses.
+type EnvOptions struct {
+	// Vserver is util-vserver's command, "" when it was not found; then
+	// VserverErr says why.
+	Vserver    string
+	VserverErr error
+	// Scriptlet is what setup embeds in the scriptlets it installs: the
+	// vserverx binary and the global options to call it with.
+	Scriptlet vspace.ScriptletOptions
+	// Out gets progress, Err warnings; the wrapped vserver writes to them
+	// too.
+	Out, Err       io.Writer
+	Verbose, Quiet bool
+}
+
+// NewEnv returns the Env for the host laid out by p, whose configuration
+// tree was loaded from p, with the default timeouts.
+func NewEnv(p config.Paths, tree *config.Tree, o EnvOptions) *Env {
+	return &Env{
+		Paths:       p,
+		Tree:        tree,
+		Vserver:     wrapper.Vserver{Path: o.Vserver, VarsFile: p.VarsFile, Stdout: o.Out, Stderr: o.Err},
+		VserverErr:  o.VserverErr,
+		Setup:       vspace.Setup{ConfDir: p.ConfDir, NetnsDir: p.NetnsDir, Opt: o.Scriptlet},
+		Out:         o.Out,
+		Err:         o.Err,
+		Verbose:     o.Verbose,
+		Quiet:       o.Quiet,
+		LockTimeout: DefaultLockTimeout,
+		Grace:       DefaultGrace,
+	}
+}
+
 // ErrNotManaged is returned for a guest vserverx does not manage where a
 // managed one is needed.
 var ErrNotManaged = errors.New("not managed by vserverx")

@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -23,18 +24,22 @@ type Lock struct {
 // lockPoll is how often a waiting Acquire retries.
 const lockPoll = 20 * time.Millisecond
 
+// LockPath is the lock file of namespace x under stateDir: STATEDIR/X.lock.
+func LockPath(stateDir, x string) string { return filepath.Join(stateDir, x+".lock") }
+
 // AcquireLock takes the lock of namespace x under stateDir, waiting at most
-// timeout. When it has to wait it says so once on w (what it waits for).
-func AcquireLock(stateDir, x string, timeout time.Duration, w io.Writer) (*Lock, error) {
+// timeout, and less when ctx ends first. When it has to wait it says so
+// once on w (what it waits for).
+func AcquireLock(ctx context.Context, stateDir, x string, timeout time.Duration, w io.Writer) (*Lock, error) {
 	if err := os.MkdirAll(stateDir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating state directory %s: %w", stateDir, err)
 	}
-	path := filepath.Join(stateDir, x+".lock")
+	path := LockPath(stateDir, x)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("opening lock file %s: %w", path, err)
 	}
-	if err := lockFile(f, x, timeout, w); err != nil {
+	if err := lockFile(ctx, f, x, timeout, w); err != nil {
 		f.Close()
 		return nil, err
 	}
@@ -43,23 +48,32 @@ func AcquireLock(stateDir, x string, timeout time.Duration, w io.Writer) (*Lock,
 
 // lockFile takes the flock of f, the lock file of namespace x, as
 // AcquireLock does.
-func lockFile(f *os.File, x string, timeout time.Duration, w io.Writer) error {
-	err := waitFlock(f, timeout, func() {
+func lockFile(ctx context.Context, f *os.File, x string, timeout time.Duration, w io.Writer) error {
+	err := waitFlock(ctx, f, timeout, func() {
 		fmt.Fprintf(w, "vserverx: waiting for namespace %s: another vserverx holds %s\n", x, f.Name())
 	})
 	switch {
 	case errors.Is(err, ErrLockTimeout):
 		return fmt.Errorf("namespace %s: %w %s after %s (another vserverx start or stop of this group is still running)", x, ErrLockTimeout, f.Name(), timeout)
+	case errors.Is(err, errWaitCancelled):
+		return fmt.Errorf("namespace %s: stopped waiting for the lock %s: %w", x, f.Name(), err)
 	case err != nil:
 		return fmt.Errorf("namespace %s: locking %s: %w", x, f.Name(), err)
 	}
 	return nil
 }
 
-// waitFlock polls LOCK_EX|LOCK_NB until it succeeds or timeout passes;
-// waiting is called once, the first time the lock is busy.
-func waitFlock(f *os.File, timeout time.Duration, waiting func()) error {
+// errWaitCancelled is why waitFlock gave up when its context ended; the
+// context's cause is wrapped with it.
+var errWaitCancelled = errors.New("cancelled")
+
+// waitFlock polls LOCK_EX|LOCK_NB until it succeeds, timeout passes
+// (ErrLockTimeout) or ctx ends (errWaitCancelled); waiting is called once, the
+// first time the lock is busy.
+func waitFlock(ctx context.Context, f *os.File, timeout time.Duration, waiting func()) error {
 	deadline := time.Now().Add(timeout)
+	poll := time.NewTicker(lockPoll)
+	defer poll.Stop()
 	for first := true; ; first = false {
 		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
 		if err == nil {
@@ -74,7 +88,11 @@ func waitFlock(f *os.File, timeout time.Duration, waiting func()) error {
 		if time.Now().After(deadline) {
 			return ErrLockTimeout
 		}
-		time.Sleep(lockPoll)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w: %w", errWaitCancelled, context.Cause(ctx))
+		case <-poll.C:
+		}
 	}
 }
 
@@ -88,4 +106,10 @@ func (l *Lock) Release() {
 	_ = unix.Flock(int(l.f.Fd()), unix.LOCK_UN)
 	l.f.Close()
 	l.f = nil
+}
+
+// lock takes the lock of namespace x as start and stop do: under the state
+// directory, waiting at most LockTimeout, reporting the wait on Err.
+func (e *Env) lock(ctx context.Context, x string) (*Lock, error) {
+	return AcquireLock(ctx, e.Paths.StateDir, x, e.LockTimeout, e.Err)
 }

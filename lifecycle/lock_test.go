@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -16,13 +17,13 @@ import (
 // for, and gives up after the timeout naming the lock file.
 func TestLockWaitsThenTimesOut(t *testing.T) {
 	dir := t.TempDir()
-	first, err := AcquireLock(dir, "dmz", time.Second, &bytes.Buffer{})
+	first, err := AcquireLock(context.Background(), dir, "dmz", time.Second, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer first.Release()
 	var msg bytes.Buffer
-	_, err = AcquireLock(dir, "dmz", 100*time.Millisecond, &msg)
+	_, err = AcquireLock(context.Background(), dir, "dmz", 100*time.Millisecond, &msg)
 	if !errors.Is(err, ErrLockTimeout) || !strings.Contains(err.Error(), filepath.Join(dir, "dmz.lock")) {
 		t.Fatalf("want a timeout naming the lock file, got %v", err)
 	}
@@ -34,13 +35,13 @@ func TestLockWaitsThenTimesOut(t *testing.T) {
 // TestLockHandOver: a waiter gets the lock as soon as it is released.
 func TestLockHandOver(t *testing.T) {
 	dir := t.TempDir()
-	first, err := AcquireLock(dir, "x", time.Second, &bytes.Buffer{})
+	first, err := AcquireLock(context.Background(), dir, "x", time.Second, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := make(chan error, 1)
 	go func() {
-		l, err := AcquireLock(dir, "x", 5*time.Second, &bytes.Buffer{})
+		l, err := AcquireLock(context.Background(), dir, "x", 5*time.Second, &bytes.Buffer{})
 		if err == nil {
 			l.Release()
 		}
@@ -60,7 +61,7 @@ func TestLockStateDirUnusable(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := AcquireLock(filepath.Join(file, "state"), "x", time.Second, &bytes.Buffer{})
+	_, err := AcquireLock(context.Background(), filepath.Join(file, "state"), "x", time.Second, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "creating state directory "+filepath.Join(file, "state")) {
 		t.Fatalf("want an error naming the state directory, got %v", err)
 	}
@@ -77,7 +78,7 @@ func TestLockFlockFails(t *testing.T) {
 	f.Close() // flock on a closed file: EBADF
 	var msg bytes.Buffer
 	t0 := time.Now()
-	err = lockFile(f, "dmz", 5*time.Second, &msg)
+	err = lockFile(context.Background(), f, "dmz", 5*time.Second, &msg)
 	if !errors.Is(err, unix.EBADF) || errors.Is(err, ErrLockTimeout) ||
 		!strings.HasPrefix(err.Error(), "namespace dmz: locking "+f.Name()+": ") {
 		t.Fatalf("want EBADF naming the namespace and the file, got %v", err)
@@ -97,8 +98,34 @@ func TestLockFileUnusable(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "dmz.lock"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	_, err := AcquireLock(dir, "dmz", time.Second, &bytes.Buffer{})
+	_, err := AcquireLock(context.Background(), dir, "dmz", time.Second, &bytes.Buffer{})
 	if err == nil || !strings.HasPrefix(err.Error(), "opening lock file "+filepath.Join(dir, "dmz.lock")+": ") {
 		t.Fatalf("want an error naming the lock file, got %v", err)
+	}
+}
+
+// TestLockWaitCancelled: a waiter stops waiting when its context ends,
+// long before the timeout, with an error that says so, names the lock file
+// and wraps the context's cause; the holder keeps the lock.
+func TestLockWaitCancelled(t *testing.T) {
+	dir := t.TempDir()
+	first, err := AcquireLock(context.Background(), dir, "dmz", time.Second, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Release()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	begun := time.Now()
+	_, err = AcquireLock(ctx, dir, "dmz", 3*time.Second, &bytes.Buffer{})
+	want := "namespace dmz: stopped waiting for the lock " + filepath.Join(dir, "dmz.lock") + ": cancelled: context canceled"
+	if err == nil || err.Error() != want || !errors.Is(err, context.Canceled) || errors.Is(err, ErrLockTimeout) {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+	if d := time.Since(begun); d > 2*time.Second {
+		t.Errorf("returned after %s, not when the context ended", d)
+	}
+	if _, err := AcquireLock(context.Background(), dir, "dmz", 0, &bytes.Buffer{}); !errors.Is(err, ErrLockTimeout) {
+		t.Errorf("the holder lost the lock: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -9,36 +10,69 @@ import (
 
 	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/netns"
+	"github.com/vserverx/vserverx/wrapper"
 )
 
-// Step is one thing `start` does, in order. The same Step value is printed
-// by `plan` (Title and Details) and executed by `start` (do), so the two
-// cannot drift apart.
+// Step is one numbered line of a plan: what `plan` prints for it.
 type Step struct {
 	Title   string
 	Details []string
-	// Undoable steps are rolled back, in reverse order, when a later step
-	// fails (unless another process lives in the namespace by then).
-	Undoable bool
-	do       func(*startRun) (netns.Undo, error)
 }
 
-// Plan is the ordered list of steps that starts one managed guest.
+// Plan is the ordered list of steps that starts one managed guest. The same
+// Plan value is printed by `plan` (Steps) and executed by `start`, so the
+// two cannot drift apart. The steps say what they read and produce: the
+// lock is held around the others, the namespace step produces the
+// namespace, every later step acts in it and returns its undo.
 type Plan struct {
 	Guest  string
 	NS     string
 	Group  []string // every member of the group
 	Checks []string // what was verified before the plan was made
-	Steps  []Step
+
+	lock      lockStep      // step 1: taken before the others run
+	namespace namespaceStep // creates or joins the namespace the later steps act in
+	inside    []insideStep  // interfaces, sysctls, vprocunhide
+	vserver   *vserverStep  // nil in the plan of Up, which starts no guest
 }
 
-// startRun is the state a plan's steps share while they execute.
-type startRun struct {
-	env  *Env
-	m    Managed
-	lock *Lock
-	ns   *netns.NS
-	cmd  *exec.Cmd // the started vserver child
+// lockStep takes the namespace lock. Its "undo" is the release, which
+// happens once vserver runs inside the namespace, or when the plan ends.
+type lockStep struct {
+	Step
+	take func(ctx context.Context) (*Lock, error)
+}
+
+// namespaceStep creates or joins the namespace. On failure it still
+// returns the namespace and the undo when it got that far.
+type namespaceStep struct {
+	Step
+	open func() (*netns.NS, netns.Undo, error)
+}
+
+// insideStep changes something inside the namespace and returns how to
+// undo it (netns.NoUndo when it changed nothing), also on failure.
+type insideStep struct {
+	Step
+	do func(ns *netns.NS) (netns.Undo, error)
+}
+
+// vserverStep starts the wrapped vserver inside the namespace.
+type vserverStep struct {
+	Step
+	start func(ns *netns.NS) (*exec.Cmd, error)
+}
+
+// Steps lists the plan's steps in the order they run.
+func (p *Plan) Steps() []Step {
+	steps := []Step{p.lock.Step, p.namespace.Step}
+	for _, s := range p.inside {
+		steps = append(steps, s.Step)
+	}
+	if p.vserver != nil {
+		steps = append(steps, p.vserver.Step)
+	}
+	return steps
 }
 
 // Print writes the plan in the form `vserverx NAME plan` shows.
@@ -48,7 +82,7 @@ func (p *Plan) Print(w io.Writer) {
 	for _, c := range p.Checks {
 		fmt.Fprintf(w, "  checked: %s\n", c)
 	}
-	for i, s := range p.Steps {
+	for i, s := range p.Steps() {
 		fmt.Fprintf(w, "%2d. %s\n", i+1, s.Title)
 		for _, d := range s.Details {
 			fmt.Fprintf(w, "      %s\n", d)
@@ -70,7 +104,7 @@ func (e *Env) StartPlan(m Managed, args []string) *Plan {
 // before it executes the plan.
 func (e *Env) startPlan(m Managed, args []string) *Plan {
 	p := e.setupPlan(m)
-	p.Steps = append(p.Steps, e.vserverStep(m, args))
+	p.vserver = e.vserverStep(m, args)
 	return p
 }
 
@@ -79,16 +113,19 @@ func (e *Env) startPlan(m Managed, args []string) *Plan {
 // nothing and changes nothing.
 func (e *Env) setupPlan(m Managed) *Plan {
 	def := m.Group.NS
-	p := &Plan{Guest: m.Guest.Name, NS: def.Name, Group: m.Group.MemberNames()}
-	p.Steps = append(p.Steps, e.lockStep(def.Name), e.namespaceStep(def))
+	p := &Plan{
+		Guest: m.Guest.Name, NS: def.Name, Group: m.Group.MemberNames(),
+		lock:      e.lockStep(def.Name),
+		namespace: e.namespaceStep(def),
+	}
 	for i := range def.Interfaces {
-		p.Steps = append(p.Steps, interfaceStep(def, &def.Interfaces[i]))
+		p.inside = append(p.inside, e.interfaceStep(def, &def.Interfaces[i]))
 	}
 	if len(def.Sysctls) > 0 {
-		p.Steps = append(p.Steps, sysctlStep(def))
+		p.inside = append(p.inside, sysctlStep(def))
 	}
 	if s, ok := e.vprocunhideStep(def); ok {
-		p.Steps = append(p.Steps, s)
+		p.inside = append(p.inside, s)
 	}
 	return p
 }
@@ -134,61 +171,60 @@ func nsSource(def *config.Namespace) string {
 
 func (e *Env) netnsPath(x string) string { return e.Paths.NetnsDir + "/" + x }
 
-// lockStep takes the namespace lock.
-func (e *Env) lockStep(x string) Step {
-	return Step{
-		Title: fmt.Sprintf("lock namespace %s: %s/%s.lock (wait up to %s)", x, e.Paths.StateDir, x, e.LockTimeout),
-		do: func(r *startRun) (netns.Undo, error) {
-			l, err := AcquireLock(e.Paths.StateDir, x, e.LockTimeout, e.Err)
-			if err != nil {
-				return nil, err
-			}
-			r.lock = l
-			return func() error { l.Release(); return nil }, nil
-		},
+// lockStep takes the namespace lock, giving up after LockTimeout or when
+// ctx ends.
+func (e *Env) lockStep(x string) lockStep {
+	return lockStep{
+		Step: Step{Title: fmt.Sprintf("lock namespace %s: %s (wait up to %s)", x, LockPath(e.Paths.StateDir, x), e.LockTimeout)},
+		take: func(ctx context.Context) (*Lock, error) { return e.lock(ctx, x) },
 	}
 }
 
 // namespaceStep creates or joins the named namespace and brings lo up.
-func (e *Env) namespaceStep(def *config.Namespace) Step {
-	return Step{
-		Title:    fmt.Sprintf("create network namespace %s at %s, or join it if it exists; set lo up", def.Name, e.netnsPath(def.Name)),
-		Undoable: true,
-		do: func(r *startRun) (netns.Undo, error) {
+func (e *Env) namespaceStep(def *config.Namespace) namespaceStep {
+	return namespaceStep{
+		Step: Step{Title: fmt.Sprintf("create network namespace %s at %s, or join it if it exists; set lo up", def.Name, e.netnsPath(def.Name))},
+		open: func() (*netns.NS, netns.Undo, error) {
 			ns, created, undo, err := netns.Ensure(e.Paths.NetnsDir, def.Name)
 			if err != nil {
-				return nil, err
+				return nil, undo, err
 			}
-			r.ns = ns
-			if ns.Replaced != "" {
-				e.warnf("replaced a stale file: %s", ns.Replaced)
-			}
-			if created {
-				e.infof("created network namespace %s", def.Name)
-			} else {
-				e.debugf("joined existing network namespace %s", def.Name)
-			}
+			e.reportNamespace(ns, created)
 			loUndo, err := netns.SetLoUp(ns)
 			if err != nil {
-				return undo, err
+				return ns, undo, err
 			}
-			return netns.Chain(undo, loUndo), nil
+			return ns, netns.Chain(undo, loUndo), nil
 		},
 	}
 }
 
+// reportNamespace says whether the namespace step created or joined ns,
+// and which stale file it replaced.
+func (e *Env) reportNamespace(ns *netns.NS, created bool) {
+	if ns.Replaced != "" {
+		e.warnf("replaced a stale file: %s", ns.Replaced)
+	}
+	if created {
+		e.infof("created network namespace %s", ns.Name)
+	} else {
+		e.debugf("joined existing network namespace %s", ns.Name)
+	}
+}
+
 // interfaceStep converges one interface.
-func interfaceStep(def *config.Namespace, ifc *config.Interface) Step {
-	return Step{
-		Title:    fmt.Sprintf("interface %d (%s): %s", ifc.Num, ifc.Dir, describeLink(ifc)),
-		Details:  interfaceDetails(def, ifc),
-		Undoable: true,
-		do: func(r *startRun) (netns.Undo, error) {
-			change, undo, err := netns.EnsureInterface(r.ns, def, ifc)
+func (e *Env) interfaceStep(def *config.Namespace, ifc *config.Interface) insideStep {
+	return insideStep{
+		Step: Step{
+			Title:   fmt.Sprintf("interface %d (%s): %s", ifc.Num, ifc.Dir, describeLink(ifc)),
+			Details: interfaceDetails(def, ifc),
+		},
+		do: func(ns *netns.NS) (netns.Undo, error) {
+			change, undo, err := netns.EnsureInterface(ns, def, ifc)
 			if err != nil {
 				return undo, err
 			}
-			r.env.reportChange(def.Name, ifc, change)
+			e.reportChange(def.Name, ifc, change)
 			return undo, nil
 		},
 	}
@@ -296,63 +332,62 @@ func listOrNone(s []string) string {
 }
 
 // sysctlStep applies the namespace's sysctl/ files inside it.
-func sysctlStep(def *config.Namespace) Step {
+func sysctlStep(def *config.Namespace) insideStep {
 	var d []string
 	for _, s := range def.Sysctls {
 		d = append(d, fmt.Sprintf("%s = %s (%s)", s.Key, s.Value, s.File))
 	}
-	return Step{
-		Title:    fmt.Sprintf("apply %d sysctl setting(s) inside %s", len(def.Sysctls), def.Name),
-		Details:  d,
-		Undoable: true,
-		do: func(r *startRun) (netns.Undo, error) {
-			return netns.ApplySysctls(r.ns, def.Sysctls)
+	return insideStep{
+		Step: Step{Title: fmt.Sprintf("apply %d sysctl setting(s) inside %s", len(def.Sysctls), def.Name), Details: d},
+		do: func(ns *netns.NS) (netns.Undo, error) {
+			return netns.ApplySysctls(ns, def.Sysctls)
 		},
 	}
 }
 
 // vprocunhideStep runs util-vserver's vprocunhide inside the namespace so
-// guests see its /proc/net entries.
-func (e *Env) vprocunhideStep(def *config.Namespace) (Step, bool) {
+// guests see its /proc/net entries. It changes nothing vserverx could undo.
+func (e *Env) vprocunhideStep(def *config.Namespace) (insideStep, bool) {
 	if def.NoVprocunhide || e.Paths.Vprocunhide == "" {
-		return Step{}, false
+		return insideStep{}, false
 	}
 	path := e.Paths.Vprocunhide
-	return Step{
-		Title: fmt.Sprintf("run %s inside %s", path, def.Name),
-		do: func(r *startRun) (netns.Undo, error) {
-			cmd := exec.Command(path)
-			cmd.Stdout, cmd.Stderr = e.Err, e.Err
-			cmd.Env = e.Vserver.Environ(def.Name)
-			if err := netns.StartIn(r.ns, cmd, netns.ExecOptions{RSlave: true}); err != nil {
-				return nil, fmt.Errorf("running %s in namespace %s: %w", path, def.Name, err)
-			}
-			if err := cmd.Wait(); err != nil {
-				return nil, fmt.Errorf("%s in namespace %s failed: %w", path, def.Name, err)
-			}
-			return nil, nil
+	return insideStep{
+		Step: Step{Title: fmt.Sprintf("run %s inside %s", path, def.Name)},
+		do: func(ns *netns.NS) (netns.Undo, error) {
+			return netns.NoUndo, e.runVprocunhide(ns, path)
 		},
 	}, true
 }
 
+// runVprocunhide runs the vprocunhide at path inside ns and waits for it.
+func (e *Env) runVprocunhide(ns *netns.NS, path string) error {
+	cmd := exec.Command(path)
+	cmd.Stdout, cmd.Stderr = e.Err, e.Err
+	cmd.Env = e.Vserver.Environ(ns.Name)
+	if err := netns.StartIn(ns, cmd, netns.ExecOptions{RSlave: true}); err != nil {
+		return fmt.Errorf("running %s in namespace %s: %w", path, ns.Name, err)
+	}
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("%s in namespace %s failed: %w", path, ns.Name, err)
+	}
+	return nil
+}
+
 // vserverStep starts util-vserver's `vserver NAME start` inside the
-// namespace and releases the lock once the child runs there.
-func (e *Env) vserverStep(m Managed, args []string) Step {
+// namespace; the lock is released once the child runs there.
+func (e *Env) vserverStep(m Managed, args []string) *vserverStep {
 	argv := append([]string{e.vserverPathOrName(), m.Guest.Name, "start"}, args...)
-	return Step{
-		Title: fmt.Sprintf("run %s inside %s", shellJoin(argv), m.NS()),
-		Details: []string{
-			fmt.Sprintf("environment VSERVERX_NETNS=%s; own mount namespace with / made rslave", m.NS()),
-			"release the lock once it runs there; wait for it and exit with its code",
+	return &vserverStep{
+		Step: Step{
+			Title: fmt.Sprintf("run %s inside %s", shellJoin(argv), m.NS()),
+			Details: []string{
+				fmt.Sprintf("environment %s=%s; own mount namespace with / made rslave", wrapper.EnvNetns, m.NS()),
+				"release the lock once it runs there; wait for it and exit with its code",
+			},
 		},
-		do: func(r *startRun) (netns.Undo, error) {
-			cmd, err := e.Vserver.Start(r.ns, m.Guest.Name, append([]string{"start"}, args...)...)
-			if err != nil {
-				return nil, err
-			}
-			r.cmd = cmd
-			r.lock.Release()
-			return nil, nil
+		start: func(ns *netns.NS) (*exec.Cmd, error) {
+			return e.Vserver.Start(ns, m.Guest.Name, append([]string{"start"}, args...)...)
 		},
 	}
 }

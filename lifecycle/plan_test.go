@@ -17,19 +17,24 @@ func TestStartPlanSteps(t *testing.T) {
 	if len(p.Checks) != 3 {
 		t.Errorf("want 3 checks, got %q", p.Checks)
 	}
+	steps := p.Steps()
 	setup := env.setupPlan(m)
-	if len(p.Steps) != len(setup.Steps)+1 {
-		t.Fatalf("start has %d steps, setup %d: want exactly one more", len(p.Steps), len(setup.Steps))
+	setupSteps := setup.Steps()
+	if len(steps) != len(setupSteps)+1 {
+		t.Fatalf("start has %d steps, setup %d: want exactly one more", len(steps), len(setupSteps))
 	}
-	for i, s := range setup.Steps {
-		if p.Steps[i].Title != s.Title {
-			t.Errorf("step %d: start %q, setup %q", i+1, p.Steps[i].Title, s.Title)
+	for i, s := range setupSteps {
+		if steps[i].Title != s.Title {
+			t.Errorf("step %d: start %q, setup %q", i+1, steps[i].Title, s.Title)
 		}
 	}
-	if last := p.Steps[len(p.Steps)-1].Title; last != "run vserver g start --debug inside g" {
+	if first := steps[0].Title; !strings.HasPrefix(first, "lock namespace g: "+LockPath(env.Paths.StateDir, "g")) {
+		t.Errorf("first step %q", first)
+	}
+	if last := steps[len(steps)-1].Title; last != "run vserver g start --debug inside g" {
 		t.Errorf("last step %q", last)
 	}
-	if len(setup.Checks) != 0 || strings.Contains(setup.Steps[len(setup.Steps)-1].Title, "vserver") {
-		t.Errorf("setup plan has checks %q or runs vserver: %q", setup.Checks, setup.Steps[len(setup.Steps)-1].Title)
+	if len(setup.Checks) != 0 || strings.Contains(setupSteps[len(setupSteps)-1].Title, "vserver") {
+		t.Errorf("setup plan has checks %q or runs vserver: %q", setup.Checks, setupSteps[len(setupSteps)-1].Title)
 	}
 }

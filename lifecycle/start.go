@@ -16,9 +16,19 @@ import (
 
 // undoEntry is the undo of one executed step.
 type undoEntry struct {
-	title    string
-	undoable bool
-	undo     netns.Undo
+	title string
+	undo  netns.Undo
+}
+
+// execution is what executing a plan has done so far: the lock it holds,
+// the namespace the namespace step produced, and the undos of the steps,
+// in order.
+type execution struct {
+	env   *Env
+	plan  *Plan
+	lock  *Lock
+	ns    *netns.NS
+	undos []undoEntry
 }
 
 // Start starts guest name with the extra vserver arguments args and returns
@@ -35,7 +45,7 @@ func (e *Env) Start(ctx context.Context, name string, args []string) (int, error
 	}
 	if m.Group == nil {
 		e.debugf("guest %s is not managed by vserverx: running vserver %s start", name, name)
-		return e.Vserver.Run(nil, name, append([]string{"start"}, args...)...)
+		return e.Vserver.Run(ctx, nil, name, append([]string{"start"}, args...)...)
 	}
 	if err := e.Refusal(m); err != nil {
 		return 1, err
@@ -44,7 +54,7 @@ func (e *Env) Start(ctx context.Context, name string, args []string) (int, error
 		e.warnf("guest %s is already running; nothing to do", name)
 		return 0, nil
 	}
-	return e.startPlan(m, args).execute(&startRun{env: e, m: m})
+	return e.startPlan(m, args).execute(ctx, e)
 }
 
 // Refusal is why start refuses a managed guest before touching the host
@@ -63,79 +73,126 @@ func (e *Env) Refusal(m Managed) error {
 }
 
 // execute runs the plan's steps in order, then waits for the wrapped
-// vserver. On any failure it undoes what this call created.
-func (p *Plan) execute(r *startRun) (int, error) {
-	defer r.close()
-	undos, err := p.runSteps(r)
+// vserver. On any failure it undoes what this call created. When ctx ends,
+// the lock wait stops, no further step starts, and a running vserver gets
+// SIGTERM (see wrapper.Wait); what this call created is undone.
+func (p *Plan) execute(ctx context.Context, e *Env) (int, error) {
+	x, err := p.setUp(ctx, e)
 	if err != nil {
 		return 1, err
 	}
-	code, err := wrapper.Wait(r.cmd)
+	defer x.close()
+	if err := x.check(ctx, p.vserver.Step); err != nil {
+		x.rollback()
+		return 1, err
+	}
+	cmd, err := p.vserver.start(x.ns)
+	if err != nil {
+		x.rollback()
+		return 1, err
+	}
+	x.lock.Release()
+	code, err := wrapper.Wait(ctx, cmd)
 	if code != 0 || err != nil {
-		r.env.warnf("vserver %s start failed (exit code %d); undoing what this start created", r.m.Guest.Name, code)
-		if lerr := r.relock(); lerr != nil {
-			r.env.warnf("cannot undo: %v", lerr)
-			return code, err
-		}
-		r.rollback(undos)
+		x.undoFailedStart(ctx, code)
 	}
 	return code, err
 }
 
-// runSteps executes the steps in order and returns their undos. When a
-// step fails it rolls back what the earlier ones did and returns the error.
-func (p *Plan) runSteps(r *startRun) ([]undoEntry, error) {
-	var undos []undoEntry
-	for _, s := range p.Steps {
-		undo, err := s.do(r)
-		if undo != nil {
-			undos = append(undos, undoEntry{s.Title, s.Undoable, undo})
-		}
-		if err != nil {
-			r.rollback(undos)
-			return nil, err
-		}
+// setUp takes the namespace lock and runs the steps that set the namespace
+// up, checking ctx before each. It returns holding the lock; on failure it
+// has undone what it created and released everything.
+func (p *Plan) setUp(ctx context.Context, e *Env) (*execution, error) {
+	lock, err := p.lock.take(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return undos, nil
+	x := &execution{env: e, plan: p, lock: lock}
+	if err := x.runSetup(ctx); err != nil {
+		x.rollback()
+		x.close()
+		return nil, err
+	}
+	return x, nil
 }
 
-// relock takes the namespace lock again after it was released.
-func (r *startRun) relock() error {
-	l, err := AcquireLock(r.env.Paths.StateDir, r.m.NS(), r.env.LockTimeout, r.env.Err)
+// runSetup runs the namespace step, then the steps inside the namespace it
+// produced, recording their undos.
+func (x *execution) runSetup(ctx context.Context) error {
+	p := x.plan
+	if err := x.check(ctx, p.namespace.Step); err != nil {
+		return err
+	}
+	ns, undo, err := p.namespace.open()
+	x.ns = ns
+	x.record(p.namespace.Step, undo)
 	if err != nil {
 		return err
 	}
-	r.lock = l
+	for _, s := range p.inside {
+		if err := x.check(ctx, s.Step); err != nil {
+			return err
+		}
+		undo, err := s.do(ns)
+		x.record(s.Step, undo)
+		if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// rollback undoes the undoable steps in reverse order unless another process
-// lives in the namespace, then releases the lock. Undo errors are reported,
-// not returned: the original error is what the caller reports.
-func (r *startRun) rollback(undos []undoEntry) {
-	defer r.lock.Release()
-	if r.ns != nil {
-		if pids := r.env.waitForEmpty(r.ns, r.env.Grace); len(pids) > 0 {
-			r.env.warnf("keeping namespace %s: processes %s still live in it", r.m.NS(), joinInts(pids))
+// check fails when ctx has ended before step s starts.
+func (x *execution) check(ctx context.Context, s Step) error {
+	if ctx.Err() == nil {
+		return nil
+	}
+	return fmt.Errorf("namespace %s: cancelled before %q: %w", x.plan.NS, s.Title, context.Cause(ctx))
+}
+
+// record keeps the undo of step s for a rollback.
+func (x *execution) record(s Step, undo netns.Undo) {
+	x.undos = append(x.undos, undoEntry{s.Title, undo})
+}
+
+// undoFailedStart undoes what this start created after vserver failed
+// with code. The lock was released once vserver ran, so it is taken again,
+// also when ctx has ended (that may be why vserver failed).
+func (x *execution) undoFailedStart(ctx context.Context, code int) {
+	x.env.warnf("vserver %s start failed (exit code %d); undoing what this start created", x.plan.Guest, code)
+	lock, err := x.env.lock(context.WithoutCancel(ctx), x.plan.NS)
+	if err != nil {
+		x.env.warnf("cannot undo: %v", err)
+		return
+	}
+	x.lock = lock
+	x.rollback()
+}
+
+// rollback undoes the recorded steps in reverse order unless another
+// process lives in the namespace. Undo errors are reported, not returned:
+// the original error is what the caller reports.
+func (x *execution) rollback() {
+	if x.ns != nil {
+		if pids := x.env.waitForEmpty(x.ns, x.env.Grace); len(pids) > 0 {
+			x.env.warnf("keeping namespace %s: processes %s still live in it", x.plan.NS, joinInts(pids))
 			return
 		}
 	}
-	for i := len(undos) - 1; i >= 0; i-- {
-		u := undos[i]
-		if !u.undoable {
-			continue
-		}
+	for i := len(x.undos) - 1; i >= 0; i-- {
+		u := x.undos[i]
 		if err := u.undo(); err != nil {
-			r.env.warnf("undoing %q: %v", u.title, err)
+			x.env.warnf("undoing %q: %v", u.title, err)
 		}
 	}
 }
 
-func (r *startRun) close() {
-	if r.ns != nil {
-		r.ns.Close()
+// close releases the lock and closes the namespace.
+func (x *execution) close() {
+	x.lock.Release()
+	if x.ns != nil {
+		x.ns.Close()
 	}
-	r.lock.Release()
 }
 
 // Running reports whether util-vserver says the guest runs
@@ -143,7 +200,7 @@ func (r *startRun) close() {
 func (e *Env) Running(name string) bool {
 	v := e.Vserver
 	v.Stdout, v.Stderr = io.Discard, io.Discard
-	code, err := v.Run(nil, name, "running")
+	code, err := v.Run(context.Background(), nil, name, "running")
 	return err == nil && code == 0
 }
 
@@ -191,17 +248,16 @@ func joinInts(v []int) string {
 
 // Up sets up namespace x as start does (lock, create or join, converge,
 // sysctls, vprocunhide) without starting a guest, and returns it open. Used
-// when util-vserver itself starts the guest (the scriptlet path).
-func (e *Env) Up(m Managed) (*netns.NS, error) {
-	r := &startRun{env: e, m: m}
-	if _, err := e.setupPlan(m).runSteps(r); err != nil {
-		if r.ns != nil {
-			r.ns.Close()
-		}
+// when util-vserver itself starts the guest (the scriptlet path). When ctx
+// ends, the lock wait stops and no further step starts; what this call
+// created is undone.
+func (e *Env) Up(ctx context.Context, m Managed) (*netns.NS, error) {
+	x, err := e.setupPlan(m).setUp(ctx, e)
+	if err != nil {
 		return nil, err
 	}
-	r.lock.Release()
-	return r.ns, nil
+	x.lock.Release()
+	return x.ns, nil
 }
 
 // managed resolves a guest that must be managed: an unmanaged one is an

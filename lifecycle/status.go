@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -69,7 +70,7 @@ func (e *Env) vserverStatus(name string) (int, string) {
 	var out bytes.Buffer
 	v := e.Vserver
 	v.Stdout, v.Stderr = &out, &out
-	code, err := v.Run(nil, name, "status")
+	code, err := v.Run(context.Background(), nil, name, "status")
 	if err != nil {
 		return 1, err.Error()
 	}

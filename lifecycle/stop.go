@@ -13,7 +13,8 @@ import (
 // Stop runs `vserver NAME stop ARGS...` inside the guest's namespace (or
 // plainly when the namespace is gone) and then tears the namespace down when
 // nothing uses it any more. It returns the exit code to leave with: the
-// wrapped vserver's, or 1 when the teardown failed.
+// wrapped vserver's, or 1 when the teardown failed. When ctx ends, vserver
+// gets SIGTERM (see wrapper.Wait) and the wait for the lock stops.
 func (e *Env) Stop(ctx context.Context, name string, args []string) (int, error) {
 	if err := e.needVserver(); err != nil {
 		return 1, err
@@ -23,13 +24,13 @@ func (e *Env) Stop(ctx context.Context, name string, args []string) (int, error)
 		return 1, err
 	}
 	if m.Group == nil {
-		return e.Vserver.Run(nil, name, append([]string{"stop"}, args...)...)
+		return e.Vserver.Run(ctx, nil, name, append([]string{"stop"}, args...)...)
 	}
-	code, err := e.stopInside(m, args)
+	code, err := e.stopInside(ctx, m, args)
 	if err != nil {
 		return code, err
 	}
-	if err := e.TeardownIfUnused(m); err != nil {
+	if err := e.TeardownIfUnused(ctx, m); err != nil {
 		return 1, err
 	}
 	return code, nil
@@ -51,7 +52,7 @@ func (e *Env) resolveForStop(name string) (Managed, error) {
 
 // stopInside runs `vserver NAME stop` in the guest's namespace when it
 // exists, else plainly (ns is then nil).
-func (e *Env) stopInside(m Managed, args []string) (int, error) {
+func (e *Env) stopInside(ctx context.Context, m Managed, args []string) (int, error) {
 	ns, err := netns.Open(e.Paths.NetnsDir, m.NS())
 	switch {
 	case errors.Is(err, netns.ErrNotExist):
@@ -61,7 +62,7 @@ func (e *Env) stopInside(m Managed, args []string) (int, error) {
 	default:
 		defer ns.Close()
 	}
-	return e.Vserver.Run(ns, m.Guest.Name, append([]string{"stop"}, args...)...)
+	return e.Vserver.Run(ctx, ns, m.Guest.Name, append([]string{"stop"}, args...)...)
 }
 
 // TeardownIfUnused removes the namespace of m's group, under its lock, when
@@ -69,9 +70,10 @@ func (e *Env) stopInside(m Managed, args []string) (int, error) {
 // exiting helpers) and no other member of the group runs. Otherwise it keeps
 // the namespace and says who still uses it. Leftovers of a crash (links
 // vserverx created, a stale file) are removed too. Safe to call repeatedly.
-func (e *Env) TeardownIfUnused(m Managed) error {
+// The wait for the lock stops when ctx ends.
+func (e *Env) TeardownIfUnused(ctx context.Context, m Managed) error {
 	x := m.NS()
-	lock, err := AcquireLock(e.Paths.StateDir, x, e.LockTimeout, e.Err)
+	lock, err := e.lock(ctx, x)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,7 +24,7 @@ func TestTeardownFails(t *testing.T) {
 	}
 	t.Cleanup(func() { os.Remove(squat) })
 	before := nstest.Snapshot(t)
-	err := env.TeardownGuest("g")
+	err := env.TeardownGuest(context.Background(), "g")
 	if err == nil || !strings.HasPrefix(err.Error(), "teardown: network namespace g: "+squat+" is not a namespace file") {
 		t.Fatalf("want a teardown error naming namespace g and %s, got %v", squat, err)
 	}
@@ -36,7 +37,7 @@ func TestTeardownFails(t *testing.T) {
 	if strings.Contains(out.String(), "removed network namespace") {
 		t.Errorf("claims a removal:\n%s", out)
 	}
-	l, err := AcquireLock(env.Paths.StateDir, "g", 0, &bytes.Buffer{})
+	l, err := AcquireLock(context.Background(), env.Paths.StateDir, "g", 0, &bytes.Buffer{})
 	if err != nil {
 		t.Fatalf("the lock is still held: %v", err)
 	}

@@ -3,6 +3,8 @@ package vspace
 import (
 	"fmt"
 	"strings"
+
+	"github.com/vserverx/vserverx/wrapper"
 )
 
 // ScriptletVersion is the version of the scriptlet texts this package
@@ -22,10 +24,17 @@ func Marker() string { return fmt.Sprintf("%s%d", MarkerPrefix, ScriptletVersion
 // vserverx (its first line starts with MarkerPrefix).
 func HasMarker(text []byte) bool { return strings.HasPrefix(string(text), MarkerPrefix) }
 
-// NetnsEnv is the environment variable vserverx sets to X for the
-// "vserver G start/stop" it runs inside namespace X. The scriptlets read it
-// to learn whether vserverx is driving the start or stop.
-const NetnsEnv = "VSERVERX_NETNS"
+// The hidden vserverx commands the scriptlets and the rewritten
+// VSPACE_SHARED_CMD call, as "vserverx GLOBALS GUEST COMMAND ...".
+const (
+	// RewriteCommand prints VSPACE_SHARED_CMD rewritten (prepre-start).
+	RewriteCommand = "vspace-rewrite"
+	// TeardownCommand removes the guest's namespace when unused (postpost-stop).
+	TeardownCommand = "teardown"
+	// NetnsExecCommand sets the namespace up and execs the rest of the
+	// start chain inside it (plain "vserver GUEST start").
+	NetnsExecCommand = "netns-exec"
+)
 
 // ScriptletOptions are the values embedded in the guest scriptlets.
 type ScriptletOptions struct {
@@ -34,6 +43,13 @@ type ScriptletOptions struct {
 	// GlobalArgs are the global options setup was called with, passed on to
 	// every vserverx call from the scriptlets, e.g. ["--confdir", "/etc/vservers"].
 	GlobalArgs []string
+}
+
+// Command is the argv of "vserverx GLOBALS guest command", as the
+// scriptlets run it.
+func (o ScriptletOptions) Command(guest, command string) []string {
+	argv := append([]string{o.Vserverx}, o.GlobalArgs...)
+	return append(argv, guest, command)
 }
 
 // locals returns the vserverx binary and the global options as bash
@@ -101,9 +117,10 @@ fi
 //
 //   - sets DONT_SKIP_DEFAULTS=1, so that this guest scriptlet does not make
 //     util-vserver skip the administrator's .defaults/scripts/prepre-start*;
-//   - makes / rslave in util-vserver's mount namespace (see DESIGN.md
-//     section 1, "Mount propagation hazard");
+//   - makes / rslave in util-vserver's mount namespace, so that its
+//     namespace cleanup cannot unmount host mounts such as /run/netns/X;
 //   - hands VSPACE_SHARED_CMD to "vserverx GLOBALS G vspace-rewrite -- WORDS..."
+//     (RewriteCommand)
 //     and evaluates the assignment it prints (see Rewrite).
 //
 // Any failure makes the sourcing return 1, which fails the start, with a
@@ -125,7 +142,7 @@ func PrepreStartScriptlet(opt ScriptletOptions) string {
 #   and put "vspace --enter X --net --" into this array, the command prefix
 #   of the whole start chain. That would fail. vserverx rewrites the array:
 #   it drops those words when the start already runs inside X ("vserverx
-#   GUEST start" sets ` + NetnsEnv + `=X), or replaces them by a command that sets X
+#   GUEST start" sets ` + wrapper.EnvNetns + `=X), or replaces them by a command that sets X
 #   up and enters it (plain "vserver GUEST start"). Its answer is a bash
 #   array assignment, evaluated here.
 
@@ -135,14 +152,14 @@ DONT_SKIP_DEFAULTS=1
 ` + opt.locals() + `	local assignment
 
 ` + rslaveFunc + `
-	if ! assignment=$("$vserverx" "${globals[@]}" "$2" vspace-rewrite -- "${VSPACE_SHARED_CMD[@]}"); then
-		echo "vserverx: guest $2: $vserverx vspace-rewrite failed; not starting the guest" >&2
+	if ! assignment=$("$vserverx" "${globals[@]}" "$2" ` + RewriteCommand + ` -- "${VSPACE_SHARED_CMD[@]}"); then
+		echo "vserverx: guest $2: $vserverx ` + RewriteCommand + ` failed; not starting the guest" >&2
 		return 1
 	fi
 	case $assignment in
 	'VSPACE_SHARED_CMD=('*) ;;
 	*)
-		echo "vserverx: guest $2: $vserverx vspace-rewrite printed no VSPACE_SHARED_CMD assignment; not starting the guest" >&2
+		echo "vserverx: guest $2: $vserverx ` + RewriteCommand + ` printed no VSPACE_SHARED_CMD assignment; not starting the guest" >&2
 		return 1
 		;;
 	esac
@@ -167,7 +184,7 @@ func PostpostStopScriptlet(opt ScriptletOptions) string {
 # After a plain "vserver GUEST stop" it asks vserverx to tear down the
 # guest's network namespace, which vserverx does only when no process and
 # no other running guest uses it any more. Under "vserverx GUEST stop"
-# (` + NetnsEnv + ` is set) it does nothing: vserverx tears down itself.
+# (` + wrapper.EnvNetns + ` is set) it does nothing: vserverx tears down itself.
 # It sets DONT_SKIP_DEFAULTS=1 so that util-vserver still runs the
 # administrator's .defaults/scripts/postpost-stop* for this guest.
 
@@ -175,10 +192,10 @@ DONT_SKIP_DEFAULTS=1
 
 ` + fn + `() {
 ` + opt.locals() + `
-	if [[ -n ${` + NetnsEnv + `-} ]]; then
+	if [[ -n ${` + wrapper.EnvNetns + `-} ]]; then
 		return 0
 	fi
-	if ! "$vserverx" "${globals[@]}" "$2" teardown; then
+	if ! "$vserverx" "${globals[@]}" "$2" ` + TeardownCommand + `; then
 		echo "vserverx: guest $2 is stopped, but tearing down its network namespace failed; \"$vserverx $2 stop\" retries" >&2
 	fi
 	return 0

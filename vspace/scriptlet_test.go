@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/vserverx/vserverx/wrapper"
 )
 
 func testOpt(vserverx string) ScriptletOptions {
@@ -240,7 +242,7 @@ func TestPostpostStopScriptlet(t *testing.T) {
 		wantStderr string
 	}{
 		{"plain vserver stop", nil, true, ""},
-		{"under vserverx stop", []string{NetnsEnv + "=fw"}, false, ""},
+		{"under vserverx stop", []string{wrapper.EnvNetns + "=fw"}, false, ""},
 		{"teardown fails", []string{"FAKE_VSERVERX=fail"}, true, "vserverx: guest fw is stopped, but tearing down its network namespace failed"},
 	}
 	for _, tt := range tests {
@@ -289,5 +291,15 @@ func TestHostRslaveScriptlet(t *testing.T) {
 	stderr, err = h.run(HostRslaveScriptlet(), "initialize", true, []string{"FAKE_MOUNT_RC=1"})
 	if err == nil || !strings.Contains(stderr, "vserverx: guest fw: mount --make-rslave / failed") {
 		t.Errorf("failing mount: err %v, stderr %q; want the start to fail naming the guest", err, stderr)
+	}
+}
+
+// TestScriptletOptionsCommand: the vserverx call of the scriptlets is the
+// binary, the global options, the guest and the hidden command.
+func TestScriptletOptionsCommand(t *testing.T) {
+	got := testOpt("/sbin/vserverx").Command("fw", NetnsExecCommand)
+	want := []string{"/sbin/vserverx", "--confdir", "/etc/vservers", "--odd", "it's $HOME `id`\n", "fw", "netns-exec"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

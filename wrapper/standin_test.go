@@ -1,7 +1,7 @@
 package wrapper_test
 
 // Tests of the util-vserver stand-in in testdata/util-vserver: that it
-// reproduces what vserverx has to fit (DESIGN.md section 1), so that the
+// reproduces the util-vserver behaviour vserverx has to fit, so that the
 // end-to-end tests driving it prove something.
 
 import (
@@ -478,7 +478,7 @@ func TestStandinVspace(t *testing.T) {
 	}
 }
 
-// TestStandinCleanupHazard reproduces DESIGN.md's mount propagation hazard:
+// TestStandinCleanupHazard reproduces util-vserver's mount propagation hazard:
 // with /run/netns shared (ip netns add does that), starting a guest whose
 // namespace-cleanup-skip lacks /run/netns/X removes X from the caller.
 func TestStandinCleanupHazard(t *testing.T) {
@@ -528,7 +528,7 @@ func TestStandinCleanupHazard(t *testing.T) {
 
 // TestStandinNetnsAddedInsideIsInvisible: a namespace that a scriptlet adds
 // inside util-vserver's mount namespace, while the caller's /run/netns is
-// not yet a mount, is not usable by the caller (DESIGN.md section 1).
+// not yet a mount, is not usable by the caller, as with util-vserver.
 func TestStandinNetnsAddedInsideIsInvisible(t *testing.T) {
 	s := newStandin(t)
 	if _, err := os.Stat("/run/netns/Z"); err == nil {

@@ -2,11 +2,13 @@
 // a network namespace when asked, the way vserverx needs: in a mount
 // namespace whose root is rslave (so util-vserver's namespace cleanup cannot
 // unmount anything on the host), with VSERVERX_NETNS in its environment,
-// signals forwarded and its exit code passed through.
+// signals forwarded (and SIGTERM sent when the caller's context ends) and
+// its exit code passed through.
 package wrapper
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -18,12 +20,13 @@ import (
 	"syscall"
 
 	"github.com/vserverx/vserverx/netns"
-	"github.com/vserverx/vserverx/vspace"
 )
 
-// EnvNetns is the environment variable that tells a wrapped vserver (and
-// the scriptlets it runs) which namespace vserverx runs it in.
-const EnvNetns = vspace.NetnsEnv
+// EnvNetns is the environment variable vserverx sets to X for the programs
+// of util-vserver it runs inside namespace X ("vserver G start/stop",
+// vprocunhide) and for `enter`. The scriptlets read it to learn whether
+// vserverx drives the start or stop.
+const EnvNetns = "VSERVERX_NETNS"
 
 // EnvVars is util-vserver's own variable naming its util-vserver-vars file.
 const EnvVars = "UTIL_VSERVER_VARS"
@@ -126,34 +129,45 @@ func firstArg(args []string) string {
 	return args[0]
 }
 
-// Run runs `vserver GUEST ARGS...` like Start, forwards SIGINT, SIGTERM and
-// SIGHUP to it while it runs, and returns its exit code. The error is only
-// for failures to run it at all.
-func (v Vserver) Run(ns *netns.NS, guest string, args ...string) (int, error) {
+// Run runs `vserver GUEST ARGS...` like Start, waits for it as Wait does
+// and returns its exit code. The error is only for failures to run it at
+// all.
+func (v Vserver) Run(ctx context.Context, ns *netns.NS, guest string, args ...string) (int, error) {
 	cmd, err := v.Start(ns, guest, args...)
 	if err != nil {
 		return 1, err
 	}
-	return Wait(cmd)
+	return Wait(ctx, cmd)
 }
 
+// CancelSignal is what Wait sends a command when the caller's context ends
+// while it runs.
+const CancelSignal = syscall.SIGTERM
+
 // Wait waits for a started command, forwarding SIGINT, SIGTERM and SIGHUP
-// to it, and returns its exit code (128+signal when a signal killed it).
-func Wait(cmd *exec.Cmd) (int, error) {
+// to it and sending it CancelSignal once when ctx ends, and returns its
+// exit code (128+signal when a signal killed it).
+func Wait(ctx context.Context, cmd *exec.Cmd) (int, error) {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 	done := make(chan struct{})
 	defer close(done)
-	go forward(cmd.Process, sigs, done)
+	go forward(ctx, cmd.Process, sigs, done)
 	return ExitCode(cmd.Wait())
 }
 
-func forward(p *os.Process, sigs <-chan os.Signal, done <-chan struct{}) {
+// forward passes the signals from sigs on to p, and CancelSignal when ctx
+// ends, until done is closed.
+func forward(ctx context.Context, p *os.Process, sigs <-chan os.Signal, done <-chan struct{}) {
+	cancelled := ctx.Done()
 	for {
 		select {
 		case s := <-sigs:
 			_ = p.Signal(s)
+		case <-cancelled:
+			_ = p.Signal(CancelSignal)
+			cancelled = nil // once
 		case <-done:
 			return
 		}

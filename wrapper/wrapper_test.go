@@ -1,13 +1,16 @@
 package wrapper_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/vserverx/vserverx/netns/nstest"
 	"github.com/vserverx/vserverx/wrapper"
@@ -103,7 +106,7 @@ func TestRun(t *testing.T) {
 	vs, out := filepath.Join(dir, "vserver"), filepath.Join(dir, "out")
 	writeExe(t, vs, `echo "$* $UTIL_VSERVER_VARS" >`+out+`; exit 7`, 0o755)
 	v := wrapper.Vserver{Path: vs, VarsFile: "/etc/vars"}
-	code, err := v.Run(nil, "g", "status", "--x")
+	code, err := v.Run(context.Background(), nil, "g", "status", "--x")
 	if code != 7 || err != nil {
 		t.Fatalf("code %d, err %v; want 7", code, err)
 	}
@@ -111,8 +114,28 @@ func TestRun(t *testing.T) {
 		t.Errorf("the command saw %q (%v)", b, err)
 	}
 	v.Path = filepath.Join(dir, "missing")
-	code, err = v.Run(nil, "g", "status")
+	code, err = v.Run(context.Background(), nil, "g", "status")
 	if code != 1 || err == nil || !strings.HasPrefix(err.Error(), "starting "+v.Path+" g status: ") {
 		t.Errorf("code %d, err %v; want 1 and an error naming the command", code, err)
+	}
+}
+
+// TestWaitCancelled: when the context ends while the command runs, Wait
+// sends it wrapper.CancelSignal (SIGTERM) and returns the code of that
+// death, 128+15.
+func TestWaitCancelled(t *testing.T) {
+	cmd := exec.Command("sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	begun := time.Now()
+	code, err := wrapper.Wait(ctx, cmd)
+	if wrapper.CancelSignal != syscall.SIGTERM || code != 143 || err != nil {
+		t.Errorf("got %d, %v; want 143 (SIGTERM)", code, err)
+	}
+	if d := time.Since(begun); d > 5*time.Second {
+		t.Errorf("returned after %s, not when the context ended", d)
 	}
 }

@@ -154,6 +154,70 @@ func (a *app) guestCommands(name string) []*cli.Command {
 	)
 }
 
+// guestCmd describes a command of one guest for guestCommand.
+type guestCmd struct {
+	name  string // the command
+	args  string // what follows it in the usage line, "" for nothing
+	usage string // one line for --help
+	desc  string // the text of `vserverx NAME COMMAND --help`
+	// words: the arguments are taken as they are, flags too (for
+	// util-vserver); only a lone --help shows the command's help.
+	words bool
+	// noArgs: any argument is a usage error, reported before anything is
+	// loaded.
+	noArgs bool
+	// root: refused with a hint, before anything is loaded, unless root.
+	root bool
+}
+
+// usageText is the usage line of s for guest name.
+func (s guestCmd) usageText(name string) string {
+	text := "vserverx [global options] " + name + " " + s.name
+	if s.args != "" {
+		text += " " + s.args
+	}
+	return text
+}
+
+// guestCommand builds command s of guest name: it checks what s asks for
+// (help request, arguments, root), builds the environment and calls run.
+func (a *app) guestCommand(name string, s guestCmd, run func(c *cli.Context, env *lifecycle.Env) error) *cli.Command {
+	return &cli.Command{
+		Name:            s.name,
+		Usage:           s.usage,
+		UsageText:       s.usageText(name),
+		Description:     s.desc,
+		SkipFlagParsing: s.words,
+		Action: func(c *cli.Context) error {
+			if s.words && wantsHelp(c.Args().Slice()) {
+				return cli.ShowSubcommandHelp(c)
+			}
+			if err := s.refusal(c); err != nil {
+				return err
+			}
+			env, err := a.environment()
+			if err != nil {
+				return err
+			}
+			return run(c, env)
+		},
+	}
+}
+
+// refusal is the usage error or missing root that stops command s before
+// anything is loaded.
+func (s guestCmd) refusal(c *cli.Context) error {
+	if s.noArgs {
+		if err := noArgs(c); err != nil {
+			return err
+		}
+	}
+	if s.root {
+		return needRoot(s.name)
+	}
+	return nil
+}
+
 // withUsageErrors makes flag errors of every command usage errors (exit 2)
 // and hides urfave/cli's per-command help sub-command.
 func withUsageErrors(cmds ...*cli.Command) []*cli.Command {
@@ -180,19 +244,15 @@ func (a *app) environment() (*lifecycle.Env, error) {
 		return nil, err
 	}
 	vs, vsErr := wrapper.Find(a.g.vserver, p.Vserver)
-	a.env = &lifecycle.Env{
-		Paths:       p,
-		Tree:        tree,
-		Vserver:     wrapper.Vserver{Path: vs, VarsFile: p.VarsFile, Stdout: a.stdout, Stderr: a.stderr},
-		VserverErr:  vsErr,
-		Setup:       vspace.Setup{ConfDir: p.ConfDir, NetnsDir: p.NetnsDir, Opt: vspace.ScriptletOptions{Vserverx: selfPath(), GlobalArgs: scriptletArgs(p, vs)}},
-		Out:         a.stdout,
-		Err:         a.stderr,
-		Verbose:     a.g.verbose,
-		Quiet:       a.g.quiet,
-		LockTimeout: lifecycle.DefaultLockTimeout,
-		Grace:       lifecycle.DefaultGrace,
-	}
+	a.env = lifecycle.NewEnv(p, tree, lifecycle.EnvOptions{
+		Vserver:    vs,
+		VserverErr: vsErr,
+		Scriptlet:  vspace.ScriptletOptions{Vserverx: selfPath(), GlobalArgs: scriptletArgs(p, vs)},
+		Out:        a.stdout,
+		Err:        a.stderr,
+		Verbose:    a.g.verbose,
+		Quiet:      a.g.quiet,
+	})
 	return a.env, nil
 }
 
@@ -240,7 +300,7 @@ func (a *app) passThrough(c *cli.Context, name string) error {
 	if env.VserverErr != nil {
 		return env.VserverErr
 	}
-	return codeOf(env.Vserver.Run(nil, name, args...))
+	return codeOf(env.Vserver.Run(c.Context, nil, name, args...))
 }
 
 func init() {

@@ -6,34 +6,25 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/lifecycle"
 )
 
 func (a *app) checkCommand(name string) *cli.Command {
-	return &cli.Command{
-		Name:      "check",
-		Usage:     "validate the guest's and its namespace's configuration; change nothing",
-		UsageText: "vserverx [global options] " + name + " check",
-		Description: `Reads the guest's confdir and its namespace definition (CONFDIR/.netns/X),
+	return a.guestCommand(name, guestCmd{
+		name:   "check",
+		usage:  "validate the guest's and its namespace's configuration; change nothing",
+		noArgs: true,
+		desc: `Reads the guest's confdir and its namespace definition (CONFDIR/.netns/X),
 validates every value, checks that 'setup' was run (scriptlets and the
 namespace-cleanup-skip entry), and names guests whose own initialize
 scriptlets would bypass the host-wide mount protection. Reports every
 problem with the file it is about; exit 0 when there is none, 1 otherwise.
 Needs no root and changes nothing.`,
-		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
-				return err
-			}
-			return a.runCheck(name)
-		},
-	}
+	}, func(_ *cli.Context, env *lifecycle.Env) error { return a.runCheck(env, name) })
 }
 
 // runCheck prints every problem of the guest and its group.
-func (a *app) runCheck(name string) error {
-	env, err := a.environment()
-	if err != nil {
-		return err
-	}
+func (a *app) runCheck(env *lifecycle.Env, name string) error {
 	problems := env.Tree.Check(name)
 	g, gerr := env.Tree.Guest(name)
 	if gerr == nil {

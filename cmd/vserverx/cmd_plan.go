@@ -4,35 +4,27 @@ import (
 	"fmt"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/vserverx/vserverx/lifecycle"
 )
 
 func (a *app) planCommand(name string) *cli.Command {
-	return &cli.Command{
-		Name:            "plan",
-		Usage:           "print the steps 'start' would take; change nothing",
-		UsageText:       "vserverx [global options] " + name + " plan [ARGS...]",
-		SkipFlagParsing: true,
-		Description: `Prints, in order, the steps 'vserverx NAME start ARGS...' takes: the lock,
+	return a.guestCommand(name, guestCmd{
+		name:  "plan",
+		args:  "[ARGS...]",
+		usage: "print the steps 'start' would take; change nothing",
+		words: true,
+		desc: `Prints, in order, the steps 'vserverx NAME start ARGS...' takes: the lock,
 creating or joining the namespace, each interface (type, parent, temporary
 and final name, MAC, MTU, addresses, routes), sysctls, vprocunhide and the
 exact vserver command line. It is the same plan object 'start' executes.
 Needs no root and changes nothing. Exit 1 when the configuration has
 problems or 'start' would refuse.`,
-		Action: func(c *cli.Context) error {
-			args := c.Args().Slice()
-			if wantsHelp(args) {
-				return cli.ShowSubcommandHelp(c)
-			}
-			return a.runPlan(name, args)
-		},
-	}
+	}, func(c *cli.Context, env *lifecycle.Env) error { return a.runPlan(env, name, c.Args().Slice()) })
 }
 
-func (a *app) runPlan(name string, args []string) error {
-	env, err := a.environment()
-	if err != nil {
-		return err
-	}
+// runPlan prints the plan of `start ARGS...` and whether start would refuse.
+func (a *app) runPlan(env *lifecycle.Env, name string, args []string) error {
 	m, err := env.Resolve(name)
 	if err != nil {
 		return err

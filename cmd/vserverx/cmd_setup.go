@@ -9,30 +9,21 @@ import (
 )
 
 func (a *app) setupCommand(name string) *cli.Command {
-	return &cli.Command{
-		Name:      "setup",
-		Usage:     "install the scriptlets and namespace-cleanup-skip entry util-vserver needs",
-		UsageText: "vserverx [global options] " + name + " setup",
-		Description: `For a guest vserverx manages, installs (idempotently):
+	return a.guestCommand(name, guestCmd{
+		name:   "setup",
+		usage:  "install the scriptlets and namespace-cleanup-skip entry util-vserver needs",
+		noArgs: true,
+		desc: `For a guest vserverx manages, installs (idempotently):
   CONFDIR/NAME/scripts/prepre-start.d/vserverx   (sourced: rewrites VSPACE_SHARED_CMD)
   CONFDIR/NAME/scripts/postpost-stop.d/vserverx  (tears the namespace down after a plain 'vserver NAME stop')
   NETNS_DIR/X in CONFDIR/NAME/namespace-cleanup-skip
   CONFDIR/.defaults/scripts/initialize.d/vserverx-rslave (when missing)
 and prints what it changed. Other lines of namespace-cleanup-skip are kept.`,
-		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
-				return err
-			}
-			return a.runSetup(name)
-		},
-	}
+	}, func(_ *cli.Context, env *lifecycle.Env) error { return a.runSetup(env, name) })
 }
 
-func (a *app) runSetup(name string) error {
-	env, err := a.environment()
-	if err != nil {
-		return err
-	}
+// runSetup installs what the guest needs and prints what it changed.
+func (a *app) runSetup(env *lifecycle.Env, name string) error {
 	m, err := env.Resolve(name)
 	if err != nil {
 		return err

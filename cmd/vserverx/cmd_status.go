@@ -2,35 +2,38 @@ package main
 
 import (
 	"github.com/urfave/cli/v2"
+
+	"github.com/vserverx/vserverx/lifecycle"
 )
 
 func (a *app) statusCommand(name string) *cli.Command {
-	return &cli.Command{
-		Name:      "status",
-		Usage:     "show the namespace, its interfaces and processes, and the group; exit 0 running, 3 stopped",
-		UsageText: "vserverx [global options] " + name + " status [--json]",
-		Description: `Shows the guest's namespace (whether it exists), its interfaces (name,
+	cmd := a.guestCommand(name, guestCmd{
+		name:   "status",
+		args:   "[--json]",
+		usage:  "show the namespace, its interfaces and processes, and the group; exit 0 running, 3 stopped",
+		noArgs: true,
+		desc: `Shows the guest's namespace (whether it exists), its interfaces (name,
 type, MAC, state, addresses), the processes living in it, the members of the
 group and which of them run, and util-vserver's own 'vserver NAME status'.
 Exit status as 'vserver NAME status': 0 running, 3 stopped.`,
-		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print the status as JSON"}},
-		Action: func(c *cli.Context) error {
-			env, err := a.environmentNoArgs(c)
-			if err != nil {
-				return err
-			}
-			st, err := env.Status(name)
-			if err != nil {
-				return err
-			}
-			if c.Bool("json") {
-				if err := printJSON(a.stdout, st); err != nil {
-					return err
-				}
-			} else {
-				st.Print(a.stdout)
-			}
-			return codeOf(st.ExitCode(), nil)
-		},
+	}, func(c *cli.Context, env *lifecycle.Env) error { return a.runStatus(env, name, c.Bool("json")) })
+	cmd.Flags = []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print the status as JSON"}}
+	return cmd
+}
+
+// runStatus prints the guest's status, as JSON when asJSON, and leaves
+// with its exit code.
+func (a *app) runStatus(env *lifecycle.Env, name string, asJSON bool) error {
+	st, err := env.Status(name)
+	if err != nil {
+		return err
 	}
+	if asJSON {
+		if err := printJSON(a.stdout, st); err != nil {
+			return err
+		}
+	} else {
+		st.Print(a.stdout)
+	}
+	return codeOf(st.ExitCode(), nil)
 }

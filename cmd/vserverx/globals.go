@@ -10,19 +10,17 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/wrapper"
 )
 
-// defaultVarsFile is where util-vserver keeps the paths of its programs.
-const defaultVarsFile = "/usr/lib/util-vserver/util-vserver-vars"
-
-// globalFlags are the options that come before NAME (DESIGN.md section 4).
+// globalFlags are the options that come before NAME.
 func globalFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "confdir", Usage: "util-vserver's configuration directory (default: __CONFDIR from util-vserver-vars, else /etc/vservers)"},
-		&cli.StringFlag{Name: "vserver", Usage: "util-vserver's vserver command (default: __SBINDIR/vserver from util-vserver-vars, else /usr/sbin/vserver, else vserver in PATH)"},
-		&cli.StringFlag{Name: "util-vserver-vars", Value: defaultVarsFile, EnvVars: []string{"UTIL_VSERVER_VARS"}, Usage: "util-vserver's file of program paths, read when it exists"},
-		&cli.StringFlag{Name: "netns-dir", Value: "/run/netns", Usage: "directory of named network namespaces (iproute2's)"},
-		&cli.StringFlag{Name: "state-dir", Value: "/run/vserverx", Usage: "where vserverx keeps its lock files (X.lock)"},
+		&cli.StringFlag{Name: "confdir", Usage: "util-vserver's configuration directory (default: __CONFDIR from util-vserver-vars, else " + config.DefaultConfDir + ")"},
+		&cli.StringFlag{Name: "vserver", Usage: "util-vserver's vserver command (default: __SBINDIR/vserver from util-vserver-vars, else " + config.DefaultVserver + ", else vserver in PATH)"},
+		&cli.StringFlag{Name: "util-vserver-vars", Value: config.DefaultVarsFile, EnvVars: []string{wrapper.EnvVars}, Usage: "util-vserver's file of program paths, read when it exists"},
+		&cli.StringFlag{Name: "netns-dir", Value: config.DefaultNetnsDir, Usage: "directory of named network namespaces (iproute2's)"},
+		&cli.StringFlag{Name: "state-dir", Value: config.DefaultStateDir, Usage: "where vserverx keeps its lock files (X.lock)"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "say more about what is done", DisableDefaultText: true},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only warnings and errors", DisableDefaultText: true},
 	}

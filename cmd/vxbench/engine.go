@@ -1,13 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 
 	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/lifecycle"
-	"github.com/vserverx/vserverx/vspace"
-	"github.com/vserverx/vserverx/wrapper"
 )
 
 // engine is contender (a): vserverx's own code path, as start and stop use
@@ -29,17 +28,7 @@ func newEngine(p config.Paths, standin string, n int) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	env := &lifecycle.Env{
-		Paths:       p,
-		Tree:        tree,
-		Vserver:     wrapper.Vserver{Path: standin, Stdout: io.Discard, Stderr: io.Discard},
-		Setup:       vspace.Setup{ConfDir: p.ConfDir, NetnsDir: p.NetnsDir},
-		Out:         io.Discard,
-		Err:         io.Discard,
-		Quiet:       true,
-		LockTimeout: lifecycle.DefaultLockTimeout,
-		Grace:       lifecycle.DefaultGrace,
-	}
+	env := lifecycle.NewEnv(p, tree, lifecycle.EnvOptions{Vserver: standin, Out: io.Discard, Err: io.Discard, Quiet: true})
 	return &engine{env: env, names: firstNames(n)}, nil
 }
 
@@ -50,7 +39,7 @@ func (e *engine) setup() error {
 		if err != nil {
 			return fmt.Errorf("guest %s: %w", name, err)
 		}
-		ns, err := e.env.Up(m)
+		ns, err := e.env.Up(context.Background(), m)
 		if err != nil {
 			return fmt.Errorf("setting up guest %s: %w", name, err)
 		}
@@ -66,7 +55,7 @@ func (e *engine) teardown() error {
 		if err != nil {
 			return fmt.Errorf("guest %s: %w", name, err)
 		}
-		if err := e.env.TeardownIfUnused(m); err != nil {
+		if err := e.env.TeardownIfUnused(context.Background(), m); err != nil {
 			return fmt.Errorf("tearing down guest %s: %w", name, err)
 		}
 	}

@@ -1,59 +1,15 @@
 package lifecycle
 
 import (
-	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/vserverx/vserverx/config"
-	"github.com/vserverx/vserverx/netns"
 	"github.com/vserverx/vserverx/netns/nstest"
 )
-
-// sandboxEnv is an Env on a confdir written from files (see
-// writeConfdir), with the sandbox's /run/netns and a private state
-// directory; everything it prints goes to the returned buffer.
-func sandboxEnv(t *testing.T, files map[string]string) (*Env, *bytes.Buffer) {
-	t.Helper()
-	paths := config.Paths{
-		ConfDir:  writeConfdir(t, files),
-		NetnsDir: nstest.NetnsDir,
-		StateDir: filepath.Join(t.TempDir(), "state"),
-	}
-	tree, err := config.Load(paths)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	return &Env{Paths: paths, Tree: tree, Out: &out, Err: &out, LockTimeout: time.Second}, &out
-}
-
-// warmNetnsDir creates and deletes a namespace, so that the sandbox's
-// /run/netns is the shared mount a namespace leaves in place (as iproute2
-// does) before a test takes its snapshot.
-func warmNetnsDir(t *testing.T) {
-	t.Helper()
-	ns, err := netns.Create(nstest.NetnsDir, "warm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns.Close()
-	if err := netns.DeleteNamespace(nstest.NetnsDir, "warm"); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// soloGuest is a guest g whose spaces/net names itself: an implicit
-// namespace g without interfaces.
-var soloGuest = map[string]string{
-	"g/context":    "42\n",
-	"g/vdir/":      "",
-	"g/spaces/net": "g\n",
-}
 
 // TestUpAndExecUnknownCommand: a command that does not exist is refused
 // before the namespace is set up, so nothing is left behind.
@@ -62,7 +18,7 @@ func TestUpAndExecUnknownCommand(t *testing.T) {
 	env, _ := sandboxEnv(t, soloGuest)
 	warmNetnsDir(t)
 	before := nstest.Snapshot(t)
-	err := env.UpAndExec("g", []string{filepath.Join(t.TempDir(), "no-such-command")})
+	err := env.UpAndExec(context.Background(), "g", []string{filepath.Join(t.TempDir(), "no-such-command")})
 	if err == nil || !strings.Contains(err.Error(), "netns-exec in g:") || !strings.Contains(err.Error(), "no-such-command") {
 		t.Fatalf("want an error naming the namespace and the command, got %v", err)
 	}
@@ -80,7 +36,7 @@ func TestUpAndExecExecFails(t *testing.T) {
 	}
 	warmNetnsDir(t)
 	before := nstest.Snapshot(t)
-	err := env.UpAndExec("g", []string{bad})
+	err := env.UpAndExec(context.Background(), "g", []string{bad})
 	if err == nil || !strings.Contains(err.Error(), "exec "+bad+" in namespace g:") || !strings.Contains(err.Error(), "exec format error") {
 		t.Fatalf("want an exec error naming the file and the namespace, got %v", err)
 	}
@@ -100,9 +56,9 @@ func TestNotManaged(t *testing.T) {
 		call func(string) error
 		want string
 	}{
-		{"plain", func(g string) error { _, err := env.Enter(g, nil); return err }, "guest plain: not managed by vserverx (its spaces/net is missing)"},
-		{"private", func(g string) error { return env.UpAndExec(g, []string{"true"}) }, "guest private: not managed by vserverx (its spaces/net is empty: util-vserver gives it a private net space)"},
-		{"plain", env.TeardownGuest, "guest plain: not managed by vserverx (its spaces/net is missing)"},
+		{"plain", func(g string) error { _, err := env.Enter(context.Background(), g, nil); return err }, "guest plain: not managed by vserverx (its spaces/net is missing)"},
+		{"private", func(g string) error { return env.UpAndExec(context.Background(), g, []string{"true"}) }, "guest private: not managed by vserverx (its spaces/net is empty: util-vserver gives it a private net space)"},
+		{"plain", func(g string) error { return env.TeardownGuest(context.Background(), g) }, "guest plain: not managed by vserverx (its spaces/net is missing)"},
 	}
 	for _, c := range cases {
 		err := c.call(c.name)
@@ -115,5 +71,25 @@ func TestNotManaged(t *testing.T) {
 	}
 	if _, err := os.Stat(env.Paths.StateDir); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("state directory %s was created (%v)", env.Paths.StateDir, err)
+	}
+}
+
+// TestVspaceAssignment: the run entering a managed namespace is dropped
+// when VSERVERX_NETNS names it and replaced by the netns-exec prefix
+// otherwise; a run entering a real context is kept.
+func TestVspaceAssignment(t *testing.T) {
+	env, _ := sandboxEnv(t, soloGuest)
+	env.Setup.Opt.Vserverx, env.Setup.Opt.GlobalArgs = "/sbin/vserverx", []string{"--confdir", "/c"}
+	words := []string{"/usr/sbin/vspace", "--enter", "g", "--net", "--", "vspace", "--enter", "ctx", "--net", "--"}
+	const kept = "'vspace' '--enter' 'ctx' '--net' '--'"
+	cases := []struct{ inside, want string }{
+		{"g", "VSPACE_SHARED_CMD=( " + kept + " )"},
+		{"", "VSPACE_SHARED_CMD=( '/sbin/vserverx' '--confdir' '/c' 'g' 'netns-exec' '--' " + kept + " )"},
+	}
+	for _, c := range cases {
+		t.Setenv("VSERVERX_NETNS", c.inside)
+		if got := env.VspaceAssignment("g", words); got != c.want {
+			t.Errorf("inside %q:\n got %s\nwant %s", c.inside, got, c.want)
+		}
 	}
 }

@@ -1,0 +1,99 @@
+package lifecycle
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/netns"
+	"github.com/vserverx/vserverx/netns/nstest"
+)
+
+// writeConfdir writes a confdir: files maps "guest/rel/path" to content; a
+// path ending in "/" is a directory.
+func writeConfdir(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for rel, content := range files {
+		p := filepath.Join(dir, rel)
+		if strings.HasSuffix(rel, "/") {
+			if err := os.MkdirAll(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// sandboxEnv is an Env made by NewEnv on a confdir written from files (see
+// writeConfdir), with the sandbox's /run/netns, a private state directory
+// and a lock timeout of a second; everything it prints goes to the
+// returned buffer.
+func sandboxEnv(t *testing.T, files map[string]string) (*Env, *bytes.Buffer) {
+	t.Helper()
+	paths := config.Paths{
+		ConfDir:  writeConfdir(t, files),
+		NetnsDir: nstest.NetnsDir,
+		StateDir: filepath.Join(t.TempDir(), "state"),
+	}
+	tree, err := config.Load(paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	env := NewEnv(paths, tree, EnvOptions{Out: &out, Err: &out})
+	env.LockTimeout = time.Second
+	return env, &out
+}
+
+// warmNetnsDir creates and deletes a namespace, so that the sandbox's
+// /run/netns is the shared mount a namespace leaves in place (as iproute2
+// does) before a test takes its snapshot.
+func warmNetnsDir(t *testing.T) {
+	t.Helper()
+	ns, err := netns.Create(nstest.NetnsDir, "warm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.Close()
+	if err := netns.DeleteNamespace(nstest.NetnsDir, "warm"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// soloGuest is a guest g whose spaces/net names itself: an implicit
+// namespace g without interfaces.
+var soloGuest = map[string]string{
+	"g/context":    "42\n",
+	"g/vdir/":      "",
+	"g/spaces/net": "g\n",
+}
+
+// TestNewEnv: the Env carries the paths into the vserver command and the
+// scriptlet setup, and has the default timeouts.
+func TestNewEnv(t *testing.T) {
+	var out, errs bytes.Buffer
+	p := config.Paths{ConfDir: "/c", NetnsDir: "/n", StateDir: "/s", VarsFile: "/v"}
+	env := NewEnv(p, nil, EnvOptions{Vserver: "/sbin/vserver", Out: &out, Err: &errs, Quiet: true})
+	switch {
+	case env.Vserver.Path != "/sbin/vserver" || env.Vserver.VarsFile != "/v":
+		t.Errorf("vserver %+v", env.Vserver)
+	case env.Vserver.Stdout != &out || env.Vserver.Stderr != &errs || env.Out != &out || env.Err != &errs:
+		t.Errorf("output streams not passed on")
+	case env.Setup.ConfDir != "/c" || env.Setup.NetnsDir != "/n":
+		t.Errorf("setup %+v", env.Setup)
+	case env.LockTimeout != DefaultLockTimeout || env.Grace != DefaultGrace || !env.Quiet:
+		t.Errorf("timeouts %s %s, quiet %v", env.LockTimeout, env.Grace, env.Quiet)
+	}
+}
