@@ -30,6 +30,9 @@ GOLDFLAGS    ?=
 ifeq ($(origin VERSION),undefined)
 VERSION := $(shell sh cmd/vserverx/contrib/deb/version.sh)
 endif
+ifeq ($(VERSION),)
+$(error VERSION is empty: version.sh failed (see above), or set VERSION=... yourself)
+endif
 
 .PHONY: all build test test-fast test-deps vet vm-assets demo bench install deb clean
 
