@@ -88,6 +88,8 @@ install: build install-contrib
 # (CGO_ENABLED=0), stripped binary, so that it runs on releases older than the
 # build machine; the man page gzipped; copyright, changelog, lintian overrides,
 # control file and maintainer scripts from cmd/vserverx/contrib/deb (mkdeb.sh).
+# DEB_MAINTAINER='Name <address>' sets the Maintainer field. The archive's
+# timestamps are HEAD's commit time, so a rebuild of a commit is identical.
 DEBARCH  ?= $(shell dpkg --print-architecture 2>/dev/null)
 DEBDIR   ?= .
 DEBSTAGE ?= bin/deb

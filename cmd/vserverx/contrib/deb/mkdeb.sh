@@ -72,4 +72,8 @@ chmod 0644 "$root/DEBIAN/md5sums"
 control >"$root/DEBIAN/control"
 chmod 0644 "$root/DEBIAN/control"
 
+# Reproducible: the archive's timestamps are HEAD's commit time.
+if [ -z "${SOURCE_DATE_EPOCH:-}" ] && epoch=$(git log -1 --format=%ct 2>/dev/null); then
+	export SOURCE_DATE_EPOCH="$epoch"
+fi
 dpkg-deb --build --root-owner-group "$root" "$output"
