@@ -4,6 +4,7 @@
 #   sudo make test    the whole test suite (privileged tests in a sandbox, VM tests)
 #   make test-fast    the same without the qemu VM tests
 #   make install      PREFIX=/usr DESTDIR=... (binary, man page, unit, init script, completion)
+#   make deb          vserverx_VERSION_ARCH.deb (DEBDIR=... puts it elsewhere)
 
 # sudo resets PATH; find the Go toolchain anyway.
 GO      ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
@@ -11,15 +12,34 @@ PREFIX  ?= /usr
 DESTDIR ?=
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR  ?= $(PREFIX)/share/man
-VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 BIN     := bin/vserverx
+# Extra go build flags and linker flags (make deb sets them for a release build).
+GOBUILDFLAGS ?=
+GOLDFLAGS    ?=
 
-.PHONY: all build test test-fast test-deps vet vm-assets demo bench install clean
+# VERSION is what `vserverx --version` prints and the Debian package's version,
+# computed once per make run from `git describe`, made a valid Debian version
+# (it must start with a digit; a hyphen would start a Debian revision):
+#   tag v1.2.0 (or 1.2.0)         1.2.0
+#   3 commits after it            1.2.0+3.g48dede4
+#   no tag at all                 0.0~git20261128.48dede4  (HEAD's commit date, UTC)
+#   uncommitted changes           ...+dirty
+#   not a git checkout            0.0~unknown
+# In a tag "-" becomes "~" (v1.0-rc1: 1.0~rc1, older than 1.0). The rule is
+# cmd/vserverx/contrib/deb/version.sh; make VERSION=... overrides it.
+ifeq ($(origin VERSION),undefined)
+VERSION := $(shell sh cmd/vserverx/contrib/deb/version.sh)
+endif
+ifeq ($(VERSION),)
+$(error VERSION is empty: version.sh failed (see above), or set VERSION=... yourself)
+endif
+
+.PHONY: all build test test-fast test-deps vet vm-assets demo bench install deb clean
 
 all: build
 
 build:
-	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/vserverx
+	$(GO) build $(GOBUILDFLAGS) -ldflags "$(GOLDFLAGS) -X main.version=$(VERSION)" -o $(BIN) ./cmd/vserverx
 
 vet:
 	$(GO) vet ./...
@@ -29,10 +49,14 @@ vet:
 vm-assets:
 	bash testdata/vm/fetch.sh
 
-# mandoc lints the man page alongside groff (the test skips it when absent).
+# mandoc lints the man page alongside groff (the test skips it when absent);
+# lintian checks the package that make deb builds (the test skips only that
+# check when lintian is absent).
 test-deps: vm-assets
 	command -v mandoc >/dev/null || apt-get install -y -qq --no-install-recommends mandoc >/dev/null || \
 		echo "make: could not install mandoc; the man page is linted with groff only" >&2
+	command -v lintian >/dev/null || apt-get install -y -qq --no-install-recommends lintian >/dev/null || \
+		echo "make: could not install lintian; the Debian package is not linted" >&2
 
 test: vet test-deps
 	VSERVERX_REQUIRE_VM=1 $(GO) test -count=1 -timeout 20m ./...
@@ -59,5 +83,25 @@ install: build install-contrib
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/vserverx
 	install -D -m 0644 man/vserverx.8 $(DESTDIR)$(MANDIR)/man8/vserverx.8
 
+# make deb: the Debian package vserverx_$(VERSION)_$(DEBARCH).deb in DEBDIR,
+# built with dpkg-deb from `make install DESTDIR=$(DEBSTAGE)/root`: a static
+# (CGO_ENABLED=0), stripped binary, so that it runs on releases older than the
+# build machine; the man page gzipped; copyright, changelog, lintian overrides,
+# control file and maintainer scripts from cmd/vserverx/contrib/deb (mkdeb.sh).
+# DEB_MAINTAINER='Name <address>' sets the Maintainer field. The archive's
+# timestamps are HEAD's commit time, so a rebuild of a commit is identical.
+DEBARCH  ?= $(shell dpkg --print-architecture 2>/dev/null)
+DEBDIR   ?= .
+DEBSTAGE ?= bin/deb
+DEB       = $(DEBDIR)/vserverx_$(VERSION)_$(DEBARCH).deb
+
+deb:
+	rm -rf $(DEBSTAGE)
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEBSTAGE))/root VERSION=$(VERSION) \
+		BIN=$(DEBSTAGE)/vserverx CGO_ENABLED=0 GOBUILDFLAGS=-trimpath GOLDFLAGS='-s -w' \
+		PREFIX=/usr SBINDIR=/usr/sbin MANDIR=/usr/share/man SYSTEMDUNITDIR=/lib/systemd/system \
+		INITDDIR=/etc/init.d DEFAULTDIR=/etc/default BASHCOMPDIR=/usr/share/bash-completion/completions
+	sh cmd/vserverx/contrib/deb/mkdeb.sh $(DEBSTAGE)/root $(VERSION) $(DEBARCH) $(DEB)
+
 clean:
-	rm -rf bin
+	rm -rf bin vserverx_*.deb
