@@ -54,7 +54,10 @@ func TestMismatchReported(t *testing.T) {
 		config.Interface{Num: 0, Type: config.TypeMacvlan, Link: "eth0"},
 		config.Interface{Num: 1, Type: config.TypePhys, Link: "eth1"})
 	ns := setup(t, def)
-	inside, host := nstest.IP(t, "-n", "mm", "-d", "-o", "link"), nstest.IP(t, "-d", "-o", "link")
+	// Fresh veths change carrier state for a moment after they come up:
+	// take the host's state once it has settled.
+	host := nstest.Snapshot(t)
+	inside := nstest.IP(t, "-n", "mm", "-d", "-o", "link")
 	for i, want := range [][]string{
 		{"mm", "eth0", "not on parent eth2", "/interfaces/0/link", "teardown"},
 		{"mm", "eth1", "is host device eth1, configured eth2", "/interfaces/1/link", "teardown"},
@@ -67,7 +70,5 @@ func TestMismatchReported(t *testing.T) {
 	if now := nstest.IP(t, "-n", "mm", "-d", "-o", "link"); now != inside {
 		t.Errorf("a reported mismatch changed the namespace:\n%s\nwas:\n%s", now, inside)
 	}
-	if now := nstest.IP(t, "-d", "-o", "link"); now != host {
-		t.Errorf("a reported mismatch changed the host:\n%s\nwas:\n%s", now, host)
-	}
+	nstest.AssertSame(t, host)
 }
