@@ -67,7 +67,7 @@ test-fast: vet
 demo: build
 	bash testdata/demo/demo.sh $(BIN)
 
-# Issue 7's benchmark (cmd/vxbench): vserverx's engine against the ip
+# The benchmark (cmd/vxbench): vserverx's engine against the ip
 # scriptlet (testdata/bench) and bare namespaces, and start-all against the
 # ideal, inside a throwaway network, mount and PID namespace; about 8 minutes
 # on a loaded 2-CPU VM. BENCHFLAGS passes options (e.g. BENCHFLAGS='-reps-large

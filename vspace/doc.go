@@ -49,7 +49,7 @@
 // "vserver G start" runs in a mount namespace copied from the host's and
 // lazily unmounts every path its namespace-cleanup-skip does not list.
 // /run/netns is a shared mount, so those unmounts would reach the host and
-// remove the names of namespaces there (DESIGN.md section 1). Therefore:
+// remove the names of namespaces there. Therefore:
 //
 //   - Install adds NETNS_DIR/X to CONFDIR/G/namespace-cleanup-skip, so X
 //     stays visible inside G's mount namespace;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # floor.sh add|del NS...
 #
-# The floor of issue 7's benchmark: N bare named namespaces, created with
+# The floor of vxbench's benchmark: N bare named namespaces, created with
 # `ip netns add NS` and deleted with `ip netns del NS`, nothing else.
 set -euo pipefail
 op=${1:-}

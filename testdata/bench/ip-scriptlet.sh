@@ -1,7 +1,7 @@
 #!/bin/bash
 # ip-scriptlet.sh setup|teardown < SPEC
 #
-# The hand-written iproute2 scriptlet of issue 7: what administrators run
+# The hand-written iproute2 scriptlet the benchmark races against: what administrators run
 # today to prepare (setup) and remove (teardown) the network of guests, one
 # named namespace each. vxbench (cmd/vxbench) times it against vserverx's
 # engine and checks that both reach the same end state.
