@@ -136,6 +136,14 @@ func TestDMZ(t *testing.T) {
 	if p := wantSys[0].Path(); p != "/proc/sys/net/ipv4/ip_forward" {
 		t.Errorf("sysctl path %s", p)
 	}
+	web := mustGuest(t, tree, "web")
+	wantAddrs := []ClassicAddr{{Prefix: netip.MustParsePrefix("192.0.2.20/24"), Dev: "eth0", File: filepath.Join(web.Dir, "interfaces", "0", "ip")}}
+	if got := web.ClassicAddrs(); !reflect.DeepEqual(got, wantAddrs) {
+		t.Errorf("web's interfaces/ addresses %+v", got)
+	}
+	if ps := CheckClassic(web, ns, grp.Members); len(ps) != 0 {
+		t.Errorf("CheckClassic(web):\n%v", ps)
+	}
 	if tree.Group("web") != nil || tree.Group("nope") != nil {
 		t.Error("Group of a non-namespace is not nil")
 	}

@@ -29,6 +29,10 @@ type Plan struct {
 	NS     string
 	Group  []string // every member of the group
 	Checks []string // what was verified before the plan was made
+	// Warnings are the warnings among the guest's network problems
+	// (GuestNetworkProblems); GuestAddrs the addresses util-vserver adds
+	// inside the namespace from the members' interfaces/. For printing.
+	Warnings, GuestAddrs []string
 
 	lock      lockStep      // step 1: taken before the others run
 	namespace namespaceStep // creates or joins the namespace the later steps act in
@@ -82,6 +86,7 @@ func (p *Plan) Print(w io.Writer) {
 	for _, c := range p.Checks {
 		fmt.Fprintf(w, "  checked: %s\n", c)
 	}
+	p.printNetworkChecks(w)
 	for i, s := range p.Steps() {
 		fmt.Fprintf(w, "%2d. %s\n", i+1, s.Title)
 		for _, d := range s.Details {
@@ -97,6 +102,7 @@ func (p *Plan) Print(w io.Writer) {
 func (e *Env) StartPlan(m Managed, args []string) *Plan {
 	p := e.startPlan(m, args)
 	p.Checks = e.planChecks(m)
+	e.networkChecks(p, m)
 	return p
 }
 

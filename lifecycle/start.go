@@ -50,6 +50,7 @@ func (e *Env) Start(ctx context.Context, name string, args []string) (int, error
 	if err := e.Refusal(m); err != nil {
 		return 1, err
 	}
+	e.warnNetwork(m)
 	if e.Running(name) {
 		e.warnf("guest %s is already running; nothing to do", name)
 		return 0, nil
@@ -59,10 +60,14 @@ func (e *Env) Start(ctx context.Context, name string, args []string) (int, error
 
 // Refusal is why start refuses a managed guest before touching the host
 // (nil when it would go ahead): its scriptlets or cleanup-skip entry are
-// missing or outdated (util-vserver would fail later, less clearly), or
+// missing or outdated (util-vserver would fail later, less clearly), its
+// util-vserver network configuration has errors (GuestNetworkProblems), or
 // util-vserver's command was not found. `plan` reports the same.
 func (e *Env) Refusal(m Managed) error {
 	var why []error
+	if err := e.networkRefusal(m); err != nil {
+		why = append(why, err)
+	}
 	if problems := e.Setup.Check(m.Guest, m.NS()); len(problems) > 0 {
 		why = append(why, fmt.Errorf("guest %s is not set up for namespace %s (run: vserverx %s setup):\n%w", m.Guest.Name, m.NS(), m.Guest.Name, problems))
 	}

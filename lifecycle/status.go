@@ -25,6 +25,10 @@ type Status struct {
 	VserverCode   int                `json:"vserver_status_code"`
 	VserverOutput string             `json:"vserver_status"`
 	Problems      []string           `json:"problems,omitempty"`
+
+	// GuestAddresses are the members' util-vserver interfaces/ addresses
+	// and whether the namespace has them (only when it exists).
+	GuestAddresses []GuestAddress `json:"guest_addresses,omitempty"`
 }
 
 // MemberState is one guest of a group and whether it runs.
@@ -91,6 +95,7 @@ func (e *Env) fillNamespace(st *Status, grp *config.Group) {
 	st.Exists = true
 	if links, err := netns.Links(ns); err == nil {
 		st.Interfaces = links
+		st.GuestAddresses = guestAddresses(grp, st.Members, links)
 	} else {
 		st.Problems = append(st.Problems, err.Error())
 	}
@@ -115,6 +120,7 @@ func (s *Status) Print(w io.Writer) {
 		for _, l := range s.Interfaces {
 			fmt.Fprintf(w, "  %-15s %-8s %-17s %-7s %s\n", l.Name, l.Type, l.MAC, l.State, strings.Join(l.Addrs, " "))
 		}
+		s.printGuestAddresses(w)
 		fmt.Fprintf(w, "  processes: %s\n", orNone(joinInts(s.Pids)))
 	}
 	var members []string

@@ -16,9 +16,13 @@ func (a *app) checkCommand(name string) *cli.Command {
 		noArgs: true,
 		desc: `Reads the guest's confdir and its namespace definition (CONFDIR/.netns/X),
 validates every value, checks that 'setup' was run (scriptlets and the
-namespace-cleanup-skip entry), and names guests whose own initialize
-scriptlets would bypass the host-wide mount protection. Reports every
-problem with the file it is about; exit 0 when there is none, 1 otherwise.
+namespace-cleanup-skip entry), checks what util-vserver will do with the
+guest's own interfaces/ inside the namespace (a dev the namespace will not
+have, addresses configured twice), names scriptlets that manage network
+namespaces besides vserverx (file and line), and names guests whose own
+initialize scriptlets would bypass the host-wide mount protection. Reports
+every problem with the file it is about; warnings are printed but do not
+count. Exit 0 when there is no problem, 1 otherwise.
 Needs no root and changes nothing.`,
 	}, func(_ *cli.Context, env *lifecycle.Env) error { return a.runCheck(env, name) })
 }
@@ -28,13 +32,14 @@ func (a *app) runCheck(env *lifecycle.Env, name string) error {
 	problems := env.Tree.Check(name)
 	g, gerr := env.Tree.Guest(name)
 	if gerr == nil {
+		problems = append(problems, env.GuestNetworkProblems(g)...)
 		problems = append(problems, a.setupProblems(g)...)
 	}
-	if len(problems) > 0 {
-		for _, p := range problems {
-			fmt.Fprintln(a.stdout, p.Error())
-		}
-		return fmt.Errorf("guest %s: %d problem(s) found", name, len(problems))
+	for _, p := range problems {
+		fmt.Fprintln(a.stdout, p.Error())
+	}
+	if errs := problems.Errors(); len(errs) > 0 {
+		return fmt.Errorf("guest %s: %d problem(s) found", name, len(errs))
 	}
 	a.printCheckOK(g)
 	return nil

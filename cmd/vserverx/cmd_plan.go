@@ -17,7 +17,10 @@ func (a *app) planCommand(name string) *cli.Command {
 		desc: `Prints, in order, the steps 'vserverx NAME start ARGS...' takes: the lock,
 creating or joining the namespace, each interface (type, parent, temporary
 and final name, MAC, MTU, addresses, routes), sysctls, vprocunhide and the
-exact vserver command line. It is the same plan object 'start' executes.
+exact vserver command line; before them, the addresses util-vserver adds
+inside the namespace from each member's own interfaces/ (and on which
+interface), and warnings about them. It is the same plan object 'start'
+executes.
 Needs no root and changes nothing. Exit 1 when the configuration has
 problems or 'start' would refuse.`,
 	}, func(c *cli.Context, env *lifecycle.Env) error { return a.runPlan(env, name, c.Args().Slice()) })

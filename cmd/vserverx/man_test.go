@@ -650,7 +650,7 @@ func manFindItem(p manPage, sec, sub string, match func(manItem) bool) (manItem,
 func TestManConfigurationFiles(t *testing.T) {
 	_, p := manLoad(t)
 	guestFiles := []string{config.GuestContext, config.GuestSpacesNet, config.GuestCleanupSkip, config.GuestMark,
-		config.GuestDepends, config.GuestDisabled, config.GuestVdir, config.GuestUtilNetns}
+		config.GuestDepends, config.GuestDisabled, config.GuestVdir, config.GuestUtilNetns, config.GuestInterfaces, config.GuestNContext}
 	manCheckKeys(t, p, manSubGuestFiles, guestFiles, func(tag string) []string {
 		var keys []string
 		for _, f := range strings.Split(tag, ", ") {
