@@ -38,6 +38,7 @@ func (a *app) runCheck(name string) error {
 	g, gerr := env.Tree.Guest(name)
 	if gerr == nil {
 		problems = append(problems, a.setupProblems(g)...)
+		a.printAdoptHint(g)
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
