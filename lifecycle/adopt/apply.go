@@ -88,8 +88,11 @@ func (a *applier) rollback() error {
 	return errors.Join(errs...)
 }
 
-// makeBackupDir creates the backup directory (mode 0700: it holds
-// configuration) with an empty manifest.
+// makeBackupDir creates the backup directory with an empty manifest. Its
+// parent .vserverx-adopt is private (0700: it holds configuration); the
+// backup directory and the directories in it get the modes of the
+// directories they stand for, so that copying the backup back (cp -a)
+// leaves every mode as it was.
 func (a *applier) makeBackupDir() error {
 	parent := filepath.Dir(a.backup)
 	if !exists(parent) {
@@ -98,11 +101,43 @@ func (a *applier) makeBackupDir() error {
 		}
 		a.undo = append(a.undo, func() error { return os.Remove(parent) })
 	}
-	if err := os.Mkdir(a.backup, 0o700); err != nil {
+	if err := mkdirLike(a.backup, a.root); err != nil {
 		return fmt.Errorf("creating the backup directory: %w", err)
 	}
 	a.undo = append(a.undo, func() error { return os.RemoveAll(a.backup) })
 	return a.writeManifest()
+}
+
+// backupParent creates the directories of backup/rel above rel, each with
+// the mode of the directory of root it stands for.
+func (a *applier) backupParent(rel string) error {
+	dir := filepath.Dir(filepath.Clean(rel))
+	if dir == "." {
+		return nil
+	}
+	parts := strings.Split(dir, string(filepath.Separator))
+	for i := range parts {
+		p := filepath.Join(parts[:i+1]...)
+		if err := mkdirLike(filepath.Join(a.backup, p), filepath.Join(a.root, p)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mkdirLike creates dir, when missing, with the permission bits of model.
+func mkdirLike(dir, model string) error {
+	if exists(dir) {
+		return nil
+	}
+	fi, err := os.Stat(model)
+	if err != nil {
+		return err
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return err
+	}
+	return os.Chmod(dir, fi.Mode().Perm())
 }
 
 // writeManifest writes the list of created paths.
@@ -122,7 +157,7 @@ func (a *applier) step(s Step) error {
 	case Create:
 		return a.create(s.Rel, func(p string) error { return writeAtomic(p, s.Content, 0o644) })
 	case CreateDir:
-		return a.create(s.Rel, func(p string) error { return os.MkdirAll(p, 0o755) })
+		return a.create(s.Rel, mkdir)
 	case Rewrite:
 		return a.rewrite(s.Rel, s.Content)
 	}
@@ -132,7 +167,7 @@ func (a *applier) step(s Step) error {
 // moveAside moves root/rel to backup/rel.
 func (a *applier) moveAside(rel string) error {
 	from, to := filepath.Join(a.root, rel), filepath.Join(a.backup, rel)
-	if err := os.MkdirAll(filepath.Dir(to), 0o700); err != nil {
+	if err := a.backupParent(rel); err != nil {
 		return fmt.Errorf("moving %s aside: %w", from, err)
 	}
 	if err := move(from, to); err != nil {
@@ -149,10 +184,23 @@ func (a *applier) create(rel string, make func(string) error) error {
 	if err := a.recordCreated(rel); err != nil {
 		return err
 	}
-	if err := make(path); err != nil {
-		return fmt.Errorf("creating %s: %w", path, err)
+	return make(path)
+}
+
+func mkdir(path string) error {
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		return fmt.Errorf("creating directory %s: %w", path, err)
 	}
 	return nil
+}
+
+// removeCreated removes a path adopt created; one that was not created
+// after all is no error.
+func removeCreated(path string) error {
+	if !exists(path) {
+		return nil
+	}
+	return os.RemoveAll(path)
 }
 
 // recordCreated adds the topmost path of rel that does not exist yet to
@@ -163,7 +211,7 @@ func (a *applier) recordCreated(rel string) error {
 		return nil
 	}
 	a.created = append(a.created, top)
-	a.undo = append(a.undo, func() error { return os.RemoveAll(filepath.Join(a.root, top)) })
+	a.undo = append(a.undo, func() error { return removeCreated(filepath.Join(a.root, top)) })
 	return a.writeManifest()
 }
 
@@ -212,7 +260,7 @@ func (a *applier) rewrite(rel string, content []byte) error {
 // backUp copies root/rel to backup/rel.
 func (a *applier) backUp(rel string) error {
 	to := filepath.Join(a.backup, rel)
-	if err := os.MkdirAll(filepath.Dir(to), 0o700); err != nil {
+	if err := a.backupParent(rel); err != nil {
 		return fmt.Errorf("backing up %s: %w", rel, err)
 	}
 	if err := copyFile(filepath.Join(a.root, rel), to); err != nil {
