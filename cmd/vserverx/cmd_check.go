@@ -34,6 +34,7 @@ func (a *app) runCheck(env *lifecycle.Env, name string) error {
 	if gerr == nil {
 		problems = append(problems, env.GuestNetworkProblems(g)...)
 		problems = append(problems, a.setupProblems(g)...)
+		a.printAdoptHint(g)
 	}
 	for _, p := range problems {
 		fmt.Fprintln(a.stdout, p.Error())

@@ -22,6 +22,7 @@ GUEST COMMANDS:
    check               validate the guest's and its namespace's configuration; change nothing
    plan [ARGS...]      print the steps 'start' would take; change nothing
    setup               install the scriptlets and namespace-cleanup-skip entry util-vserver needs
+   adopt [--dry-run]   take over an old-style network configuration (netns/, ip scriptlet, interfaces/), with a backup
    anything else       passed to 'vserver NAME COMMAND ...' unchanged
 
 COMMANDS:
