@@ -25,6 +25,9 @@ type Status struct {
 	VserverCode   int                `json:"vserver_status_code"`
 	VserverOutput string             `json:"vserver_status"`
 	Problems      []string           `json:"problems,omitempty"`
+	// Drift lists how the namespace differs from its definition: the
+	// changes `apply` would make.
+	Drift []string `json:"drift,omitempty"`
 }
 
 // MemberState is one guest of a group and whether it runs.
@@ -99,6 +102,16 @@ func (e *Env) fillNamespace(st *Status, grp *config.Group) {
 	} else {
 		st.Problems = append(st.Problems, err.Error())
 	}
+	e.fillDrift(st, ns, grp)
+}
+
+// fillDrift adds how the namespace ns of grp differs from its definition.
+func (e *Env) fillDrift(st *Status, ns *netns.NS, grp *config.Group) {
+	drift, err := e.driftIn(ns, grp)
+	if err != nil {
+		st.Problems = append(st.Problems, err.Error())
+	}
+	st.Drift = drift
 }
 
 // Print writes the status for a person.
@@ -126,6 +139,9 @@ func (s *Status) Print(w io.Writer) {
 		members = append(members, m.Name+" ("+state+")")
 	}
 	fmt.Fprintf(w, "group %s: %s\n", s.Namespace, strings.Join(members, ", "))
+	if len(s.Drift) > 0 {
+		fmt.Fprintln(w, DriftText(s.Namespace, s.Guest, s.Drift))
+	}
 	for _, p := range s.Problems {
 		fmt.Fprintf(w, "problem: %s\n", p)
 	}

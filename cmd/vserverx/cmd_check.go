@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/urfave/cli/v2"
 
@@ -19,7 +20,8 @@ validates every value, checks that 'setup' was run (scriptlets and the
 namespace-cleanup-skip entry), and names guests whose own initialize
 scriptlets would bypass the host-wide mount protection. Reports every
 problem with the file it is about; exit 0 when there is none, 1 otherwise.
-Needs no root and changes nothing.`,
+Run as root, it also warns when the running group's namespace differs from
+its definition (see 'apply'). Needs no root and changes nothing.`,
 	}, func(_ *cli.Context, env *lifecycle.Env) error { return a.runCheck(env, name) })
 }
 
@@ -37,7 +39,27 @@ func (a *app) runCheck(env *lifecycle.Env, name string) error {
 		return fmt.Errorf("guest %s: %d problem(s) found", name, len(problems))
 	}
 	a.printCheckOK(g)
+	a.printDrift(g)
 	return nil
+}
+
+// printDrift warns when the running group's namespace differs from its
+// definition. Reading the namespace needs root; without it nothing is said.
+func (a *app) printDrift(g *config.Guest) {
+	grp := a.env.Tree.GroupOf(g)
+	if grp == nil {
+		return
+	}
+	drift, err := a.env.Drift(grp)
+	if err != nil {
+		if os.Geteuid() == 0 {
+			fmt.Fprintf(a.stderr, "vserverx: warning: cannot compare namespace %s with its definition: %v\n", grp.NS.Name, err)
+		}
+		return
+	}
+	if len(drift) > 0 {
+		fmt.Fprintln(a.stdout, "warning: "+lifecycle.DriftText(grp.NS.Name, g.Name, drift))
+	}
 }
 
 // setupProblems are the problems `setup` would fix, and guests bypassing
