@@ -151,30 +151,34 @@ func observe(ns *netns.NS, def *config.Namespace) (held, error) {
 // recreateRefusal is the error of an apply that needs --recreate.
 func recreateRefusal(m Managed, p *ApplyPlan) error {
 	var titles []string
-	for _, s := range p.Recreates() {
-		titles = append(titles, s.Title)
+	for _, s := range p.steps {
+		if s.recreate {
+			titles = append(titles, fmt.Sprintf("interface %d (%s)", s.num, joinSemi(s.why)))
+		}
 	}
 	return fmt.Errorf("namespace %s: %w: %s; connections on these interfaces would break. Nothing was changed; to do it, run: vserverx %s apply --recreate",
 		m.NS(), ErrRecreateRefused, strings.Join(titles, "; "), m.Guest.Name)
 }
 
 // execute makes the plan's changes in order. When one fails (or ctx ends),
-// the changes made so far, including what the failing one left, are undone
-// in reverse order, each named as it is restored.
+// what the failing one left is undone, then the changes made before it, in
+// reverse order, each named as it is restored.
 func (p *ApplyPlan) execute(ctx context.Context, e *Env, ns *netns.NS) error {
 	var done []undoEntry
 	for i, s := range p.steps {
-		err := ctx.Err()
+		undo, err := netns.Undo(netns.NoUndo), ctx.Err()
 		if err == nil {
-			var undo netns.Undo
 			undo, err = s.do(ns)
-			done = append(done, undoEntry{s.Title, undo})
 		}
 		if err != nil {
 			e.warnf("apply to namespace %s: change %d failed: %v", p.NS, i+1, err)
+			if uerr := undo(); uerr != nil {
+				e.warnf("could not undo what change %d left: %v", i+1, uerr)
+			}
 			restored := e.undoApplied(done)
 			return fmt.Errorf("namespace %s: change %d (%s) failed; %s; the guests kept running: %w", p.NS, i+1, s.Title, restored, err)
 		}
+		done = append(done, undoEntry{s.Title, undo})
 		e.infof("done %d. %s", i+1, s.Title)
 	}
 	e.infof("namespace %s now matches its definition", p.NS)
@@ -194,9 +198,9 @@ func (e *Env) undoApplied(done []undoEntry) string {
 		e.warnf("restored: %s", done[i].title)
 	}
 	if failed > 0 {
-		return fmt.Sprintf("%d of the %d change(s) made could NOT be restored (see above)", failed, len(done))
+		return fmt.Sprintf("%d of the %d change(s) made before it could NOT be restored (see above)", failed, len(done))
 	}
-	return fmt.Sprintf("restored the %d change(s) made, in reverse order", len(done))
+	return fmt.Sprintf("restored the %d change(s) made before it, in reverse order", len(done))
 }
 
 // Drift lists how the namespace of group grp differs from its definition

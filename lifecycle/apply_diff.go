@@ -17,6 +17,8 @@ import (
 type applyStep struct {
 	insideStep
 	recreate bool
+	num      int      // recreate: the interface
+	why      []string // recreate: what differs
 }
 
 // held is what namespace X holds of vserverx's, as apply compares it with
@@ -135,7 +137,7 @@ func (d differ) createStep(ifc *config.Interface) applyStep {
 func (d differ) recreateStep(ifc *config.Interface, o *netns.ObservedLink, why []string) applyStep {
 	create := d.env.interfaceStep(d.def, ifc)
 	details := append([]string{fmt.Sprintf("delete %s and create it again: connections on it break and the guests lose its addresses for a moment", o.Name)}, why...)
-	return applyStep{recreate: true, insideStep: insideStep{
+	return applyStep{recreate: true, num: ifc.Num, why: why, insideStep: insideStep{
 		Step: Step{
 			Title:   fmt.Sprintf("recreate interface %d (%s): %s", ifc.Num, ifc.Dir, describeLink(ifc)),
 			Details: append(details, interfaceDetails(d.def, ifc)...),

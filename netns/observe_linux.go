@@ -203,8 +203,8 @@ func (e *engine) observeVethHost(o *ObservedLink, l netlink.Link) error {
 }
 
 // ReadSysctls reads the current value inside n of each key of s (its value
-// is ignored), as the kernel prints it with surrounding space trimmed. A
-// key the namespace does not have is an error naming its file.
+// is ignored), its words separated by one space; "" for a key the
+// namespace does not have.
 //
 // Equivalent to: ip netns exec X sysctl -n KEY, for each.
 func ReadSysctls(n *NS, s []config.Sysctl) (map[string]string, error) {
@@ -212,6 +212,10 @@ func ReadSysctls(n *NS, s []config.Sysctl) (map[string]string, error) {
 	err := n.Do(func() error {
 		for _, sc := range s {
 			b, err := os.ReadFile(sc.Path())
+			if errors.Is(err, os.ErrNotExist) {
+				out[sc.Key] = "" // ApplySysctls names the unknown key
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("sysctl %s (%s): %w", sc.Key, sc.File, err)
 			}
