@@ -251,9 +251,13 @@ func RemoveAddr(n *NS, l ObservedLink, a ObservedAddr) (Undo, error) {
 }
 
 // addrToAdd is a listed address as AddrAdd takes it: the kernel reports
-// the lifetimes left and its own flags, which an add must not send.
+// the lifetimes left and its own flags, which an add must not send, and an
+// IPv4 address listed without a broadcast address gets none.
 func addrToAdd(a netlink.Addr) netlink.Addr {
 	a.ValidLft, a.PreferedLft = 0, 0
+	if a.Broadcast == nil && a.IP.To4() != nil {
+		a.Broadcast = net.IPv4zero // none, as listed: netlink would compute one
+	}
 	a.Flags &^= unix.IFA_F_PERMANENT | unix.IFA_F_TENTATIVE | unix.IFA_F_DADFAILED | unix.IFA_F_SECONDARY | unix.IFA_F_DEPRECATED
 	return a
 }
