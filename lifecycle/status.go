@@ -29,6 +29,10 @@ type Status struct {
 	// GuestAddresses are the members' util-vserver interfaces/ addresses
 	// and whether the namespace has them (only when it exists).
 	GuestAddresses []GuestAddress `json:"guest_addresses,omitempty"`
+
+	// Drift lists how the namespace differs from its definition: the
+	// changes `apply` would make.
+	Drift []string `json:"drift,omitempty"`
 }
 
 // MemberState is one guest of a group and whether it runs.
@@ -104,6 +108,16 @@ func (e *Env) fillNamespace(st *Status, grp *config.Group) {
 	} else {
 		st.Problems = append(st.Problems, err.Error())
 	}
+	e.fillDrift(st, ns, grp)
+}
+
+// fillDrift adds how the namespace ns of grp differs from its definition.
+func (e *Env) fillDrift(st *Status, ns *netns.NS, grp *config.Group) {
+	drift, err := e.driftIn(ns, grp)
+	if err != nil {
+		st.Problems = append(st.Problems, err.Error())
+	}
+	st.Drift = drift
 }
 
 // Print writes the status for a person.
@@ -132,6 +146,9 @@ func (s *Status) Print(w io.Writer) {
 		members = append(members, m.Name+" ("+state+")")
 	}
 	fmt.Fprintf(w, "group %s: %s\n", s.Namespace, strings.Join(members, ", "))
+	if len(s.Drift) > 0 {
+		fmt.Fprintln(w, DriftText(s.Namespace, s.Guest, s.Drift))
+	}
 	for _, p := range s.Problems {
 		fmt.Fprintf(w, "problem: %s\n", p)
 	}

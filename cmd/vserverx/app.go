@@ -149,7 +149,7 @@ func (a *app) guestCommands(name string) []*cli.Command {
 	return withUsageErrors(
 		a.startCommand(name), a.stopCommand(name), a.restartCommand(name),
 		a.enterCommand(name), a.statusCommand(name), a.checkCommand(name),
-		a.planCommand(name), a.setupCommand(name), a.adoptCommand(name),
+		a.planCommand(name), a.applyCommand(name), a.setupCommand(name), a.adoptCommand(name),
 		a.vspaceRewriteCommand(name), a.teardownCommand(name), a.netnsExecCommand(name),
 	)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/urfave/cli/v2"
 
@@ -22,8 +23,9 @@ have, addresses configured twice), names scriptlets that manage network
 namespaces besides vserverx (file and line), and names guests whose own
 initialize scriptlets would bypass the host-wide mount protection. Reports
 every problem with the file it is about; warnings are printed but do not
-count. Exit 0 when there is no problem, 1 otherwise.
-Needs no root and changes nothing.`,
+count. Exit 0 when there is no problem, 1 otherwise. Run as root, it also
+warns when the running group's namespace differs from its definition (see
+'apply'). Needs no root and changes nothing.`,
 	}, func(_ *cli.Context, env *lifecycle.Env) error { return a.runCheck(env, name) })
 }
 
@@ -43,7 +45,27 @@ func (a *app) runCheck(env *lifecycle.Env, name string) error {
 		return fmt.Errorf("guest %s: %d problem(s) found", name, len(errs))
 	}
 	a.printCheckOK(g)
+	a.printDrift(g)
 	return nil
+}
+
+// printDrift warns when the running group's namespace differs from its
+// definition. Reading the namespace needs root; without it nothing is said.
+func (a *app) printDrift(g *config.Guest) {
+	grp := a.env.Tree.GroupOf(g)
+	if grp == nil {
+		return
+	}
+	drift, err := a.env.Drift(grp)
+	if err != nil {
+		if os.Geteuid() == 0 {
+			fmt.Fprintf(a.stderr, "vserverx: warning: cannot compare namespace %s with its definition: %v\n", grp.NS.Name, err)
+		}
+		return
+	}
+	if len(drift) > 0 {
+		fmt.Fprintln(a.stdout, "warning: "+lifecycle.DriftText(grp.NS.Name, g.Name, drift))
+	}
 }
 
 // setupProblems are the problems `setup` would fix, and guests bypassing

@@ -15,8 +15,9 @@ func (a *app) statusCommand(name string) *cli.Command {
 		desc: `Shows the guest's namespace (whether it exists), its interfaces (name,
 type, MAC, state, addresses), each address util-vserver adds from a
 member's own interfaces/ and whether it is there, the processes living in
-it, the members of the
-group and which of them run, and util-vserver's own 'vserver NAME status'.
+it, the members of the group and which of them run, how the namespace
+differs from its definition (see 'apply'), and util-vserver's own
+'vserver NAME status'.
 Exit status as 'vserver NAME status': 0 running, 3 stopped.`,
 	}, func(c *cli.Context, env *lifecycle.Env) error { return a.runStatus(env, name, c.Bool("json")) })
 	cmd.Flags = []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print the status as JSON"}}

@@ -21,6 +21,8 @@ GUEST COMMANDS:
    status [--json]     the namespace, its interfaces and processes, the group; exit 0 running, 3 stopped
    check               validate the guest's and its namespace's configuration; change nothing
    plan [ARGS...]      print the steps 'start' would take; change nothing
+   apply [--dry-run] [--recreate]
+                       change the running group's namespace to match its definition; guests keep running
    setup               install the scriptlets and namespace-cleanup-skip entry util-vserver needs
    adopt [--dry-run]   take over an old-style network configuration (netns/, ip scriptlet, interfaces/), with a backup
    anything else       passed to 'vserver NAME COMMAND ...' unchanged
