@@ -160,3 +160,18 @@ func TestListAsksUtilVserverOnce(t *testing.T) {
 		t.Errorf("stop of the last running member made %d util-vserver runs, want 2 (vserver stop and its re-exec)", n)
 	}
 }
+
+// TestImmediateRestartAfterStop: a macvlan guest (same MAC every time) is
+// started again right after each stop, several times.
+func TestImmediateRestartAfterStop(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	before := nstest.Snapshot(t)
+	h.mustVX("fw", "setup")
+	for i := range 4 {
+		if r := h.vx("fw", "start"); r.code != 0 {
+			t.Fatalf("start %d right after a stop: %s", i, r)
+		}
+		h.mustVX("fw", "stop")
+	}
+	nstest.AssertSame(t, before)
+}
