@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
@@ -200,13 +199,23 @@ func (x *execution) close() {
 	}
 }
 
-// Running reports whether util-vserver says the guest runs
-// (`vserver NAME running` exits 0).
+// Running reports whether util-vserver says the guest runs (RunningGuests
+// of this one guest).
 func (e *Env) Running(name string) bool {
-	v := e.Vserver
-	v.Stdout, v.Stderr = io.Discard, io.Discard
-	code, err := v.Run(context.Background(), nil, name, "running")
-	return err == nil && code == 0
+	return e.RunningGuests(name)[name]
+}
+
+// RunningGuests asks util-vserver which of the guests names run, with the
+// answers of `vserver NAME running` but at most one run of util-vserver for
+// all of them, none for guests without a run entry (wrapper.Vserver.Running).
+// When util-vserver cannot be asked, that is a warning and the guests it
+// was not asked about count as stopped.
+func (e *Env) RunningGuests(names ...string) map[string]bool {
+	state, err := e.Vserver.Running(context.Background(), e.Paths.ConfDir, names)
+	if err != nil {
+		e.warnf("%v", err)
+	}
+	return state
 }
 
 // pidsBesidesUs lists the processes in ns other than this one.

@@ -88,8 +88,9 @@ func (e *Env) vserverStatus(name string) (int, string) {
 // fillNamespace adds the namespace, its links, pids and the group members.
 func (e *Env) fillNamespace(st *Status, grp *config.Group) {
 	st.Managed, st.Namespace, st.NetnsPath = true, grp.NS.Name, e.netnsPath(grp.NS.Name)
+	running := e.RunningGuests(otherMembers(grp, st.Guest)...)
 	for _, m := range grp.Members {
-		st.Members = append(st.Members, MemberState{m.Name, m.Name == st.Guest && st.Running || m.Name != st.Guest && e.Running(m.Name)})
+		st.Members = append(st.Members, MemberState{m.Name, m.Name == st.Guest && st.Running || running[m.Name]})
 	}
 	ns, err := netns.Open(e.Paths.NetnsDir, grp.NS.Name)
 	if err != nil {
@@ -177,11 +178,17 @@ func (e *Env) List() (GroupList, error) {
 	if err := e.needVserver(); err != nil {
 		return nil, err
 	}
+	groups := e.Tree.Groups()
+	var all []string
+	for _, grp := range groups {
+		all = append(all, otherMembers(grp, "")...)
+	}
+	running := e.RunningGuests(all...)
 	var list GroupList
-	for _, grp := range e.Tree.Groups() {
+	for _, grp := range groups {
 		gs := GroupState{Namespace: grp.NS.Name}
 		for _, m := range grp.Members {
-			gs.Members = append(gs.Members, MemberState{m.Name, e.Running(m.Name)})
+			gs.Members = append(gs.Members, MemberState{m.Name, running[m.Name]})
 		}
 		if ns, err := netns.Open(e.Paths.NetnsDir, grp.NS.Name); err == nil {
 			gs.Exists = true
@@ -193,6 +200,17 @@ func (e *Env) List() (GroupList, error) {
 		list = append(list, gs)
 	}
 	return list, nil
+}
+
+// otherMembers lists the names of grp's members other than guest.
+func otherMembers(grp *config.Group, guest string) []string {
+	var names []string
+	for _, m := range grp.Members {
+		if m.Name != guest {
+			names = append(names, m.Name)
+		}
+	}
+	return names
 }
 
 // AnyRunning reports whether any member of any group runs.

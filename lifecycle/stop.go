@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/netns"
@@ -65,26 +66,39 @@ func (e *Env) stopInside(ctx context.Context, m Managed, args []string) (int, er
 	return e.Vserver.Run(ctx, ns, m.Guest.Name, append([]string{"stop"}, args...)...)
 }
 
-// TeardownIfUnused removes the namespace of m's group, under its lock, when
-// no process lives in it (after a short grace period for util-vserver's
-// exiting helpers) and no other member of the group runs. Otherwise it keeps
-// the namespace and says who still uses it. Leftovers of a crash (links
-// vserverx created, a stale file) are removed too. Safe to call repeatedly.
-// The wait for the lock stops when ctx ends.
+// TeardownIfUnused removes the namespace of m's group when no process lives
+// in it any more. The namespace itself decides: a member of the group that
+// runs outside it (started before vserverx managed it) does not keep it, and
+// is named in a warning, since removing the namespace cannot touch it.
+//
+// Processes that started less than the grace period ago may be
+// util-vserver's exiting helpers: without the lock, stop waits up to the
+// grace period for them to go; an older process keeps the namespace at
+// once. Then, under the lock, it looks once more (no waiting) and tears
+// down: the links vserverx created, the bind mount, the file. So the lock
+// is held for a moment, however many members stop at once. When the
+// namespace is kept, the running members are asked (one util-vserver run)
+// to say who keeps it. Leftovers of a crash (links vserverx created, a
+// stale file) are removed too. Safe to call repeatedly. The wait for the
+// lock stops when ctx ends.
 func (e *Env) TeardownIfUnused(ctx context.Context, m Managed) error {
 	x := m.NS()
-	lock, err := e.lock(ctx, x)
+	if pids := e.settle(x); len(pids) > 0 {
+		e.keep(m, pids)
+		return nil
+	}
+	outside := e.runningMembers(m)
+	pids, existed, err := e.teardownIfEmpty(ctx, x)
 	if err != nil {
 		return err
 	}
-	defer lock.Release()
-	if users := e.namespaceUsers(m); users != "" {
-		e.infof("keeping network namespace %s: %s", x, users)
+	if len(pids) > 0 {
+		e.keep(m, pids)
 		return nil
 	}
-	existed := e.namespaceExists(x)
-	if err := netns.Teardown(e.Paths.NetnsDir, x); err != nil {
-		return err // names the namespace
+	if len(outside) > 0 {
+		e.warnf("guest(s) %s of group %s run outside namespace %s (started before vserverx managed them); removing %s does not touch them: stop and start them with vserverx",
+			strings.Join(outside, ", "), x, x, x)
 	}
 	if existed {
 		e.infof("removed network namespace %s", x)
@@ -92,41 +106,77 @@ func (e *Env) TeardownIfUnused(ctx context.Context, m Managed) error {
 	return nil
 }
 
-// namespaceExists reports whether X is an existing named namespace.
-func (e *Env) namespaceExists(x string) bool {
-	ns, err := netns.Open(e.Paths.NetnsDir, x)
+// teardownIfEmpty takes the lock of namespace x and, when no process lives
+// in it (looked at once, no grace), tears it down. It returns the
+// processes found instead, and whether x existed.
+func (e *Env) teardownIfEmpty(ctx context.Context, x string) (pids []int, existed bool, err error) {
+	lock, err := e.lock(ctx, x)
 	if err != nil {
-		return false
+		return nil, false, err
 	}
-	ns.Close()
-	return true
-}
-
-// namespaceUsers describes what still uses m's namespace ("" for nothing):
-// other running members of the group and processes living in it.
-func (e *Env) namespaceUsers(m Managed) string {
-	var why []string
-	grace := e.Grace
-	if running := e.runningMembers(m); len(running) > 0 {
-		why = append(why, "still used by running guest(s) "+strings.Join(running, ", "))
-		grace = 0 // kept anyway: no need to wait for exiting helpers
-	}
-	ns, err := netns.Open(e.Paths.NetnsDir, m.NS())
+	defer lock.Release()
+	ns, err := netns.Open(e.Paths.NetnsDir, x)
 	if err == nil {
-		defer ns.Close()
-		if pids := e.waitForEmpty(ns, grace); len(pids) > 0 {
-			why = append(why, "processes "+joinInts(pids)+" live in it")
+		existed = true
+		pids = e.pidsIn(ns)
+		ns.Close()
+		if len(pids) > 0 {
+			return pids, true, nil
 		}
 	}
-	return strings.Join(why, "; ")
+	return nil, existed, netns.Teardown(e.Paths.NetnsDir, x) // names the namespace
 }
 
-// runningMembers lists the members of m's group other than m that run.
+// settle waits, for up to the grace period, until namespace x holds no
+// process other than this one, and returns those still there. It stops
+// waiting at once when a process in x started longer ago than the grace
+// period: that is no exiting helper of util-vserver, it keeps x anyway.
+// A missing namespace holds nothing.
+func (e *Env) settle(x string) []int {
+	ns, err := netns.Open(e.Paths.NetnsDir, x)
+	if err != nil {
+		return nil
+	}
+	defer ns.Close()
+	deadline := time.Now().Add(e.Grace)
+	for {
+		pids := e.pidsIn(ns)
+		if len(pids) == 0 || time.Now().After(deadline) || anyOlder(pids, e.Grace) {
+			return pids
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// pidsIn lists the processes in ns other than this one; a failure to list
+// them is a warning (and counts as none).
+func (e *Env) pidsIn(ns *netns.NS) []int {
+	pids, err := pidsBesidesUs(ns)
+	if err != nil {
+		e.warnf("listing processes in namespace %s: %v", ns.Name, err)
+	}
+	return pids
+}
+
+// keep reports that m's namespace stays and who keeps it: the processes in
+// it and the members of the group that run.
+func (e *Env) keep(m Managed, pids []int) {
+	why := "processes " + joinInts(pids) + " live in it"
+	if running := e.runningMembers(m); len(running) > 0 {
+		why = "still used by running guest(s) " + strings.Join(running, ", ") + "; " + why
+	}
+	e.infof("keeping network namespace %s: %s", m.NS(), why)
+}
+
+// runningMembers lists the members of m's group other than m that run
+// (one question to util-vserver for all of them).
 func (e *Env) runningMembers(m Managed) []string {
+	others := otherMembers(m.Group, m.Guest.Name)
+	state := e.RunningGuests(others...)
 	var running []string
-	for _, g := range m.Group.Members {
-		if g.Name != m.Guest.Name && e.Running(g.Name) {
-			running = append(running, g.Name)
+	for _, g := range others {
+		if state[g] {
+			running = append(running, g)
 		}
 	}
 	return running

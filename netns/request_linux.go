@@ -30,6 +30,7 @@ func linkRequest(def *config.Namespace, ifc *config.Interface, tmp string, paren
 	la := netlink.NewLinkAttrs()
 	la.Name = tmp
 	la.Alias = def.Alias(ifc.Num)
+	la.Group = LinkGroup
 	la.MTU = ifc.MTU
 	if ifc.MAC != nil {
 		la.HardwareAddr = ifc.MAC

@@ -71,7 +71,7 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 
 // hostCommands are the commands that take no guest name.
 func (a *app) hostCommands() []*cli.Command {
-	return withUsageErrors(a.startAllCommand(), a.stopAllCommand(), a.statusAllCommand(), a.listCommand(), a.helpCommand())
+	return withUsageErrors(a.startAllCommand(), a.stopAllCommand(), a.statusAllCommand(), a.listCommand(), a.checkAllCommand(), a.helpCommand())
 }
 
 // helpCommand is `vserverx help [COMMAND]`, for host and guest commands.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
@@ -68,7 +69,7 @@ func (a *app) runBoot(c *cli.Context, stop bool) error {
 	if err != nil {
 		return err
 	}
-	code, err := boot.Run(c.Context, env.Tree, a.bootOptions(c, stop), bootAction(env, stop))
+	code, err := boot.Run(c.Context, env.Tree, a.bootOptions(c, stop), bootAction(env, runningOnce(env), stop))
 	if err != nil {
 		return err
 	}
@@ -86,9 +87,9 @@ func (a *app) bootOptions(c *cli.Context, stop bool) boot.Options {
 // guest's output is captured and attached to its error, so that guests run
 // in parallel do not interleave their messages; a guest that already runs
 // (or is already stopped) counts as unchanged.
-func bootAction(env *lifecycle.Env, stop bool) boot.Action {
+func bootAction(env *lifecycle.Env, running func(string) bool, stop bool) boot.Action {
 	return func(ctx context.Context, g *config.Guest) error {
-		if env.Running(g.Name) != stop {
+		if running(g.Name) != stop {
 			return boot.ErrUnchanged
 		}
 		var out bytes.Buffer
@@ -103,6 +104,24 @@ func bootAction(env *lifecycle.Env, stop bool) boot.Action {
 			return withOutput(err, out.String())
 		}
 		return nil
+	}
+}
+
+// runningOnce returns a function saying whether a guest ran when it was
+// first called: util-vserver is asked about every guest of the confdir at
+// once (Env.RunningGuests), on the first call.
+func runningOnce(env *lifecycle.Env) func(string) bool {
+	var once sync.Once
+	var state map[string]bool
+	return func(name string) bool {
+		once.Do(func() {
+			var names []string
+			for _, g := range env.Tree.Guests() {
+				names = append(names, g.Name)
+			}
+			state = env.RunningGuests(names...)
+		})
+		return state[name]
 	}
 }
 
@@ -132,11 +151,12 @@ func (a *app) statusAllCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			running := runningOnce(env)
 			probe := func(ctx context.Context, g *config.Guest) (bool, error) {
 				if env.VserverErr != nil {
 					return false, env.VserverErr
 				}
-				return env.Running(g.Name), nil
+				return running(g.Name), nil
 			}
 			code, err := boot.Status(c.Context, env.Tree, a.bootOptions(c, false), probe)
 			if err != nil {

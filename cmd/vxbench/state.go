@@ -19,7 +19,8 @@ type endState []string
 // masks are the parts of `ip` output that the comparison ignores:
 // interface indexes (the kernel hands them out in creation order, and the
 // two contenders create links in different orders), the interface alias
-// (vserverx marks its links with one, the issue's scriptlet sets none),
+// and link group (vserverx marks its links with both, the issue's
+// scriptlet sets neither),
 // netns ids (numbered as namespaces are first referenced), address
 // lifetimes and duplicate address detection flags (they change by
 // themselves), and the TSO limits the kernel derives.
@@ -30,6 +31,7 @@ var masks = []struct {
 	{regexp.MustCompile(`^\d+: `), ""},
 	{regexp.MustCompile(`@if\d+`), "@ifN"},
 	{regexp.MustCompile(`\s+alias \S+`), ""},
+	{regexp.MustCompile(`\s+group \S+`), ""},
 	{regexp.MustCompile(`link-netnsid \d+`), "link-netnsid N"},
 	{regexp.MustCompile(`\s+(valid_lft|preferred_lft) \S+`), ""},
 	{regexp.MustCompile(`\s+(tentative|dadfailed)`), ""},

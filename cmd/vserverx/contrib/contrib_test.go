@@ -309,15 +309,15 @@ func TestBashCompletion(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	commands := []string{"help", "list", "start-all", "status-all", "stop-all"}
+	commands := []string{"check-all", "help", "list", "start-all", "status-all", "stop-all"}
 	guests := []string{"alpha", "beta", "gamma"}
 	cases := []struct {
 		line string
 		want []string
 	}{
-		{"vserverx --confdir " + conf + " ", slices.Concat(guests, commands)},
-		{"vserverx --confdir=" + conf + " ", slices.Concat(guests, commands)},
-		{"vserverx -v --confdir " + conf + " -q ", slices.Concat(guests, commands)},
+		{"vserverx --confdir " + conf + " ", sorted(slices.Concat(guests, commands))},
+		{"vserverx --confdir=" + conf + " ", sorted(slices.Concat(guests, commands))},
+		{"vserverx -v --confdir " + conf + " -q ", sorted(slices.Concat(guests, commands))},
 		{"vserverx --confdir " + conf + " a", []string{"alpha"}},
 		{"vserverx --confdir=" + conf + " st", []string{"start-all", "status-all", "stop-all"}},
 		{"vserverx --netns-dir /run/netns --confdir " + conf + " g", []string{"gamma"}},
@@ -327,6 +327,7 @@ func TestBashCompletion(t *testing.T) {
 		{"vserverx --confdir con", []string{"conf", "confdir2"}},
 		{"vserverx --confdir " + conf + " alpha st", []string{"start", "status", "stop"}},
 		{"vserverx --confdir " + conf + " alpha start ", nil},
+		{"vserverx --confdir " + conf + " check-all ", []string{"--help"}},
 		{"vserverx --confdir " + conf + " start-all --", []string{"--all", "--dry-run", "--help", "--jobs", "--mark"}},
 		{"vserverx --confdir " + conf + " start-all -m web -", []string{"--all", "--dry-run", "--help", "--jobs", "--mark", "-j", "-m"}},
 		{"vserverx --confdir " + conf + " stop-all -m ", []string{"db", "default", "web"}},
@@ -486,4 +487,10 @@ func TestInitScriptWithVserverx(t *testing.T) {
 			t.Errorf("%s on %s: exit %d, output:\n%s\nwant exit %d, output containing %q", c.action, c.confdir, code, out, c.want, c.out)
 		}
 	}
+}
+
+// sorted returns s sorted (completion replies come sorted).
+func sorted(s []string) []string {
+	slices.Sort(s)
+	return s
 }
