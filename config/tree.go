@@ -49,7 +49,7 @@ func Load(p Paths) (*Tree, error) {
 	t.formGroups()
 	t.checkHostNames()
 	t.checkUtilNetns()
-	t.checkSpacesNetNewline()
+	t.checkSpacesNet()
 	return t, nil
 }
 
@@ -152,11 +152,16 @@ func (t *Tree) checkUtilNetns() {
 	}
 }
 
-// checkSpacesNetNewline records managed guests whose spaces/net lacks its
-// final newline: util-vserver would read it as empty and give the guest a
-// new private net space inside X instead of X itself.
-func (t *Tree) checkSpacesNetNewline() {
+// checkSpacesNet records guests whose spaces/net names no valid namespace
+// (for a managed guest an invalid name is already reported with its
+// namespace), and managed guests whose spaces/net lacks its final newline:
+// util-vserver would read it as empty and give the guest a new private net
+// space inside X instead of X itself.
+func (t *Tree) checkSpacesNet() {
 	for _, g := range t.guests {
+		if err := g.SpacesNetInvalid; err != nil && (!t.Managed(g) || ValidateNamespaceName(g.SpacesNet) == nil) {
+			t.gProbs[g.Name] = append(t.gProbs[g.Name], Problem{File: g.File(GuestSpacesNet), Msg: err.Error()})
+		}
 		if g.SpacesNetUnterminated && t.Managed(g) {
 			t.gProbs[g.Name] = append(t.gProbs[g.Name], Problem{File: g.File(GuestSpacesNet),
 				Msg: fmt.Sprintf("%q has no newline at its end: util-vserver reads such a file as empty and would give the guest "+

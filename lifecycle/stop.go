@@ -38,12 +38,17 @@ func (e *Env) Stop(ctx context.Context, name string, args []string) (int, error)
 
 // resolveForStop is Resolve for stopping: a guest must be stoppable and its
 // namespace removable even when its configuration was broken while it ran,
-// so problems are reported as a warning, not a refusal.
+// so problems are reported as a warning, not a refusal. A spaces/net that
+// names no valid namespace is refused: neither vserverx nor util-vserver
+// could use it.
 func (e *Env) resolveForStop(name string) (Managed, error) {
 	m, err := e.Resolve(name)
 	var problems config.Problems
 	if !errors.As(err, &problems) {
 		return m, err
+	}
+	if g := m.Guest; g.SpacesNetInvalid != nil {
+		return m, fmt.Errorf("guest %s: %s %w", name, g.File(config.GuestSpacesNet), g.SpacesNetInvalid)
 	}
 	e.warnf("the configuration of guest %s has problems (stopping anyway):\n  %s",
 		name, strings.ReplaceAll(problems.Error(), "\n", "\n  "))
