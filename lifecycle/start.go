@@ -50,7 +50,11 @@ func (e *Env) Start(ctx context.Context, name string, args []string) (int, error
 	if err := e.Refusal(m); err != nil {
 		return 1, err
 	}
-	if e.Running(name) {
+	running, err := e.IsRunning(ctx, name)
+	if err != nil {
+		return 1, err
+	}
+	if running {
 		e.warnf("guest %s is already running; nothing to do", name)
 		return 0, nil
 	}
@@ -73,9 +77,10 @@ func (e *Env) Refusal(m Managed) error {
 }
 
 // execute runs the plan's steps in order, then waits for the wrapped
-// vserver. On any failure it undoes what this call created. When ctx ends,
-// the lock wait stops, no further step starts, and a running vserver gets
-// SIGTERM (see wrapper.Wait); what this call created is undone.
+// vserver. On any failure it undoes what this call created. When ctx ends
+// (a signal: wrapper.NotifyContext), the lock wait stops, no further step
+// starts, and a running vserver gets the signal (see wrapper.Wait); what
+// this call created is undone and the error says why.
 func (p *Plan) execute(ctx context.Context, e *Env) (int, error) {
 	x, err := p.setUp(ctx, e)
 	if err != nil {
@@ -92,9 +97,13 @@ func (p *Plan) execute(ctx context.Context, e *Env) (int, error) {
 		return 1, err
 	}
 	x.lock.Release()
+	e.faultAfter(ctx, "start", len(p.Steps()))
 	code, err := wrapper.Wait(ctx, cmd)
 	if code != 0 || err != nil {
 		x.undoFailedStart(ctx, code)
+	}
+	if err == nil && ctx.Err() != nil {
+		err = fmt.Errorf("guest %s: %w while vserver %s start ran (exit code %d)", p.Guest, context.Cause(ctx), p.Guest, code)
 	}
 	return code, err
 }
@@ -108,6 +117,7 @@ func (p *Plan) setUp(ctx context.Context, e *Env) (*execution, error) {
 		return nil, err
 	}
 	x := &execution{env: e, plan: p, lock: lock}
+	e.faultAfter(ctx, "start", x.stepsDone())
 	if err := x.runSetup(ctx); err != nil {
 		x.rollback()
 		x.close()
@@ -129,18 +139,24 @@ func (x *execution) runSetup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	x.env.faultAfter(ctx, "start", x.stepsDone())
 	for _, s := range p.inside {
 		if err := x.check(ctx, s.Step); err != nil {
 			return err
 		}
-		undo, err := s.do(ns)
+		undo, err := s.do(ctx, ns)
 		x.record(s.Step, undo)
 		if err != nil {
 			return err
 		}
+		x.env.faultAfter(ctx, "start", x.stepsDone())
 	}
 	return nil
 }
+
+// stepsDone is the number of the plan's steps done so far: the lock and
+// every step with a recorded undo.
+func (x *execution) stepsDone() int { return 1 + len(x.undos) }
 
 // check fails when ctx has ended before step s starts.
 func (x *execution) check(ctx context.Context, s Step) error {
@@ -170,8 +186,8 @@ func (x *execution) undoFailedStart(ctx context.Context, code int) {
 }
 
 // rollback undoes the recorded steps in reverse order unless another
-// process lives in the namespace. Undo errors are reported, not returned:
-// the original error is what the caller reports.
+// process lives in the namespace, and says what it undid. Undo errors are
+// reported, not returned: the original error is what the caller reports.
 func (x *execution) rollback() {
 	if x.ns != nil {
 		if pids := x.env.waitForEmpty(x.ns, x.env.Grace); len(pids) > 0 {
@@ -183,6 +199,8 @@ func (x *execution) rollback() {
 		u := x.undos[i]
 		if err := u.undo(); err != nil {
 			x.env.warnf("undoing %q: %v", u.title, err)
+		} else {
+			x.env.warnf("undone: %s", u.title)
 		}
 	}
 }
@@ -196,12 +214,30 @@ func (x *execution) close() {
 }
 
 // Running reports whether util-vserver says the guest runs
-// (`vserver NAME running` exits 0).
+// (`vserver NAME running` exits 0). An error counts as not running; use
+// IsRunning where the answer decides what to do.
 func (e *Env) Running(name string) bool {
+	running, err := e.IsRunning(context.Background(), name)
+	return err == nil && running
+}
+
+// IsRunning asks util-vserver whether the guest runs (`vserver NAME
+// running` exits 0: yes, any other code below 128: no). When ctx ends while
+// it asks (a signal), or the command was killed by a signal, there is no
+// answer: that is an error, never "not running".
+func (e *Env) IsRunning(ctx context.Context, name string) (bool, error) {
 	v := e.Vserver
 	v.Stdout, v.Stderr = io.Discard, io.Discard
-	code, err := v.Run(context.Background(), nil, name, "running")
-	return err == nil && code == 0
+	code, err := v.Run(ctx, nil, name, "running")
+	switch {
+	case err != nil:
+		return false, fmt.Errorf("asking util-vserver whether guest %s runs: %w", name, err)
+	case ctx.Err() != nil:
+		return false, fmt.Errorf("guest %s: %w while asking util-vserver whether it runs (vserver %s running)", name, context.Cause(ctx), name)
+	case code >= 128:
+		return false, fmt.Errorf("guest %s: vserver %s running ended with exit code %d (killed by a signal?): no answer whether it runs", name, name, code)
+	}
+	return code == 0, nil
 }
 
 // pidsBesidesUs lists the processes in ns other than this one.

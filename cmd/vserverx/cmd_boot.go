@@ -64,6 +64,7 @@ succeeded, 1 when none did, 2 when some did.`,
 }
 
 func (a *app) runBoot(c *cli.Context, stop bool) error {
+	a.interruptible()
 	env, err := a.environment()
 	if err != nil {
 		return err
@@ -88,7 +89,11 @@ func (a *app) bootOptions(c *cli.Context, stop bool) boot.Options {
 // (or is already stopped) counts as unchanged.
 func bootAction(env *lifecycle.Env, stop bool) boot.Action {
 	return func(ctx context.Context, g *config.Guest) error {
-		if env.Running(g.Name) != stop {
+		running, err := env.IsRunning(ctx, g.Name)
+		if err != nil {
+			return err
+		}
+		if running != stop {
 			return boot.ErrUnchanged
 		}
 		var out bytes.Buffer
