@@ -132,4 +132,3 @@ func waitNoProcesses(t *testing.T, x string) {
 		return strings.TrimSpace(string(out)) == ""
 	})
 }
-
