@@ -281,7 +281,7 @@ func interfaceDetails(def *config.Namespace, ifc *config.Interface) []string {
 // parentText names the host device a link hangs off, if any.
 func parentText(ifc *config.Interface) string {
 	if ifc.Type == config.TypeVeth {
-		return " (its peer " + ifc.Host + " on the host)"
+		return " (its peer on the host under a temporary name too, renamed to " + ifc.Host + " once it carries the alias)"
 	}
 	return " on " + ifc.Link
 }
