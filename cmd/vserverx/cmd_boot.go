@@ -141,7 +141,10 @@ func (a *app) statusAllCommand() *cli.Command {
 				if env.VserverErr != nil {
 					return false, env.VserverErr
 				}
-				return env.Running(g.Name), nil
+				if os.Geteuid() != 0 {
+					return false, fmt.Errorf("root is needed to see whether guest %s runs", g.Name)
+				}
+				return env.IsRunning(ctx, g.Name)
 			}
 			code, err := boot.Status(c.Context, env.Tree, a.bootOptions(c, false), probe)
 			if err != nil {
