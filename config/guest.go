@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"slices"
 )
@@ -68,4 +69,21 @@ func readSpacesNet(r reader, g *Guest) {
 	}
 	g.HasSpacesNet, g.SpacesNet = true, ParseValue(data)
 	g.SpacesNetUnterminated = g.SpacesNet != "" && bytes.IndexByte(data, '\n') < 0
+	g.SpacesNetInvalid = spacesNetError(data, g.SharedNetns())
+}
+
+// spacesNetError says why the content data of spaces/net, whose first line
+// names namespace x ("" for none: absent, empty or 0, util-vserver's own
+// meanings), cannot name a namespace; nil when it can.
+func spacesNetError(data []byte, x string) error {
+	if x == "" {
+		return nil
+	}
+	if err := ValidateNamespaceName(x); err != nil {
+		return fmt.Errorf("names no valid namespace: %w; write one namespace name on one line, or leave the file empty (a private net space) or 0 (none)", err)
+	}
+	if lines := ParseList(data); len(lines) > 1 {
+		return fmt.Errorf("holds %d lines; util-vserver reads only the first (%q): write the namespace name alone on one line", len(lines), x)
+	}
+	return nil
 }

@@ -134,7 +134,7 @@ func (t *Tree) guest(name string) *Guest {
 	g, probs := loadGuest(filepath.Join(t.Paths.ConfDir, name), name)
 	t.byName[name] = g
 	probs = append(probs, t.utilNetnsProblems(g)...)
-	probs = append(probs, t.spacesNetNewlineProblems(g)...)
+	probs = append(probs, t.spacesNetProblems(g)...)
 	if len(probs) > 0 {
 		t.gProbs[name] = probs
 	}
@@ -275,16 +275,23 @@ func (t *Tree) utilNetnsProblems(g *Guest) Problems {
 			"but spaces/net makes vserverx manage namespace %s; vserverx refuses to manage it: remove netns/ or spaces/net", g.SharedNetns())}}
 }
 
-// spacesNetNewlineProblems: a managed guest whose spaces/net lacks its
-// final newline: util-vserver would read it as empty and give the guest a
-// new private net space inside X instead of X itself.
-func (t *Tree) spacesNetNewlineProblems(g *Guest) Problems {
-	if !g.SpacesNetUnterminated || !t.managedName(g.Name) {
-		return nil
+// spacesNetProblems: a guest whose spaces/net names no valid namespace
+// (for a managed guest an invalid name is already reported with its
+// namespace), and a managed guest whose spaces/net lacks its final
+// newline: util-vserver would read it as empty and give the guest a new
+// private net space inside X instead of X itself.
+func (t *Tree) spacesNetProblems(g *Guest) Problems {
+	var probs Problems
+	managed := t.managedName(g.Name)
+	if err := g.SpacesNetInvalid; err != nil && (!managed || ValidateNamespaceName(g.SpacesNet) == nil) {
+		probs = append(probs, Problem{File: g.File(GuestSpacesNet), Msg: err.Error()})
 	}
-	return Problems{{File: g.File(GuestSpacesNet),
+	if !g.SpacesNetUnterminated || !managed {
+		return probs
+	}
+	return append(probs, Problem{File: g.File(GuestSpacesNet),
 		Msg: fmt.Sprintf("%q has no newline at its end: util-vserver reads such a file as empty and would give the guest "+
-			"a private net space instead of namespace %s; end the line with a newline (echo %s > spaces/net)", g.SpacesNet, g.SpacesNet, g.SpacesNet)}}
+			"a private net space instead of namespace %s; end the line with a newline (echo %s > spaces/net)", g.SpacesNet, g.SpacesNet, g.SpacesNet)})
 }
 
 // hostUse is one veth whose host side takes a name on the host.

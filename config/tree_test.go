@@ -265,7 +265,7 @@ func TestNetnsDirNotADirectory(t *testing.T) {
 }
 
 func TestValidateNamespaceName(t *testing.T) {
-	for _, bad := range []string{"", ".", "..", "a/b", "a\x00b", strings.Repeat("x", MaxNamespaceNameLen+1)} {
+	for _, bad := range []string{"", ".", "..", "a/b", "a\x00b", "a\nb", "a\tb", "\x01\xfe\xff", strings.Repeat("x", MaxNamespaceNameLen+1)} {
 		if ValidateNamespaceName(bad) == nil {
 			t.Errorf("%q accepted", bad)
 		}

@@ -107,6 +107,10 @@ type Guest struct {
 	// last line without a newline: util-vserver's `read` then fails and it
 	// treats the file as empty (a private net space), not as X.
 	SpacesNetUnterminated bool
+	// SpacesNetInvalid says why spaces/net names no valid namespace (nil
+	// when it does, or names none); the Tree records it as a Problem of the
+	// guest. vserverx refuses to start or stop such a guest.
+	SpacesNetInvalid error
 
 	HasCleanupSkip bool     // namespace-cleanup-skip exists
 	CleanupSkip    []string // its lines (comments and blanks dropped)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Limits of the values vserverx accepts.
@@ -25,9 +26,11 @@ const (
 // "vserverx:X:N" of every interface (N up to 255) fits in MaxAliasLen bytes.
 const MaxNamespaceNameLen = MaxAliasLen - len(AliasPrefix) - len(":255")
 
-// ValidateNamespaceName checks a namespace name X: non-empty, no '/' or NUL,
-// not "." or "..", at most MaxNamespaceNameLen bytes (so that iproute2 can
-// name /run/netns/X and the alias vserverx:X:N fits).
+// ValidateNamespaceName checks a namespace name X: non-empty, no '/', not
+// "." or "..", valid UTF-8 without control characters (NUL, newline, ...),
+// at most MaxNamespaceNameLen bytes (so that iproute2 can name
+// /run/netns/X, util-vserver's shell can pass it on, and the alias
+// vserverx:X:N fits).
 func ValidateNamespaceName(x string) error {
 	switch {
 	case x == "":
@@ -36,6 +39,10 @@ func ValidateNamespaceName(x string) error {
 		return fmt.Errorf("namespace name %q is not allowed", x)
 	case strings.ContainsAny(x, "/\x00"):
 		return fmt.Errorf("namespace name %q contains '/' or NUL; not allowed", x)
+	case !utf8.ValidString(x):
+		return fmt.Errorf("namespace name %q is not valid UTF-8; not allowed", x)
+	case strings.IndexFunc(x, unicode.IsControl) >= 0:
+		return fmt.Errorf("namespace name %q contains a control character; not allowed", x)
 	case len(x) > MaxNamespaceNameLen:
 		return fmt.Errorf("namespace name is %d bytes long; at most %d bytes are allowed (the alias %s%s:N must fit in %d bytes)",
 			len(x), MaxNamespaceNameLen, AliasPrefix, "X", MaxAliasLen)

@@ -168,7 +168,7 @@ func (p *ApplyPlan) execute(ctx context.Context, e *Env, ns *netns.NS) error {
 	for i, s := range p.steps {
 		undo, err := netns.Undo(netns.NoUndo), ctx.Err()
 		if err == nil {
-			undo, err = s.do(ns)
+			undo, err = s.do(ctx, ns)
 		}
 		if err != nil {
 			e.warnf("apply to namespace %s: change %d failed: %v", p.NS, i+1, err)

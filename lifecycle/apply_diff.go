@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"net/netip"
@@ -95,7 +96,7 @@ func (d differ) removeStep(o netns.ObservedLink) applyStep {
 			Title:   fmt.Sprintf("remove interface %d (%s, %s): %s no longer exists", o.Num, o.Name, o.Type, d.ifcDir(o.Num)),
 			Details: details,
 		},
-		do: func(ns *netns.NS) (netns.Undo, error) { return netns.RemoveInterface(ns, d.def, o) },
+		do: func(_ context.Context, ns *netns.NS) (netns.Undo, error) { return netns.RemoveInterface(ns, d.def, o) },
 	}}
 }
 
@@ -142,12 +143,12 @@ func (d differ) recreateStep(ifc *config.Interface, o *netns.ObservedLink, why [
 			Title:   fmt.Sprintf("recreate interface %d (%s): %s", ifc.Num, ifc.Dir, describeLink(ifc)),
 			Details: append(details, interfaceDetails(d.def, ifc)...),
 		},
-		do: func(ns *netns.NS) (netns.Undo, error) {
+		do: func(ctx context.Context, ns *netns.NS) (netns.Undo, error) {
 			removed, err := netns.RemoveInterface(ns, d.def, *o)
 			if err != nil {
 				return removed, err
 			}
-			created, err := create.do(ns)
+			created, err := create.do(ctx, ns)
 			return netns.Chain(removed, created), err
 		},
 	}}
@@ -306,7 +307,7 @@ func (d differ) classicGateway(dev string, gw netip.Addr) bool {
 func (d differ) removeAddrStep(ifc *config.Interface, o *netns.ObservedLink, a netns.ObservedAddr) applyStep {
 	return applyStep{insideStep: insideStep{
 		Step: Step{Title: fmt.Sprintf("interface %d (%s): remove address %s (not in %s, not in a member's interfaces/)", ifc.Num, o.Name, a.Prefix, ifc.File(config.KeyIP))},
-		do:   func(ns *netns.NS) (netns.Undo, error) { return netns.RemoveAddr(ns, *o, a) },
+		do:   func(_ context.Context, ns *netns.NS) (netns.Undo, error) { return netns.RemoveAddr(ns, *o, a) },
 	}}
 }
 
@@ -314,7 +315,7 @@ func (d differ) removeAddrStep(ifc *config.Interface, o *netns.ObservedLink, a n
 func (d differ) removeRouteStep(ifc *config.Interface, o *netns.ObservedLink, r netns.ObservedRoute) applyStep {
 	return applyStep{insideStep: insideStep{
 		Step: Step{Title: fmt.Sprintf("interface %d (%s): remove default route via %s (not in %s)", ifc.Num, o.Name, r.Gateway, ifc.File(config.KeyGateway))},
-		do:   func(ns *netns.NS) (netns.Undo, error) { return netns.RemoveDefaultRoute(ns, *o, r) },
+		do:   func(_ context.Context, ns *netns.NS) (netns.Undo, error) { return netns.RemoveDefaultRoute(ns, *o, r) },
 	}}
 }
 

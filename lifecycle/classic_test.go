@@ -127,7 +127,7 @@ func TestGuestAddressesInStatus(t *testing.T) {
 		"b/spaces/net": "x\n", "b/interfaces/0/ip": "192.0.2.7/24\n", "b/interfaces/0/dev": "eth0\n",
 	})
 	links := []netns.LinkStatus{{Name: "eth0", Addrs: []string{"192.0.2.5/24"}}}
-	members := []MemberState{{"a", true}, {"b", false}}
+	members := []MemberState{{Name: "a", Running: true, RunningKnown: true}, {Name: "b", RunningKnown: true}}
 	st := &Status{Guest: "a", Managed: true, Namespace: "x", Exists: true, Members: members,
 		GuestAddresses: guestAddresses(env.Tree.Group("x"), members, links)}
 	var b bytes.Buffer

@@ -11,7 +11,8 @@
 // wrapped vserver exits non-zero, the undos run in reverse order — unless
 // another process already lives in the namespace, which then stays and is
 // named. An ended context also stops the wait for the lock and sends the
-// running vserver SIGTERM.
+// running vserver the signal that ended it (wrapper.Interrupted), else
+// SIGTERM.
 //
 // Stop runs `vserver NAME stop` inside the namespace and then, under the
 // namespace lock (Lock: an flock on STATEDIR/X.lock), tears the namespace

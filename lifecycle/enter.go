@@ -14,7 +14,8 @@ import (
 // Enter runs argv (or $SHELL, else /bin/sh) inside the guest's namespace as
 // `ip netns exec` does, with the environment of util-vserver's programs
 // (wrapper.Vserver.Environ: VSERVERX_NETNS set), and returns its exit code.
-// When ctx ends, the command gets SIGTERM (see wrapper.Wait).
+// When ctx ends, the command gets the signal that ended it, else SIGTERM
+// (see wrapper.Wait).
 func (e *Env) Enter(ctx context.Context, name string, argv []string) (int, error) {
 	m, err := e.managed(name)
 	if err != nil {

@@ -29,15 +29,16 @@ func LockPath(stateDir, x string) string { return filepath.Join(stateDir, x+".lo
 
 // AcquireLock takes the lock of namespace x under stateDir, waiting at most
 // timeout, and less when ctx ends first. When it has to wait it says so
-// once on w (what it waits for).
+// once on w (what it waits for). The state directory and the lock file are
+// checked first (SecureStateDir, openLockFile): no other user can create,
+// replace or open them.
 func AcquireLock(ctx context.Context, stateDir, x string, timeout time.Duration, w io.Writer) (*Lock, error) {
-	if err := os.MkdirAll(stateDir, 0o755); err != nil {
-		return nil, fmt.Errorf("creating state directory %s: %w", stateDir, err)
+	if err := SecureStateDir(stateDir); err != nil {
+		return nil, err
 	}
-	path := LockPath(stateDir, x)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := openLockFile(LockPath(stateDir, x))
 	if err != nil {
-		return nil, fmt.Errorf("opening lock file %s: %w", path, err)
+		return nil, err
 	}
 	if err := lockFile(ctx, f, x, timeout, w); err != nil {
 		f.Close()

@@ -58,7 +58,7 @@ type namespaceStep struct {
 // undo it (netns.NoUndo when it changed nothing), also on failure.
 type insideStep struct {
 	Step
-	do func(ns *netns.NS) (netns.Undo, error)
+	do func(ctx context.Context, ns *netns.NS) (netns.Undo, error)
 }
 
 // vserverStep starts the wrapped vserver inside the namespace.
@@ -225,7 +225,7 @@ func (e *Env) interfaceStep(def *config.Namespace, ifc *config.Interface) inside
 			Title:   fmt.Sprintf("interface %d (%s): %s", ifc.Num, ifc.Dir, describeLink(ifc)),
 			Details: interfaceDetails(def, ifc),
 		},
-		do: func(ns *netns.NS) (netns.Undo, error) {
+		do: func(_ context.Context, ns *netns.NS) (netns.Undo, error) {
 			change, undo, err := netns.EnsureInterface(ns, def, ifc)
 			if err != nil {
 				return undo, err
@@ -287,7 +287,7 @@ func interfaceDetails(def *config.Namespace, ifc *config.Interface) []string {
 // parentText names the host device a link hangs off, if any.
 func parentText(ifc *config.Interface) string {
 	if ifc.Type == config.TypeVeth {
-		return " (its peer " + ifc.Host + " on the host)"
+		return " (its peer on the host under a temporary name too, renamed to " + ifc.Host + " once it carries the alias)"
 	}
 	return " on " + ifc.Link
 }
@@ -345,7 +345,7 @@ func sysctlStep(def *config.Namespace) insideStep {
 	}
 	return insideStep{
 		Step: Step{Title: fmt.Sprintf("apply %d sysctl setting(s) inside %s", len(def.Sysctls), def.Name), Details: d},
-		do: func(ns *netns.NS) (netns.Undo, error) {
+		do: func(_ context.Context, ns *netns.NS) (netns.Undo, error) {
 			return netns.ApplySysctls(ns, def.Sysctls)
 		},
 	}
@@ -360,22 +360,30 @@ func (e *Env) vprocunhideStep(def *config.Namespace) (insideStep, bool) {
 	path := e.Paths.Vprocunhide
 	return insideStep{
 		Step: Step{Title: fmt.Sprintf("run %s inside %s", path, def.Name)},
-		do: func(ns *netns.NS) (netns.Undo, error) {
-			return netns.NoUndo, e.runVprocunhide(ns, path)
+		do: func(ctx context.Context, ns *netns.NS) (netns.Undo, error) {
+			return netns.NoUndo, e.runVprocunhide(ctx, ns, path)
 		},
 	}, true
 }
 
 // runVprocunhide runs the vprocunhide at path inside ns and waits for it.
-func (e *Env) runVprocunhide(ns *netns.NS, path string) error {
+// When ctx ends while it runs, it gets the signal (wrapper.Wait) and the
+// step fails, whatever vprocunhide answered.
+func (e *Env) runVprocunhide(ctx context.Context, ns *netns.NS, path string) error {
 	cmd := exec.Command(path)
 	cmd.Stdout, cmd.Stderr = e.Err, e.Err
 	cmd.Env = e.Vserver.Environ(ns.Name)
 	if err := netns.StartIn(ns, cmd, netns.ExecOptions{RSlave: true}); err != nil {
 		return fmt.Errorf("running %s in namespace %s: %w", path, ns.Name, err)
 	}
-	if err := cmd.Wait(); err != nil {
+	code, err := wrapper.Wait(ctx, cmd)
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("%w while %s ran in namespace %s", context.Cause(ctx), path, ns.Name)
+	case err != nil:
 		return fmt.Errorf("%s in namespace %s failed: %w", path, ns.Name, err)
+	case code != 0:
+		return fmt.Errorf("%s in namespace %s failed: exit code %d", path, ns.Name, code)
 	}
 	return nil
 }

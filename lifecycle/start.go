@@ -50,7 +50,11 @@ func (e *Env) Start(ctx context.Context, name string, args []string) (int, error
 		return 1, err
 	}
 	e.warnNetwork(m)
-	if e.Running(name) {
+	running, err := e.IsRunning(ctx, name)
+	if err != nil {
+		return 1, err
+	}
+	if running {
 		e.warnf("guest %s is already running; nothing to do", name)
 		return 0, nil
 	}
@@ -77,9 +81,10 @@ func (e *Env) Refusal(m Managed) error {
 }
 
 // execute runs the plan's steps in order, then waits for the wrapped
-// vserver. On any failure it undoes what this call created. When ctx ends,
-// the lock wait stops, no further step starts, and a running vserver gets
-// SIGTERM (see wrapper.Wait); what this call created is undone.
+// vserver. On any failure it undoes what this call created. When ctx ends
+// (a signal: wrapper.NotifyContext), the lock wait stops, no further step
+// starts, and a running vserver gets the signal (see wrapper.Wait); what
+// this call created is undone and the error says why.
 func (p *Plan) execute(ctx context.Context, e *Env) (int, error) {
 	x, err := p.setUp(ctx, e)
 	if err != nil {
@@ -96,9 +101,13 @@ func (p *Plan) execute(ctx context.Context, e *Env) (int, error) {
 		return 1, err
 	}
 	x.lock.Release()
+	e.faultAfter(ctx, "start", len(p.Steps()))
 	code, err := wrapper.Wait(ctx, cmd)
 	if code != 0 || err != nil {
 		x.undoFailedStart(ctx, code)
+	}
+	if err == nil && ctx.Err() != nil {
+		err = fmt.Errorf("guest %s: %w while vserver %s start ran (exit code %d)", p.Guest, context.Cause(ctx), p.Guest, code)
 	}
 	return code, err
 }
@@ -112,6 +121,7 @@ func (p *Plan) setUp(ctx context.Context, e *Env) (*execution, error) {
 		return nil, err
 	}
 	x := &execution{env: e, plan: p, lock: lock}
+	e.faultAfter(ctx, "start", x.stepsDone())
 	if err := x.runSetup(ctx); err != nil {
 		x.rollback()
 		x.close()
@@ -133,18 +143,24 @@ func (x *execution) runSetup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	x.env.faultAfter(ctx, "start", x.stepsDone())
 	for _, s := range p.inside {
 		if err := x.check(ctx, s.Step); err != nil {
 			return err
 		}
-		undo, err := s.do(ns)
+		undo, err := s.do(ctx, ns)
 		x.record(s.Step, undo)
 		if err != nil {
 			return err
 		}
+		x.env.faultAfter(ctx, "start", x.stepsDone())
 	}
 	return nil
 }
+
+// stepsDone is the number of the plan's steps done so far: the lock and
+// every step with a recorded undo.
+func (x *execution) stepsDone() int { return 1 + len(x.undos) }
 
 // check fails when ctx has ended before step s starts.
 func (x *execution) check(ctx context.Context, s Step) error {
@@ -174,8 +190,8 @@ func (x *execution) undoFailedStart(ctx context.Context, code int) {
 }
 
 // rollback undoes the recorded steps in reverse order unless another
-// process lives in the namespace. Undo errors are reported, not returned:
-// the original error is what the caller reports.
+// process lives in the namespace, and says what it undid. Undo errors are
+// reported, not returned: the original error is what the caller reports.
 func (x *execution) rollback() {
 	if x.ns != nil {
 		if pids := x.env.waitForEmpty(x.ns, x.env.Grace); len(pids) > 0 {
@@ -187,6 +203,8 @@ func (x *execution) rollback() {
 		u := x.undos[i]
 		if err := u.undo(); err != nil {
 			x.env.warnf("undoing %q: %v", u.title, err)
+		} else {
+			x.env.warnf("undone: %s", u.title)
 		}
 	}
 }
@@ -200,22 +218,43 @@ func (x *execution) close() {
 }
 
 // Running reports whether util-vserver says the guest runs (RunningGuests
-// of this one guest).
+// of this one guest). No answer counts as not running; use IsRunning where
+// the answer decides what to do.
 func (e *Env) Running(name string) bool {
 	return e.RunningGuests(name)[name]
 }
 
-// RunningGuests asks util-vserver which of the guests names run, with the
-// answers of `vserver NAME running` but at most one run of util-vserver for
-// all of them, none for guests without a run entry (wrapper.Vserver.Running).
-// When util-vserver cannot be asked, that is a warning and the guests it
-// was not asked about count as stopped.
+// RunningGuests asks util-vserver which of the guests names run (see
+// AskRunning), for what is only shown or explained: when util-vserver
+// cannot be asked, that is a warning and the guests it was not asked about
+// count as stopped.
 func (e *Env) RunningGuests(names ...string) map[string]bool {
-	state, err := e.Vserver.Running(context.Background(), e.Paths.ConfDir, names)
+	state, err := e.AskRunning(context.Background(), names...)
 	if err != nil {
 		e.warnf("%v", err)
 	}
 	return state
+}
+
+// IsRunning asks util-vserver whether the guest runs. When there is no
+// answer (util-vserver could not be asked, or ctx ended — a signal — while
+// it was asked), that is an error, never "not running".
+func (e *Env) IsRunning(ctx context.Context, name string) (bool, error) {
+	state, err := e.AskRunning(ctx, name)
+	return state[name], err
+}
+
+// AskRunning asks util-vserver which of the guests names run, with the
+// answers of `vserver NAME running` but at most one run of util-vserver for
+// all of them, none for guests without a run entry (wrapper.Vserver.Running).
+// The error says why some guests got no answer (they are missing from the
+// map): util-vserver could not be asked, or ctx ended while it was.
+func (e *Env) AskRunning(ctx context.Context, names ...string) (map[string]bool, error) {
+	state, err := e.Vserver.Running(ctx, e.Paths.ConfDir, names)
+	if ctx.Err() != nil {
+		return state, fmt.Errorf("%w while asking util-vserver whether %s run", context.Cause(ctx), strings.Join(names, ", "))
+	}
+	return state, err
 }
 
 // pidsBesidesUs lists the processes in ns other than this one.

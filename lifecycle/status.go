@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/vserverx/vserverx/config"
@@ -33,17 +34,45 @@ type Status struct {
 	// Drift lists how the namespace differs from its definition: the
 	// changes `apply` would make.
 	Drift []string `json:"drift,omitempty"`
+
+	// Without root, whether the guests run, the processes in the namespace
+	// and its interfaces cannot be seen: these say so (running, pids and
+	// interfaces are then empty, not "stopped" or "none"), and Unknown
+	// says why.
+	RunningKnown    bool   `json:"running_known"`
+	PidsKnown       bool   `json:"pids_known"`
+	InterfacesKnown bool   `json:"interfaces_known"`
+	Unknown         string `json:"unknown,omitempty"`
 }
 
-// MemberState is one guest of a group and whether it runs.
+// MemberState is one guest of a group and whether it runs (RunningKnown
+// false: that cannot be seen without root).
 type MemberState struct {
-	Name    string `json:"name"`
-	Running bool   `json:"running"`
+	Name         string `json:"name"`
+	Running      bool   `json:"running"`
+	RunningKnown bool   `json:"running_known"`
+}
+
+// StatusUnknown is the exit code of `status` for a guest whose state
+// cannot be determined (without root), as LSB's "status unknown".
+const StatusUnknown = 4
+
+// seesProcesses reports whether this process can see which guests run and
+// which processes live in a namespace: only root can (a variable for
+// tests).
+var seesProcesses = func() bool { return os.Geteuid() == 0 }
+
+// needRootToSee is what status and list say for what they cannot see.
+func needRootToSee(x string) string {
+	return fmt.Sprintf("root is needed to see whether guests run and the processes and interfaces in namespace %s", x)
 }
 
 // ExitCode is the exit code of `status`: as `vserver NAME status`, 0 when
-// running and 3 when stopped.
+// running and 3 when stopped; StatusUnknown when that cannot be seen.
 func (s *Status) ExitCode() int {
+	if !s.RunningKnown {
+		return StatusUnknown
+	}
 	if s.Running {
 		return 0
 	}
@@ -62,10 +91,16 @@ func (e *Env) Status(name string) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &Status{Guest: name}
-	st.VserverCode, st.VserverOutput = e.vserverStatus(name)
-	st.Running = st.VserverCode == 0
+	st := &Status{Guest: name, RunningKnown: true, PidsKnown: true, InterfacesKnown: true}
 	grp := e.Tree.GroupOf(g)
+	if !seesProcesses() {
+		st.RunningKnown, st.PidsKnown, st.InterfacesKnown = false, false, false
+		st.Unknown = needRootToSee(g.SharedNetns())
+		st.VserverCode, st.VserverOutput = StatusUnknown, "unknown"
+	} else {
+		st.VserverCode, st.VserverOutput = e.vserverStatus(name)
+		st.Running = st.VserverCode == 0
+	}
 	if grp == nil {
 		return st, nil
 	}
@@ -88,9 +123,16 @@ func (e *Env) vserverStatus(name string) (int, string) {
 // fillNamespace adds the namespace, its links, pids and the group members.
 func (e *Env) fillNamespace(st *Status, grp *config.Group) {
 	st.Managed, st.Namespace, st.NetnsPath = true, grp.NS.Name, e.netnsPath(grp.NS.Name)
-	running := e.RunningGuests(otherMembers(grp, st.Guest)...)
+	var running map[string]bool
+	if st.RunningKnown {
+		running = e.RunningGuests(otherMembers(grp, st.Guest)...)
+	}
 	for _, m := range grp.Members {
-		st.Members = append(st.Members, MemberState{m.Name, m.Name == st.Guest && st.Running || running[m.Name]})
+		ms := MemberState{Name: m.Name, RunningKnown: st.RunningKnown}
+		if ms.RunningKnown {
+			ms.Running = m.Name == st.Guest && st.Running || running[m.Name]
+		}
+		st.Members = append(st.Members, ms)
 	}
 	ns, err := netns.Open(e.Paths.NetnsDir, grp.NS.Name)
 	if err != nil {
@@ -98,6 +140,9 @@ func (e *Env) fillNamespace(st *Status, grp *config.Group) {
 	}
 	defer ns.Close()
 	st.Exists = true
+	if !st.PidsKnown {
+		return
+	}
 	if links, err := netns.Links(ns); err == nil {
 		st.Interfaces = links
 		st.GuestAddresses = guestAddresses(grp, st.Members, links)
@@ -124,6 +169,9 @@ func (e *Env) fillDrift(st *Status, ns *netns.NS, grp *config.Group) {
 // Print writes the status for a person.
 func (s *Status) Print(w io.Writer) {
 	fmt.Fprintf(w, "guest %s: %s\n", s.Guest, s.VserverOutput)
+	if s.Unknown != "" {
+		fmt.Fprintf(w, "unknown: %s\n", s.Unknown)
+	}
 	if !s.Managed {
 		fmt.Fprintln(w, "not managed by vserverx")
 		return
@@ -132,19 +180,11 @@ func (s *Status) Print(w io.Writer) {
 		fmt.Fprintf(w, "namespace %s: not set up (%s does not exist)\n", s.Namespace, s.NetnsPath)
 	} else {
 		fmt.Fprintf(w, "namespace %s (%s)\n", s.Namespace, s.NetnsPath)
-		for _, l := range s.Interfaces {
-			fmt.Fprintf(w, "  %-15s %-8s %-17s %-7s %s\n", l.Name, l.Type, l.MAC, l.State, strings.Join(l.Addrs, " "))
-		}
-		s.printGuestAddresses(w)
-		fmt.Fprintf(w, "  processes: %s\n", orNone(joinInts(s.Pids)))
+		s.printInside(w)
 	}
 	var members []string
 	for _, m := range s.Members {
-		state := "stopped"
-		if m.Running {
-			state = "running"
-		}
-		members = append(members, m.Name+" ("+state+")")
+		members = append(members, m.Name+" ("+m.state()+")")
 	}
 	fmt.Fprintf(w, "group %s: %s\n", s.Namespace, strings.Join(members, ", "))
 	if len(s.Drift) > 0 {
@@ -153,6 +193,34 @@ func (s *Status) Print(w io.Writer) {
 	for _, p := range s.Problems {
 		fmt.Fprintf(w, "problem: %s\n", p)
 	}
+}
+
+// printInside writes the interfaces and processes of the namespace, or
+// that they are unknown.
+func (s *Status) printInside(w io.Writer) {
+	if !s.InterfacesKnown {
+		fmt.Fprintln(w, "  interfaces: unknown")
+	}
+	for _, l := range s.Interfaces {
+		fmt.Fprintf(w, "  %-15s %-8s %-17s %-7s %s\n", l.Name, l.Type, l.MAC, l.State, strings.Join(l.Addrs, " "))
+	}
+	s.printGuestAddresses(w)
+	pids := orNone(joinInts(s.Pids))
+	if !s.PidsKnown {
+		pids = "unknown"
+	}
+	fmt.Fprintf(w, "  processes: %s\n", pids)
+}
+
+// state is "running", "stopped" or "unknown".
+func (m MemberState) state() string {
+	switch {
+	case !m.RunningKnown:
+		return "unknown"
+	case m.Running:
+		return "running"
+	}
+	return "stopped"
 }
 
 func orNone(s string) string {
@@ -164,42 +232,59 @@ func orNone(s string) string {
 
 // GroupState is one line of `vserverx list`.
 type GroupState struct {
-	Namespace string        `json:"namespace"`
-	Exists    bool          `json:"namespace_exists"`
-	Processes int           `json:"processes"`
-	Members   []MemberState `json:"members"`
+	Namespace      string        `json:"namespace"`
+	Exists         bool          `json:"namespace_exists"`
+	Processes      int           `json:"processes"`
+	ProcessesKnown bool          `json:"processes_known"` // false without root: Processes is then 0
+	Members        []MemberState `json:"members"`
 }
 
 // GroupList is what `vserverx list` shows.
 type GroupList []GroupState
 
-// List returns every managed namespace with its members and state.
+// List returns every managed namespace with its members and state. Without
+// root, whether members run and the processes in a namespace are marked
+// unknown.
 func (e *Env) List() (GroupList, error) {
 	if err := e.needVserver(); err != nil {
 		return nil, err
 	}
+	sees := seesProcesses()
 	groups := e.Tree.Groups()
-	var all []string
-	for _, grp := range groups {
-		all = append(all, otherMembers(grp, "")...)
+	var running map[string]bool
+	if sees {
+		var all []string
+		for _, grp := range groups {
+			all = append(all, otherMembers(grp, "")...)
+		}
+		running = e.RunningGuests(all...)
 	}
-	running := e.RunningGuests(all...)
 	var list GroupList
 	for _, grp := range groups {
-		gs := GroupState{Namespace: grp.NS.Name}
+		gs := GroupState{Namespace: grp.NS.Name, ProcessesKnown: sees}
 		for _, m := range grp.Members {
-			gs.Members = append(gs.Members, MemberState{m.Name, running[m.Name]})
+			gs.Members = append(gs.Members, MemberState{Name: m.Name, Running: running[m.Name], RunningKnown: sees})
 		}
 		if ns, err := netns.Open(e.Paths.NetnsDir, grp.NS.Name); err == nil {
 			gs.Exists = true
-			if pids, err := netns.Pids(ns); err == nil {
-				gs.Processes = len(pids)
+			if sees {
+				gs.Processes = processCount(ns)
 			}
 			ns.Close()
 		}
 		list = append(list, gs)
 	}
 	return list, nil
+}
+
+// processCount is the number of processes living in ns (0 when they
+// cannot be listed).
+func processCount(ns *netns.NS) int {
+	pids, err := netns.Pids(ns)
+	if err != nil {
+		return 0
+	}
+	return len(pids)
 }
 
 // otherMembers lists the names of grp's members other than guest.
@@ -225,6 +310,16 @@ func (l GroupList) AnyRunning() bool {
 	return false
 }
 
+// Known reports whether the list could see which guests run (root).
+func (l GroupList) Known() bool {
+	for _, g := range l {
+		if !g.ProcessesKnown {
+			return false
+		}
+	}
+	return true
+}
+
 // Print writes the list for a person.
 func (l GroupList) Print(w io.Writer) {
 	if len(l) == 0 {
@@ -237,14 +332,21 @@ func (l GroupList) Print(w io.Writer) {
 		if g.Exists {
 			state = "up"
 		}
+		procs := "unknown"
+		if g.ProcessesKnown {
+			procs = fmt.Sprint(g.Processes)
+		}
 		var members []string
 		for _, m := range g.Members {
 			s := m.Name
-			if m.Running {
-				s += "(running)"
+			if m.Running || !m.RunningKnown {
+				s += "(" + m.state() + ")"
 			}
 			members = append(members, s)
 		}
-		fmt.Fprintf(w, "%-16s %-9s %-9d %s\n", g.Namespace, state, g.Processes, strings.Join(members, " "))
+		fmt.Fprintf(w, "%-16s %-9s %-9s %s\n", g.Namespace, state, procs, strings.Join(members, " "))
+	}
+	if !l.Known() {
+		fmt.Fprintln(w, "unknown: root is needed to see whether guests run and the processes in the namespaces")
 	}
 }

@@ -11,11 +11,21 @@ import (
 	"github.com/vserverx/vserverx/netns"
 )
 
+// The steps of a stop of a managed guest, numbered as the test-only fault
+// injection counts them (see EnvFault).
+const (
+	stopStepVserver  = 1 // vserver NAME stop ran inside the namespace
+	stopStepLock     = 2 // the namespace lock is held
+	stopStepTeardown = 3 // the namespace was torn down (or kept)
+)
+
 // Stop runs `vserver NAME stop ARGS...` inside the guest's namespace (or
 // plainly when the namespace is gone) and then tears the namespace down when
 // nothing uses it any more. It returns the exit code to leave with: the
-// wrapped vserver's, or 1 when the teardown failed. When ctx ends, vserver
-// gets SIGTERM (see wrapper.Wait) and the wait for the lock stops.
+// wrapped vserver's, or 1 when the teardown failed. When ctx ends (a
+// signal: wrapper.NotifyContext), vserver gets the signal (see
+// wrapper.Wait) and the namespace is not torn down: the error says so and
+// that a later stop removes it; a teardown already under way is finished.
 func (e *Env) Stop(ctx context.Context, name string, args []string) (int, error) {
 	if err := e.needVserver(); err != nil {
 		return 1, err
@@ -31,20 +41,43 @@ func (e *Env) Stop(ctx context.Context, name string, args []string) (int, error)
 	if err != nil {
 		return code, err
 	}
-	if err := e.TeardownIfUnused(ctx, m); err != nil {
+	e.faultAfter(ctx, "stop", stopStepVserver)
+	if err := e.interruptedStop(ctx, m); err != nil {
 		return 1, err
+	}
+	if err := e.TeardownIfUnused(ctx, m); err != nil {
+		return 1, e.interruptedStop(ctx, m, err)
+	}
+	if ctx.Err() != nil {
+		return code, fmt.Errorf("guest %s: stop %w after the teardown of namespace %s had finished", name, context.Cause(ctx), m.NS())
 	}
 	return code, nil
 }
 
+// interruptedStop is the error of a stop of m whose ctx ended (nil when it
+// has not): it names the cause and says that the namespace was left for a
+// later stop to remove; errs are what failed because of it.
+func (e *Env) interruptedStop(ctx context.Context, m Managed, errs ...error) error {
+	if ctx.Err() == nil {
+		return errors.Join(errs...)
+	}
+	return errors.Join(append(errs, fmt.Errorf("guest %s: stop %w; namespace %s may be left: run `vserverx %s stop` again to remove it",
+		m.Guest.Name, context.Cause(ctx), m.NS(), m.Guest.Name))...)
+}
+
 // resolveForStop is Resolve for stopping: a guest must be stoppable and its
 // namespace removable even when its configuration was broken while it ran,
-// so problems are reported as a warning, not a refusal.
+// so problems are reported as a warning, not a refusal. A spaces/net that
+// names no valid namespace is refused: neither vserverx nor util-vserver
+// could use it.
 func (e *Env) resolveForStop(name string) (Managed, error) {
 	m, err := e.Resolve(name)
 	var problems config.Problems
 	if !errors.As(err, &problems) {
 		return m, err
+	}
+	if g := m.Guest; g.SpacesNetInvalid != nil {
+		return m, fmt.Errorf("guest %s: %s %w", name, g.File(config.GuestSpacesNet), g.SpacesNetInvalid)
 	}
 	e.warnf("the configuration of guest %s has problems (stopping anyway):\n  %s",
 		name, strings.ReplaceAll(problems.Error(), "\n", "\n  "))
@@ -115,6 +148,8 @@ func (e *Env) teardownIfEmpty(ctx context.Context, x string) (pids []int, existe
 		return nil, false, err
 	}
 	defer lock.Release()
+	e.faultAfter(ctx, "stop", stopStepLock)
+	defer e.faultAfter(ctx, "stop", stopStepTeardown)
 	ns, err := netns.Open(e.Paths.NetnsDir, x)
 	if err == nil {
 		existed = true

@@ -28,7 +28,11 @@ func (e *engine) create(ifc *config.Interface) (Undo, error) {
 }
 
 // createVirtual creates a vlan, macvlan or veth inside X (a veth's host side
-// on the host).
+// on the host). Every new link carries vserverx's mark from its first
+// moment: it is created under a temporary name (tempPrefix; a veth's host
+// side too), which only becomes its final name once the alias is set, so
+// that a start killed in between leaves only links the next start or stop
+// recognises and deletes (clearTempInside).
 func (e *engine) createVirtual(ifc *config.Interface, steps *undoStack) error {
 	parent, err := e.hostParent(ifc)
 	if err != nil {
@@ -41,6 +45,11 @@ func (e *engine) createVirtual(ifc *config.Interface, steps *undoStack) error {
 	req, err := linkRequest(e.def, ifc, tmp, parent)
 	if err != nil {
 		return e.ifcErr(ifc, "%s: %w", ifc.File("type"), err)
+	}
+	hostTmp := ""
+	if v, ok := req.(*netlink.Veth); ok {
+		hostTmp = freeTempNameBut(e.host, tmp)
+		v.PeerName = hostTmp // renamed to the host-side name once marked (setupVethHost)
 	}
 	// Created directly inside X (IFLA_NET_NS_FD; a veth's peer stays on
 	// the host): moving a link into a namespace afterwards makes the
@@ -57,7 +66,7 @@ func (e *engine) createVirtual(ifc *config.Interface, steps *undoStack) error {
 	}
 	steps.push(e.deleteInsideUndo(ifc.Num))
 	if ifc.Type == config.TypeVeth {
-		if err := e.setupVethHost(ifc); err != nil {
+		if err := e.setupVethHost(ifc, hostTmp); err != nil {
 			return err
 		}
 	}
@@ -120,16 +129,26 @@ func (e *engine) bridge(ifc *config.Interface) (netlink.Link, error) {
 	return br, nil
 }
 
-// setupVethHost gives the host side of a new veth the alias, the bridge and
-// UP. Its undo is the deletion of the pair.
-func (e *engine) setupVethHost(ifc *config.Interface) error {
+// setupVethHost gives the host side of a new veth, created as tmp, the
+// alias, then its host-side name, the bridge and UP. Its undo is the
+// deletion of the pair.
+//
+// Equivalent to: ip link set TMP alias vserverx:X:N; ip link set TMP name
+// HOST; ip link set HOST master BRIDGE up.
+func (e *engine) setupVethHost(ifc *config.Interface, tmp string) error {
 	name := e.def.VethHostName(ifc)
-	peer, err := e.host.LinkByName(name)
+	peer, err := e.host.LinkByName(tmp)
 	if err != nil {
-		return e.ifcErr(ifc, "host side %s of the new veth: %w", name, err)
+		return e.ifcErr(ifc, "host side %s of the new veth: %w", tmp, err)
 	}
 	if err := e.host.LinkSetAlias(peer, e.def.Alias(ifc.Num)); err != nil {
-		return e.ifcErr(ifc, "set the alias of host side %s: %w", name, err)
+		return e.ifcErr(ifc, "set the alias of host side %s: %w", tmp, err)
+	}
+	if err := e.host.LinkSetName(peer, name); err != nil {
+		if errors.Is(err, unix.EEXIST) {
+			return e.ifcErr(ifc, "host-side name %s (%s) is already taken on the host", name, ifc.File("host"))
+		}
+		return e.ifcErr(ifc, "rename host side %s to %s: %w", tmp, name, err)
 	}
 	br, err := e.bridge(ifc)
 	if err != nil {

@@ -12,10 +12,10 @@ import (
 )
 
 // TestCreatedInsideNotMoved: a macvlan's and a veth's inside end are
-// created directly in the namespace (no link with a temporary name ever
-// appears on the host, which moving it in would need: the kernel makes
-// such a move wait for an RCU grace period, ~20 ms per link); the veth's
-// host side is made on the host.
+// created directly in the namespace (no link with a temporary name
+// appears on the host and moves in, which costs the kernel an RCU grace
+// period, ~20 ms per link); the veth's host side is made on the host under
+// a temporary name of its own and renamed there, keeping its index.
 func TestCreatedInsideNotMoved(t *testing.T) {
 	nstest.RequireRoot(t)
 	nstest.HostNIC(t, "eth0")
@@ -27,12 +27,20 @@ func TestCreatedInsideNotMoved(t *testing.T) {
 	ns := setup(t, def)
 	out := nstest.IP(t, "-n", ns.Name, "-o", "link", "show")
 	mustContain(t, "links inside", out, "eth0@", "eth1@", "02:00:00:00:2b:00", "02:00:00:00:2b:01")
-	names := seen()
+	seenLinks := seen()
+	hostSide := map[int]bool{} // indexes the veth's host side had
+	var names []string
+	for _, l := range seenLinks {
+		names = append(names, l.Name)
+		if l.Name == "vx-inside-1" {
+			hostSide[l.Index] = true
+		}
+	}
 	reported := map[string]bool{}
-	for _, n := range names {
-		if strings.HasPrefix(n, tempPrefix) && !reported[n] {
-			reported[n] = true
-			t.Errorf("link %s appeared on the host: it was made there and moved in (host saw %v)", n, names)
+	for _, l := range seenLinks {
+		if strings.HasPrefix(l.Name, tempPrefix) && !hostSide[l.Index] && !reported[l.Name] {
+			reported[l.Name] = true
+			t.Errorf("link %s appeared on the host: it was made there and moved in (host saw %v)", l.Name, names)
 		}
 	}
 	if !contains(names, "vx-inside-1") {
@@ -40,18 +48,24 @@ func TestCreatedInsideNotMoved(t *testing.T) {
 	}
 }
 
+// seenLink is a link a host notification named.
+type seenLink struct {
+	Name  string
+	Index int
+}
+
 // watchHostLinks subscribes to the host's link notifications and returns a
-// function that stops and returns the names of the links they named.
-func watchHostLinks(t *testing.T) func() []string {
+// function that stops and returns the links they named.
+func watchHostLinks(t *testing.T) func() []seenLink {
 	t.Helper()
 	ch, done := make(chan netlink.LinkUpdate, 256), make(chan struct{})
 	if err := netlink.LinkSubscribe(ch, done); err != nil {
 		t.Fatal(err)
 	}
-	return func() []string {
+	return func() []seenLink {
 		time.Sleep(100 * time.Millisecond) // let the last notifications arrive
 		close(done)
-		var names []string
+		var names []seenLink
 		for {
 			select {
 			case u, ok := <-ch:
@@ -59,7 +73,7 @@ func watchHostLinks(t *testing.T) func() []string {
 					return names
 				}
 				if u.Link != nil {
-					names = append(names, u.Attrs().Name)
+					names = append(names, seenLink{u.Attrs().Name, u.Attrs().Index})
 				}
 			default:
 				return names

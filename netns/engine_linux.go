@@ -133,10 +133,14 @@ func (e *engine) ifcErr(ifc *config.Interface, format string, args ...any) error
 
 // freeTempName returns a temporary name that is not in use on the host
 // (reached through host).
-func freeTempName(host *netlink.Handle) string {
+func freeTempName(host *netlink.Handle) string { return freeTempNameBut(host, "") }
+
+// freeTempNameBut is freeTempName, and the name is not taken either (the
+// other end of the same veth).
+func freeTempNameBut(host *netlink.Handle, taken string) string {
 	name := randomTempName()
 	for range 10 {
-		if _, err := host.LinkByName(name); isNotFound(err) {
+		if _, err := host.LinkByName(name); isNotFound(err) && name != taken {
 			break
 		}
 		name = randomTempName()

@@ -80,8 +80,13 @@ func (e *engine) ensure(ifc *config.Interface) (Change, Undo, error) {
 }
 
 // clearLeftovers removes vserverx's link N of X where a crash may have left
-// it: in X under another name, or on the host (linkPlace.remove).
+// it: in X under another name, or on the host (linkPlace.remove); and the
+// links in X that an interrupted start left under a temporary name before
+// it could mark them (with a veth's host side: clearTempInside).
 func (e *engine) clearLeftovers(ifc *config.Interface) error {
+	if err := clearTempInside(e.in, e.ns.NewHandle); err != nil {
+		return err
+	}
 	l, err := findOwn(e.in, e.ns.Name, ifc.Num)
 	if err != nil {
 		return err

@@ -279,17 +279,26 @@ func checkNetnsFd(fd int, path string) error {
 // Open adopts the existing named network namespace DIR/NAME (made by
 // vserverx or by `ip netns add NAME`), checking that it really is a mounted
 // network namespace. A missing name gives an error wrapping ErrNotExist, a
-// plain file left by a crash one wrapping ErrStale.
+// plain file left by a crash one wrapping ErrStale. The file is opened in
+// PID 1's mount namespace, or, when that cannot be reached (no privilege,
+// /proc/1 hidden), in the caller's.
 func Open(dir, name string) (*NS, error) {
 	path, err := nsPath(dir, name)
 	if err != nil {
 		return nil, err
 	}
 	fd := -1
-	err = inHostMountNS(func() error {
+	open := func() error {
 		fd, err = openNetns(path)
 		return err
-	})
+	}
+	err = inHostMountNS(open)
+	if errors.Is(err, ErrNoHostMountNS) {
+		// Joining needs only the file: where it is visible here too
+		// (it was made on the host and propagated, or by ip netns add in
+		// this mount namespace), it is used from here.
+		err = open()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("network namespace %s: %w", name, err)
 	}

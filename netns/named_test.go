@@ -392,3 +392,33 @@ func List(dir string) ([]string, error) {
 	sort.Strings(names)
 	return names, err
 }
+
+// TestNoHostMountNS: when PID 1's mount namespace cannot be reached,
+// creating a namespace fails saying why and what to do, and leaves
+// nothing; an existing one (made by ip netns add) can still be joined.
+func TestNoHostMountNS(t *testing.T) {
+	nstest.RequireRoot(t)
+	freshDir(t)
+	nstest.IP(t, "netns", "add", "made")
+	t.Cleanup(func() { _ = DeleteNamespace(dir, "made") })
+	saved := hostMountNS
+	hostMountNS = "/nonexistent/1/ns/mnt"
+	t.Cleanup(func() { hostMountNS = saved })
+	_, err := Create(dir, "fresh")
+	if !errors.Is(err, ErrNoHostMountNS) {
+		t.Fatalf("want ErrNoHostMountNS, got %v", err)
+	}
+	for _, want := range []string{"/nonexistent/1/ns/mnt", "run vserverx as root in the host's PID namespace", "ip netns add X", "only joins it"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "fresh")); err == nil {
+		t.Error("the failed create left its file")
+	}
+	ns, err := Open(dir, "made")
+	if err != nil {
+		t.Fatalf("joining a namespace made by ip netns add: %v", err)
+	}
+	ns.Close()
+}

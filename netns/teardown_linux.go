@@ -40,13 +40,19 @@ func Teardown(dir, name string) error {
 }
 
 // clearInside removes vserverx's links from ns: virtual ones are deleted,
-// phys devices move to the host (clearHost restores them there).
+// phys devices move to the host (clearHost restores them there). Links an
+// interrupted start left unmarked under a temporary name go too, in X and
+// (veth host sides whose peer is in X) on the host, so that nothing of
+// them outlives the teardown (clearTemp).
 func clearInside(ns *NS) error {
 	e, err := newEngine(ns, nil)
 	if err != nil {
 		return err
 	}
 	defer e.close()
+	if err := e.clearTemp(); err != nil {
+		return fmt.Errorf("temporary links: %w", err)
+	}
 	links, err := ownLinks(e.in, ns.Name)
 	if err != nil {
 		return fmt.Errorf("inside: %w", err)
@@ -62,4 +68,21 @@ func clearHost(host *netlink.Handle, name string) error {
 		return fmt.Errorf("host: %w", err)
 	}
 	return hostPlace(host).remove(links)
+}
+
+// clearTemp deletes the unmarked temporary links of X: in X, and veth host
+// sides on the host whose peer lives in X.
+func (e *engine) clearTemp() error {
+	nsid, err := e.host.GetNetNsIdByFd(e.ns.fd)
+	if err != nil {
+		nsid = -1 // X has no id on the host: no link there points into it
+	}
+	peers, err := hostTempPeers(e.host, nsid)
+	if err != nil {
+		return err
+	}
+	if err := clearTempInside(e.in, e.ns.NewHandle); err != nil {
+		return err
+	}
+	return deleteLinks(e.host, hostHandle, peers)
 }

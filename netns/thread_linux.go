@@ -1,6 +1,7 @@
 package netns
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 
@@ -8,8 +9,22 @@ import (
 )
 
 // hostMountNS is the mount namespace every named namespace lives in: PID
-// 1's.
-const hostMountNS = "/proc/1/ns/mnt"
+// 1's (a variable so that tests can make it unreachable).
+var hostMountNS = "/proc/1/ns/mnt"
+
+// ErrNoHostMountNS is wrapped by the error of work that must happen in PID
+// 1's mount namespace when that cannot be reached (inside some containers:
+// /proc/1 hidden or not permitted).
+var ErrNoHostMountNS = errors.New("cannot reach PID 1's mount namespace")
+
+// noHostMountNS is the error for cause, a failure to reach hostMountNS: it
+// says what vserverx needs it for and what to do instead.
+func noHostMountNS(cause error) error {
+	return fmt.Errorf("%w (%v): vserverx creates and deletes named network namespaces in the host's mount namespace, PID 1's, "+
+		"so that `ip netns` on the host sees them; run vserverx as root in the host's PID namespace with access to /proc/1 "+
+		"(not inside a container that hides it), or create the namespace on the host first (ip netns add X): vserverx then only joins it",
+		ErrNoHostMountNS, cause)
+}
 
 // onWorkerThread runs fn on a fresh goroutine locked to an OS thread that
 // is not the process's main thread, and returns fn's error. When fn says
@@ -68,19 +83,22 @@ func sameNamespace(a, b string) (bool, error) {
 // discarded afterwards.
 func enterHostMountNS() error {
 	same, err := sameNamespace("/proc/thread-self/ns/mnt", hostMountNS)
-	if err != nil || same {
-		return err
+	if err != nil {
+		return noHostMountNS(err)
+	}
+	if same {
+		return nil
 	}
 	if err := unix.Unshare(unix.CLONE_FS); err != nil {
 		return fmt.Errorf("unshare CLONE_FS before entering the host mount namespace: %w", err)
 	}
 	fd, err := unix.Open(hostMountNS, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return fmt.Errorf("open the host mount namespace %s: %w", hostMountNS, err)
+		return noHostMountNS(fmt.Errorf("open %s: %w", hostMountNS, err))
 	}
 	defer unix.Close(fd)
 	if err := unix.Setns(fd, unix.CLONE_NEWNS); err != nil {
-		return fmt.Errorf("enter the host mount namespace %s: %w", hostMountNS, err)
+		return noHostMountNS(fmt.Errorf("enter %s: %w", hostMountNS, err))
 	}
 	return nil
 }
@@ -90,7 +108,7 @@ func enterHostMountNS() error {
 func inHostMountNS(fn func() error) error {
 	same, err := sameNamespace("/proc/thread-self/ns/mnt", hostMountNS)
 	if err != nil {
-		return err
+		return noHostMountNS(err)
 	}
 	if same {
 		return fn()

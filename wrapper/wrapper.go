@@ -2,8 +2,8 @@
 // a network namespace when asked, the way vserverx needs: in a mount
 // namespace whose root is rslave (so util-vserver's namespace cleanup cannot
 // unmount anything on the host), with VSERVERX_NETNS in its environment,
-// signals forwarded (and SIGTERM sent when the caller's context ends) and
-// its exit code passed through.
+// the signal that interrupted vserverx forwarded when the caller's context
+// ends, and its exit code passed through.
 package wrapper
 
 import (
@@ -15,7 +15,6 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"syscall"
 
@@ -141,36 +140,28 @@ func (v Vserver) Run(ctx context.Context, ns *netns.NS, guest string, args ...st
 }
 
 // CancelSignal is what Wait sends a command when the caller's context ends
-// while it runs.
+// for another reason than a signal (see Interrupted).
 const CancelSignal = syscall.SIGTERM
 
-// Wait waits for a started command, forwarding SIGINT, SIGTERM and SIGHUP
-// to it and sending it CancelSignal once when ctx ends, and returns its
-// exit code (128+signal when a signal killed it).
+// Wait waits for a started command and returns its exit code (128+signal
+// when a signal killed it). When ctx ends while the command runs, it gets
+// the signal that interrupted vserverx (NotifyContext), or CancelSignal.
+// vserverx catches SIGINT, SIGTERM and SIGHUP for the whole command
+// (NotifyContext), so that is how they are forwarded.
 func Wait(ctx context.Context, cmd *exec.Cmd) (int, error) {
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sigs)
 	done := make(chan struct{})
 	defer close(done)
-	go forward(ctx, cmd.Process, sigs, done)
+	go forward(ctx, cmd.Process, done)
 	return ExitCode(cmd.Wait())
 }
 
-// forward passes the signals from sigs on to p, and CancelSignal when ctx
-// ends, until done is closed.
-func forward(ctx context.Context, p *os.Process, sigs <-chan os.Signal, done <-chan struct{}) {
-	cancelled := ctx.Done()
-	for {
-		select {
-		case s := <-sigs:
-			_ = p.Signal(s)
-		case <-cancelled:
-			_ = p.Signal(CancelSignal)
-			cancelled = nil // once
-		case <-done:
-			return
-		}
+// forward sends p the signal of ctx's end (cancelSignal), unless done is
+// closed first.
+func forward(ctx context.Context, p *os.Process, done <-chan struct{}) {
+	select {
+	case <-ctx.Done():
+		_ = p.Signal(cancelSignal(ctx))
+	case <-done:
 	}
 }
 

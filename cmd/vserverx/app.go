@@ -24,12 +24,14 @@ type app struct {
 	stdout, stderr io.Writer
 	g              globals
 	env            *lifecycle.Env // built on first use by environment()
+	sigExit        bool           // a signal makes it leave with 128+signal (interruptible)
 }
 
 // run runs vserverx with the given argv and returns the exit code.
 func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 	a := &app{stdout: stdout, stderr: stderr}
-	return report(stderr, a.cliApp().RunContext(ctx, argv))
+	code := report(stderr, a.cliApp().RunContext(ctx, argv))
+	return a.exitCode(ctx, code)
 }
 
 // cliApp is the top level: global options, guest-less commands, and

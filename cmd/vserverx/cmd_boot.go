@@ -65,6 +65,7 @@ succeeded, 1 when none did, 2 when some did.`,
 }
 
 func (a *app) runBoot(c *cli.Context, stop bool) error {
+	a.interruptible()
 	env, err := a.environment()
 	if err != nil {
 		return err
@@ -87,9 +88,13 @@ func (a *app) bootOptions(c *cli.Context, stop bool) boot.Options {
 // guest's output is captured and attached to its error, so that guests run
 // in parallel do not interleave their messages; a guest that already runs
 // (or is already stopped) counts as unchanged.
-func bootAction(env *lifecycle.Env, running func(string) bool, stop bool) boot.Action {
+func bootAction(env *lifecycle.Env, isRunning runningFunc, stop bool) boot.Action {
 	return func(ctx context.Context, g *config.Guest) error {
-		if running(g.Name) != stop {
+		running, err := isRunning(ctx, g.Name)
+		if err != nil {
+			return err
+		}
+		if running != stop {
 			return boot.ErrUnchanged
 		}
 		var out bytes.Buffer
@@ -107,21 +112,30 @@ func bootAction(env *lifecycle.Env, running func(string) bool, stop bool) boot.A
 	}
 }
 
-// runningOnce returns a function saying whether a guest ran when it was
+// runningFunc says whether a guest runs; an error means there is no answer.
+type runningFunc func(ctx context.Context, name string) (bool, error)
+
+// runningOnce returns a runningFunc answering as things were when it was
 // first called: util-vserver is asked about every guest of the confdir at
-// once (Env.RunningGuests), on the first call.
-func runningOnce(env *lifecycle.Env) func(string) bool {
+// once (Env.AskRunning), on the first call. A guest without an answer gets
+// the error of that call.
+func runningOnce(env *lifecycle.Env) runningFunc {
 	var once sync.Once
 	var state map[string]bool
-	return func(name string) bool {
+	var askErr error
+	return func(ctx context.Context, name string) (bool, error) {
 		once.Do(func() {
 			var names []string
 			for _, g := range env.Tree.Guests() {
 				names = append(names, g.Name)
 			}
-			state = env.RunningGuests(names...)
+			state, askErr = env.AskRunning(ctx, names...)
 		})
-		return state[name]
+		running, answered := state[name]
+		if !answered && askErr != nil {
+			return false, askErr
+		}
+		return running, nil
 	}
 }
 
@@ -156,7 +170,10 @@ func (a *app) statusAllCommand() *cli.Command {
 				if env.VserverErr != nil {
 					return false, env.VserverErr
 				}
-				return running(g.Name), nil
+				if os.Geteuid() != 0 {
+					return false, fmt.Errorf("root is needed to see whether guest %s runs", g.Name)
+				}
+				return running(ctx, g.Name)
 			}
 			code, err := boot.Status(c.Context, env.Tree, a.bootOptions(c, false), probe)
 			if err != nil {

@@ -12,7 +12,7 @@ func (a *app) listCommand() *cli.Command {
 		UsageText: "vserverx [global options] list [--json] [--running-any]",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print the list as JSON"},
-			&cli.BoolFlag{Name: "running-any", Usage: "print nothing; exit 0 when any managed guest runs, 3 when none does (for init scripts)"},
+			&cli.BoolFlag{Name: "running-any", Usage: "print nothing; exit 0 when any managed guest runs, 3 when none does, 4 when that cannot be seen (not root; for init scripts)"},
 		},
 		Action: func(c *cli.Context) error {
 			env, err := a.environmentNoArgs(c)
@@ -25,6 +25,9 @@ func (a *app) listCommand() *cli.Command {
 			}
 			switch {
 			case c.Bool("running-any"):
+				if !list.Known() {
+					return exitCode(lifecycle.StatusUnknown)
+				}
 				if !list.AnyRunning() {
 					return exitCode(3)
 				}

@@ -23,6 +23,7 @@ fails, everything this call created is undone (unless another process
 already lives in the namespace). A guest vserverx does not manage is passed
 to 'vserver NAME start' unchanged. 'vserverx NAME plan' shows the steps.`),
 		func(c *cli.Context, env *lifecycle.Env) error {
+			a.interruptible()
 			return codeOf(env.Start(c.Context, name, c.Args().Slice()))
 		})
 }
@@ -35,6 +36,7 @@ the namespace and the links vserverx created when no process is left in it
 and no other member of the group runs; otherwise it says who still uses it.
 Stopping a stopped guest still removes leftovers of a crash.`),
 		func(c *cli.Context, env *lifecycle.Env) error {
+			a.interruptible()
 			return codeOf(env.Stop(c.Context, name, c.Args().Slice()))
 		})
 }
@@ -44,6 +46,7 @@ func (a *app) restartCommand(name string) *cli.Command {
 		`Stops the guest as 'stop' does (removing an unused namespace), then starts
 it as 'start' does with ARGS.`),
 		func(c *cli.Context, env *lifecycle.Env) error {
+			a.interruptible()
 			return codeOf(env.Restart(c.Context, name, c.Args().Slice()))
 		})
 }

@@ -7,8 +7,13 @@ package main
 import (
 	"context"
 	"os"
+
+	"github.com/vserverx/vserverx/wrapper"
 )
 
 func main() {
-	os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr))
+	ctx, stop := wrapper.NotifyContext(context.Background())
+	code := run(ctx, os.Args, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/vserverx/vserverx/lifecycle"
+	"github.com/vserverx/vserverx/netns/nstest"
+)
+
+// faultHost is a host with guest fx in namespace fx holding one interface
+// of every type the host kernel has (a macvlan on eth0, a veth, the host
+// device eth1 moved in as phys; a vlan shares the macvlan's code path) and
+// a sysctl, so that its start plan has a step for each.
+func faultHost(t *testing.T) *host {
+	t.Helper()
+	h := newHost(t)
+	addNIC(t, vethNIC, "eth1")
+	for rel, content := range map[string]string{
+		"fx/context":                           "61\n",
+		"fx/spaces/net":                        "fx\n",
+		"fx/vdir/.keep":                        "",
+		"fx/fstab":                             "",
+		".netns/fx/interfaces/0/type":          "macvlan\n",
+		".netns/fx/interfaces/0/link":          "eth0\n",
+		".netns/fx/interfaces/0/ip":            "192.0.2.61/24\n",
+		".netns/fx/interfaces/1/type":          "veth\n",
+		".netns/fx/interfaces/1/ip":            "198.51.100.61/30\n",
+		".netns/fx/interfaces/2/type":          "phys\n",
+		".netns/fx/interfaces/2/link":          "eth1\n",
+		".netns/fx/sysctl/net.ipv4.ip_forward": "1\n",
+	} {
+		h.write(rel, content)
+	}
+	h.mustVX("fx", "setup")
+	return h
+}
+
+// planSteps counts the numbered steps of `vserverx fx plan`.
+func planSteps(t *testing.T, h *host) int {
+	t.Helper()
+	n := len(regexp.MustCompile(`(?m)^ ?\d+\. `).FindAllString(h.mustVX("fx", "plan").stdout, -1))
+	if n < 8 {
+		t.Fatalf("plan of fx has %d steps, want lock, namespace, 3 interfaces, sysctl, vprocunhide, vserver", n)
+	}
+	return n
+}
+
+// vxFault runs vserverx fx CMD with the test fault kind:step and returns
+// its result; a SIGKILL shows as code -1.
+func (h *host) vxFault(fault string, args ...string) result {
+	h.t.Helper()
+	saved := h.env
+	h.env = append(append([]string(nil), h.env...), lifecycle.EnvFault+"="+fault)
+	defer func() { h.env = saved }()
+	return h.vx(args...)
+}
+
+// TestFaultInjectionStart: start is killed (SIGKILL) or interrupted
+// (SIGTERM) right after every step of its plan. SIGTERM leaves with 143,
+// names the signal and undoes what the start created; after either, the
+// next start succeeds and a stop leaves the host as it was.
+func TestFaultInjectionStart(t *testing.T) {
+	h := faultHost(t)
+	steps := planSteps(t, h)
+	before := nstest.Snapshot(t)
+	for k := 1; k <= steps; k++ {
+		for _, kind := range []string{"kill", "term"} {
+			r := h.vxFault(kind+":"+strconv.Itoa(k), "fx", "start")
+			checkFaultResult(t, kind, k, r)
+			if kind == "term" && k > 1 && k < steps && !strings.Contains(r.stderr, "undone: create network namespace fx") {
+				t.Errorf("%s:%d: nothing said about the undo:\n%s", kind, k, r)
+			}
+			if kind == "kill" && k < steps {
+				waitNoProcesses(t, "fx")
+			}
+			h.mustVX("fx", "start")
+			h.mustVX("fx", "stop")
+			nstest.AssertSame(t, before)
+		}
+	}
+}
+
+// TestFaultInjectionStop: stop is killed or interrupted right after each
+// of its steps (vserver stop, the lock, the teardown); the next start
+// succeeds and a stop leaves the host as it was.
+func TestFaultInjectionStop(t *testing.T) {
+	h := faultHost(t)
+	before := nstest.Snapshot(t)
+	for k := 1; k <= 3; k++ {
+		for _, kind := range []string{"kill", "term"} {
+			h.mustVX("fx", "start")
+			r := h.vxFault(kind+":"+strconv.Itoa(k), "fx", "stop")
+			checkFaultResult(t, kind, k, r)
+			if kind == "term" && !strings.Contains(r.stderr, "run `vserverx fx stop` again") && !strings.Contains(r.stderr, "teardown of namespace fx had finished") {
+				t.Errorf("%s:%d: the interrupted stop says neither that it finished the teardown nor what to do:\n%s", kind, k, r)
+			}
+			h.mustVX("fx", "start")
+			h.mustVX("fx", "stop")
+			nstest.AssertSame(t, before)
+		}
+	}
+}
+
+// checkFaultResult checks how vserverx ended after the fault kind at step k.
+func checkFaultResult(t *testing.T, kind string, k int, r result) {
+	t.Helper()
+	if !strings.Contains(r.stderr, "test fault: ") {
+		t.Fatalf("%s:%d: the fault was not injected:\n%s", kind, k, r)
+	}
+	switch kind {
+	case "kill":
+		if r.code != -1 {
+			t.Errorf("kill:%d: want death by SIGKILL, got %s", k, r)
+		}
+	case "term":
+		if r.code != 143 || !strings.Contains(r.stderr, "interrupted by SIGTERM") {
+			t.Errorf("term:%d: want exit 143 naming SIGTERM, got %s", k, r)
+		}
+	}
+}
+
+// waitNoProcesses waits until nothing lives in named namespace x (a killed
+// vserverx's helpers).
+func waitNoProcesses(t *testing.T, x string) {
+	t.Helper()
+	waitFor(t, "processes to leave "+x, func() bool {
+		out, _ := exec.Command("ip", "netns", "pids", x).Output()
+		return strings.TrimSpace(string(out)) == ""
+	})
+}

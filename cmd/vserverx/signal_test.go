@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/vserverx/vserverx/netns/nstest"
+)
+
+// TestSignalDuringRunningCheck: SIGTERM to vserverx while it asks
+// util-vserver whether the guest already runs is not taken for the answer
+// "not running": start stops, says why, leaves with 143, and neither the
+// guest nor its namespace is started.
+func TestSignalDuringRunningCheck(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	asking := filepath.Join(t.TempDir(), "asking")
+	slow := filepath.Join(t.TempDir(), "vserver")
+	writeExecutable(t, slow, "#!/bin/sh\nif [ \"$2\" = running ] && [ -e "+asking+".arm ]; then : >"+asking+"; sleep 5; fi\nexec "+
+		repoPath("testdata/util-vserver/vserver")+" \"$@\"\n")
+	h.mustVX("--vserver", slow, "fw", "setup") // the scriptlets name the vserver command
+	before := nstest.Snapshot(t)
+	writeExecutable(t, asking+".arm", "")
+	cmd := exec.Command(h.bin, "--confdir", h.confdir, "--util-vserver-vars", h.vars, "--vserver", slow, "fw", "start")
+	cmd.Env = append(h.env, "UTIL_VSERVER_VARS="+h.vars)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "vserverx to ask whether fw runs", func() bool { _, err := os.Stat(asking); return err == nil })
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	ee, _ := err.(*exec.ExitError)
+	if ee == nil || ee.ExitCode() != 143 {
+		t.Fatalf("want exit 143, got %v:\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "interrupted by SIGTERM while asking util-vserver whether it runs") {
+		t.Errorf("the interruption is not explained:\n%s", stderr.String())
+	}
+	if h.vserver("fw", "running").code == 0 {
+		t.Error("the guest was started")
+	}
+	nstest.AssertSame(t, before)
+}
+
+// TestSignalWhilePreparing: SIGTERM to vserverx while it prepares the
+// namespace (here: while vprocunhide runs inside it, after the links were
+// made) stops the start before util-vserver runs, undoes what it created,
+// says so, and leaves with 143; the host is as before.
+func TestSignalWhilePreparing(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	h.mustVX("fw", "setup")
+	before := nstest.Snapshot(t)
+	busy := filepath.Join(t.TempDir(), "busy")
+	slow := filepath.Join(t.TempDir(), "vprocunhide")
+	writeExecutable(t, slow, "#!/bin/sh\n: >"+busy+"\nexec sleep 5\n")
+	vars, err := os.ReadFile(h.vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeExecutable(t, h.vars, string(vars)+"\n_VPROCUNHIDE="+slow+"\n")
+	cmd := exec.Command(h.bin, "--confdir", h.confdir, "--util-vserver-vars", h.vars, "fw", "start")
+	cmd.Env = append(h.env, "UTIL_VSERVER_VARS="+h.vars)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "vprocunhide to run", func() bool { _, err := os.Stat(busy); return err == nil })
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	err = cmd.Wait()
+	if ee, _ := err.(*exec.ExitError); ee == nil || ee.ExitCode() != 143 {
+		t.Fatalf("want exit 143, got %v:\n%s", err, stderr.String())
+	}
+	for _, want := range []string{"interrupted by SIGTERM while " + slow + " ran in namespace fw", "undone: interface 0", "undone: create network namespace fw"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if h.vserver("fw", "running").code == 0 {
+		t.Error("the guest was started")
+	}
+	nstest.AssertSame(t, before)
+}
