@@ -130,11 +130,8 @@ func TestConvergeIdempotent(t *testing.T) {
 	def := macvlanDef(t, "idem")
 	def.Sysctls = []config.Sysctl{{Key: "net.ipv4.ip_forward", Value: "1", File: def.Dir + "/sysctl/net.ipv4.ip_forward"}}
 	ns := setup(t, def)
-	inside := func() string {
-		return nstest.IP(t, "-n", "idem", "-d", "-o", "link") + nstest.IP(t, "-n", "idem", "-o", "addr") +
-			nstest.IP(t, "-n", "idem", "route") + nstest.IP(t, "-n", "idem", "-6", "route")
-	}
-	was := inside()
+	// Settled snapshots: fresh IPv6 addresses are "tentative" for a moment.
+	was := nstest.SnapshotNamespace(t, "idem", "net.ipv4.ip_forward")
 	change, undo, err := EnsureInterface(ns, def, &def.Interfaces[0])
 	if err != nil || change != Unchanged {
 		t.Fatalf("EnsureInterface on a converged namespace: %v %v, want unchanged", change, err)
@@ -147,8 +144,10 @@ func TestConvergeIdempotent(t *testing.T) {
 	if err := u(); err != nil {
 		t.Fatal(err)
 	}
-	if now := inside(); now != was {
-		t.Errorf("second Converge (and its undo) changed the namespace:\nbefore:\n%s\nafter:\n%s", was, now)
+	now := nstest.SnapshotNamespace(t, "idem", "net.ipv4.ip_forward")
+	if gone, added := nstest.DiffNamespace(was, now); len(gone)+len(added) > 0 {
+		t.Errorf("second Converge (and its undo) changed the namespace:\ngone:  %s\nadded: %s",
+			strings.Join(gone, "\n       "), strings.Join(added, "\n       "))
 	}
 }
 
@@ -162,7 +161,7 @@ func TestRepair(t *testing.T) {
 	ns := setup(t, def)
 	nstest.IP(t, "-n", "rep", "link", "set", "eth0", "mtu", "1300", "down")
 	nstest.IP(t, "-n", "rep", "addr", "del", "10.1.0.5/24", "dev", "eth0")
-	broken := nstest.IP(t, "-n", "rep", "-o", "addr") + nstest.IP(t, "-n", "rep", "-d", "-o", "link")
+	broken := nstest.SnapshotNamespace(t, "rep")
 	change, undo, err := EnsureInterface(ns, def, &def.Interfaces[0])
 	if err != nil || change != Repaired {
 		t.Fatalf("EnsureInterface: %v %v, want repaired", change, err)
@@ -172,8 +171,9 @@ func TestRepair(t *testing.T) {
 	if err := undo(); err != nil {
 		t.Fatal(err)
 	}
-	if now := nstest.IP(t, "-n", "rep", "-o", "addr") + nstest.IP(t, "-n", "rep", "-d", "-o", "link"); now != broken {
-		t.Errorf("undo of the repair did not restore:\n%s\nwant:\n%s", now, broken)
+	if gone, added := nstest.DiffNamespace(broken, nstest.SnapshotNamespace(t, "rep")); len(gone)+len(added) > 0 {
+		t.Errorf("undo of the repair did not restore:\ngone:  %s\nadded: %s",
+			strings.Join(gone, "\n       "), strings.Join(added, "\n       "))
 	}
 	wrong := *def
 	wrong.Interfaces = []config.Interface{def.Interfaces[0]}
