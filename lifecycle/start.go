@@ -252,9 +252,17 @@ func (e *Env) IsRunning(ctx context.Context, name string) (bool, error) {
 func (e *Env) AskRunning(ctx context.Context, names ...string) (map[string]bool, error) {
 	state, err := e.Vserver.Running(ctx, e.Paths.ConfDir, names)
 	if ctx.Err() != nil {
-		return state, fmt.Errorf("%w while asking util-vserver whether %s run", context.Cause(ctx), strings.Join(names, ", "))
+		return state, fmt.Errorf("%w while asking util-vserver whether %s", context.Cause(ctx), guestsRun(names))
 	}
 	return state, err
+}
+
+// guestsRun is "guest NAME runs" or "guests A, B run", for messages.
+func guestsRun(names []string) string {
+	if len(names) == 1 {
+		return "guest " + names[0] + " runs"
+	}
+	return "guests " + strings.Join(names, ", ") + " run"
 }
 
 // pidsBesidesUs lists the processes in ns other than this one.

@@ -15,17 +15,31 @@ import (
 // TestSignalDuringRunningCheck: SIGTERM to vserverx while it asks
 // util-vserver whether the guest already runs is not taken for the answer
 // "not running": start stops, says why, leaves with 143, and neither the
-// guest nor its namespace is started.
+// guest nor its namespace is started. util-vserver is asked only about a
+// guest with a readable run entry, so fw gets one, and the functions
+// library the question sources is made slow.
 func TestSignalDuringRunningCheck(t *testing.T) {
 	h := newHost(t, "classic-macvlan")
-	asking := filepath.Join(t.TempDir(), "asking")
-	slow := filepath.Join(t.TempDir(), "vserver")
-	writeExecutable(t, slow, "#!/bin/sh\nif [ \"$2\" = running ] && [ -e "+asking+".arm ]; then : >"+asking+"; sleep 5; fi\nexec "+
-		repoPath("testdata/util-vserver/vserver")+" \"$@\"\n")
-	h.mustVX("--vserver", slow, "fw", "setup") // the scriptlets name the vserver command
+	h.mustVX("fw", "setup")
+	tmp := t.TempDir()
+	asking, arm := filepath.Join(tmp, "asking"), filepath.Join(tmp, "arm")
+	runFile := filepath.Join(tmp, "run")
+	if err := os.WriteFile(runFile, []byte("42\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(runFile, filepath.Join(h.confdir, "fw", "run")); err != nil {
+		t.Fatal(err)
+	}
+	slowLib := filepath.Join(tmp, "functions")
+	writeExecutable(t, slowLib, "if [ -e "+arm+" ]; then : >"+asking+"; sleep 5; fi\n. "+repoPath("testdata/util-vserver/functions")+"\n")
+	vars, err := os.ReadFile(h.vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeExecutable(t, h.vars, string(vars)+"\n_LIB_FUNCTIONS="+slowLib+"\n")
 	before := nstest.Snapshot(t)
-	writeExecutable(t, asking+".arm", "")
-	cmd := exec.Command(h.bin, "--confdir", h.confdir, "--util-vserver-vars", h.vars, "--vserver", slow, "fw", "start")
+	writeExecutable(t, arm, "")
+	cmd := exec.Command(h.bin, "--confdir", h.confdir, "--util-vserver-vars", h.vars, "fw", "start")
 	cmd.Env = append(h.env, "UTIL_VSERVER_VARS="+h.vars)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -34,12 +48,13 @@ func TestSignalDuringRunningCheck(t *testing.T) {
 	}
 	waitFor(t, "vserverx to ask whether fw runs", func() bool { _, err := os.Stat(asking); return err == nil })
 	_ = cmd.Process.Signal(syscall.SIGTERM)
-	err := cmd.Wait()
+	err = cmd.Wait()
+	_ = os.Remove(arm)
 	ee, _ := err.(*exec.ExitError)
 	if ee == nil || ee.ExitCode() != 143 {
 		t.Fatalf("want exit 143, got %v:\n%s", err, stderr.String())
 	}
-	if !strings.Contains(stderr.String(), "interrupted by SIGTERM while asking util-vserver whether it runs") {
+	if !strings.Contains(stderr.String(), "interrupted by SIGTERM while asking util-vserver whether guest fw runs") {
 		t.Errorf("the interruption is not explained:\n%s", stderr.String())
 	}
 	if h.vserver("fw", "running").code == 0 {
