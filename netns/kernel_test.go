@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/vishvananda/netlink"
@@ -210,4 +211,86 @@ func BenchmarkSetupTeardown(b *testing.B) {
 			}
 		})
 	}
+}
+
+// leaveUnmarkedVLAN makes what a start killed right after the kernel
+// created a VLAN leaves: VLAN 2 on parent, inside namespace x, under a
+// temporary name and without vserverx's alias.
+func leaveUnmarkedVLAN(t *testing.T, x string, parent netlink.Link) *NS {
+	t.Helper()
+	ns, _, _, err := Ensure(dir, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ns.Close(); _ = Teardown(dir, x) })
+	la := netlink.NewLinkAttrs()
+	la.Name, la.ParentIndex, la.Namespace = tempPrefix+"0123456789", parent.Attrs().Index, netlink.NsFd(ns.Fd())
+	if err := netlink.LinkAdd(&netlink.Vlan{LinkAttrs: la, VlanId: 2, VlanProtocol: netlink.VLAN_PROTOCOL_8021Q}); err != nil {
+		t.Fatalf("leaving an unmarked VLAN in %s: %v", x, err)
+	}
+	return ns
+}
+
+// tempLinksIn lists the links of ns whose name is a temporary one.
+func tempLinksIn(t *testing.T, ns *NS) []string {
+	t.Helper()
+	h, err := ns.NewHandle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	links, err := h.LinkList()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, l := range links {
+		if strings.HasPrefix(l.Attrs().Name, tempPrefix) {
+			names = append(names, l.Attrs().Name)
+		}
+	}
+	return names
+}
+
+// TestUnmarkedVLANRepairedByStart: the VLAN an interrupted start left under
+// its temporary name holds VLAN id 2 on the trunk, which the kernel gives
+// to one link only; the next start recognises it by the name, deletes it
+// and creates the interface.
+func TestUnmarkedVLANRepairedByStart(t *testing.T) {
+	nstest.RequireDriver(t, "8021q")
+	nstest.RequireDriver(t, "dummy")
+	tr := trunk(t, "trunk0", "dummy")
+	freshDir(t)
+	ns := leaveUnmarkedVLAN(t, "fwl", tr)
+	def := vlanDef(t, "fwl", "trunk0")
+	if _, _, err := EnsureInterface(ns, def, &def.Interfaces[0]); err != nil {
+		t.Fatalf("the leftover VLAN blocks the start: %v", err)
+	}
+	ifc := def.Interfaces[0]
+	checkKernelLink(t, ns, ifc.Name, "vlan", tr.Attrs().Index, 2, ifc.MAC.String(), def.Alias(ifc.Num))
+	if left := tempLinksIn(t, ns); len(left) > 0 {
+		t.Errorf("temporary links still in fwl after the start: %v", left)
+	}
+}
+
+// TestUnmarkedVLANRemovedByTeardown: teardown deletes such a VLAN with the
+// namespace, so that VLAN id 2 on the trunk is free for an immediate start.
+func TestUnmarkedVLANRemovedByTeardown(t *testing.T) {
+	nstest.RequireDriver(t, "8021q")
+	nstest.RequireDriver(t, "dummy")
+	tr := trunk(t, "trunk0", "dummy")
+	freshDir(t)
+	before := hostLinkNames(t)
+	ns := leaveUnmarkedVLAN(t, "fwl", tr)
+	ns.Close()
+	if err := Teardown(dir, "fwl"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, "fwl"); !errors.Is(err, ErrNotExist) {
+		t.Errorf("namespace fwl after Teardown: %v", err)
+	}
+	if now := hostLinkNames(t); !equalStrings(now, before) {
+		t.Errorf("host links after Teardown %v, before %v", now, before)
+	}
+	runKernelCase(t, vlanDef(t, "fwl", "trunk0"), "vlan", tr.Attrs().Index)
 }

@@ -13,7 +13,9 @@ import (
 
 // faultHost is a host with guest fx in namespace fx holding one interface
 // of every type the host kernel has (a macvlan on eth0, a veth, the host
-// device eth1 moved in as phys; a vlan shares the macvlan's code path) and
+// device eth1 moved in as phys; a vlan shares the macvlan's code path, and
+// its own window, the VLAN id held by a link left under its temporary name,
+// is tested in the test VM: TestUnmarkedVLAN* in netns) and
 // a sysctl, so that its start plan has a step for each.
 func faultHost(t *testing.T) *host {
 	t.Helper()
