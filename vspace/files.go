@@ -72,12 +72,12 @@ func resolveInside(realConf, p string) (string, error) {
 	return real, nil
 }
 
-// writeAtomic replaces path (a resolved path) by a file with content and
+// WriteAtomic replaces path (a resolved path) by a file with content and
 // mode perm: it writes a temporary file in the same directory, creating
 // missing directories (mode 0755), and renames it over path, so readers
 // see the old or the new file, never a part. The temporary file is removed
 // on every error.
-func writeAtomic(path string, content []byte, perm fs.FileMode) error {
+func WriteAtomic(path string, content []byte, perm fs.FileMode) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("creating directory for %s: %w", path, err)

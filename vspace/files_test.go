@@ -15,7 +15,7 @@ func TestWriteAtomicFailures(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(target, "child"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	err := writeAtomic(target, []byte("x"), 0o644)
+	err := WriteAtomic(target, []byte("x"), 0o644)
 	if err == nil || !strings.HasPrefix(err.Error(), "writing "+target+": ") {
 		t.Errorf("rename over a directory: %v, want an error naming %s", err, target)
 	}
@@ -25,7 +25,7 @@ func TestWriteAtomicFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "file", "sub", "x")
-	err = writeAtomic(path, []byte("x"), 0o644)
+	err = WriteAtomic(path, []byte("x"), 0o644)
 	if err == nil || !strings.HasPrefix(err.Error(), "creating directory for "+path+": ") {
 		t.Errorf("mkdir under a file: %v, want an error naming %s", err, path)
 	}

@@ -130,7 +130,7 @@ func (s Setup) Install(g *config.Guest, x string) ([]Action, error) {
 	}
 	var done []Action
 	for _, c := range cs {
-		if err := writeAtomic(c.real, c.content, c.perm); err != nil {
+		if err := WriteAtomic(c.real, c.content, c.perm); err != nil {
 			return done, err
 		}
 		done = append(done, c.Action)

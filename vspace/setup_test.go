@@ -85,7 +85,7 @@ func snapshot(t *testing.T, root string) map[string]string {
 	return out
 }
 
-// noTempFiles fails when a temporary file of writeAtomic is left under root.
+// noTempFiles fails when a temporary file of WriteAtomic is left under root.
 func noTempFiles(t *testing.T, root string) {
 	t.Helper()
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {

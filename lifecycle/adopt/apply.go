@@ -146,7 +146,7 @@ func (a *applier) writeManifest() error {
 	for _, c := range a.created {
 		b.WriteString(c + "\n")
 	}
-	return writeAtomic(filepath.Join(a.backup, ManifestName), []byte(b.String()), 0o600)
+	return vspace.WriteAtomic(filepath.Join(a.backup, ManifestName), []byte(b.String()), 0o600)
 }
 
 // step applies one step.
@@ -155,7 +155,7 @@ func (a *applier) step(s Step) error {
 	case MoveAside:
 		return a.moveAside(s.Rel)
 	case Create:
-		return a.create(s.Rel, func(p string) error { return writeAtomic(p, s.Content, 0o644) })
+		return a.create(s.Rel, func(p string) error { return vspace.WriteAtomic(p, s.Content, 0o644) })
 	case CreateDir:
 		return a.create(s.Rel, mkdir)
 	case Rewrite:
@@ -250,7 +250,7 @@ func (a *applier) rewrite(rel string, content []byte) error {
 	if err := a.backUp(rel); err != nil {
 		return err
 	}
-	if err := writeAtomic(path, content, fi.Mode().Perm()); err != nil {
+	if err := vspace.WriteAtomic(path, content, fi.Mode().Perm()); err != nil {
 		return err
 	}
 	a.undo = append(a.undo, func() error { return copyFile(saved, path) })

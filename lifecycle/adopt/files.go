@@ -7,44 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/vserverx/vserverx/vspace"
 )
-
-// writeAtomic replaces path by a file with content and mode perm: a
-// temporary file in the same directory (missing directories are created,
-// mode 0755), synced, then renamed over path. The temporary file is removed
-// on every error.
-func writeAtomic(path string, content []byte, perm fs.FileMode) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("creating directory for %s: %w", path, err)
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".vserverx-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := fillAndRename(tmp, path, content, perm); err != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
-}
-
-func fillAndRename(tmp *os.File, path string, content []byte, perm fs.FileMode) error {
-	_, err := tmp.Write(content)
-	if err == nil {
-		err = tmp.Chmod(perm)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
 
 // copyFile copies the regular file or symbolic link from to the path to,
 // keeping its mode, owner and modification time; a file is written
@@ -64,7 +29,7 @@ func copyFile(from, to string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(to, content, fi.Mode().Perm()); err != nil {
+	if err := vspace.WriteAtomic(to, content, fi.Mode().Perm()); err != nil {
 		return err
 	}
 	return keepAttrs(to, fi)
