@@ -10,13 +10,6 @@ import (
 	"github.com/vserverx/vserverx/config"
 )
 
-// UtilVserverPhases are the scriptlet phases util-vserver runs, in order
-// (start, then stop). prepre-stop is listed for completeness: util-vserver
-// 0.30.x does not run it, but a file of that name is still somebody's
-// attempt to hook into stop.
-var UtilVserverPhases = []string{"initialize", "prepre-start", "pre-start", "post-start",
-	"prepre-stop", "pre-stop", "post-stop", "postpost-stop"}
-
 // ForeignFinding is one line of a scriptlet, not written by vserverx, that
 // manages network namespaces itself: vserverx does that for a managed
 // guest, so such a line manages the guest's namespace a second time.
@@ -62,7 +55,7 @@ func ForeignScriptlets(guestDir, confdir string) ([]ForeignFinding, config.Probl
 // considers in one scripts directory, for every phase.
 func phaseScriptlets(base string) []string {
 	var files []string
-	for _, phase := range UtilVserverPhases {
+	for _, phase := range config.ScriptletPhases {
 		candidates := []string{filepath.Join(base, phase)}
 		d, _ := filepath.Glob(filepath.Join(base, phase+".d", "*"))
 		candidates = append(candidates, d...)

@@ -14,7 +14,7 @@ import (
 const (
 	// ScriptletName is the file name of the guest scriptlets in
 	// scripts/prepre-start.d/ and scripts/postpost-stop.d/.
-	ScriptletName = "vserverx"
+	ScriptletName = config.OwnScriptlet
 	// HostScriptletName is the file name of the host-wide scriptlet in
 	// CONFDIR/.defaults/scripts/initialize.d/.
 	HostScriptletName = "vserverx-rslave"

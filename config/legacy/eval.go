@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/vserverx/vserverx/config"
 )
 
 // vspaceVar is util-vserver's array that old scriptlets rewrite; vserverx
@@ -111,7 +113,7 @@ func matchesLabel(label, phase string) bool {
 
 // loopVariable marks the variable of "for NAME in ..." as not constant.
 func (e *evaluator) loopVariable(n *node) {
-	if f := strings.Fields(n.raw); n.kw == "for" && len(f) > 1 && isShellName(f[1]) {
+	if f := strings.Fields(n.raw); n.kw == "for" && len(f) > 1 && config.IsShellName(f[1]) {
 		e.vars[f[1]] = value{why: fmt.Sprintf("$%s is a loop variable, not a constant", f[1])}
 	}
 }
@@ -194,7 +196,7 @@ func (e *evaluator) declare(n *node, words []string) error {
 		case strings.HasPrefix(w, "-"):
 		case isAssignment(w):
 			e.assign(w)
-		case isShellName(w):
+		case config.IsShellName(w):
 			e.vars[w] = value{why: fmt.Sprintf("$%s is declared without a value", w)}
 		default:
 			return e.refuse(n, "%q is not understood", n.raw)

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/vserverx/vserverx/config"
 )
 
 // segment is one simple command of a scriptlet, or one case label, as the
@@ -308,7 +310,7 @@ func (s *scanner) braced() (expKind, string, bool) {
 		return expComplex, "", false
 	}
 	inner := string(s.src[st : s.pos-1])
-	if isShellName(inner) || isDigits(inner) {
+	if config.IsShellName(inner) || isDigits(inner) {
 		return expVar, inner, true
 	}
 	return expComplex, "", true
@@ -344,18 +346,6 @@ func (s *scanner) skipParens(depth int) bool {
 		s.pos++
 	}
 	return depth == 0
-}
-
-func isShellName(s string) bool {
-	if s == "" || !isNameStart(rune(s[0])) {
-		return false
-	}
-	for _, r := range s {
-		if !isNameRune(r) {
-			return false
-		}
-	}
-	return true
 }
 
 func isDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }

@@ -11,14 +11,6 @@ import (
 	"github.com/vserverx/vserverx/config"
 )
 
-// Phases lists util-vserver's scriptlet phases in the order they run.
-var Phases = []string{"initialize", "prepre-start", "pre-start", "post-start",
-	"prepre-stop", "pre-stop", "post-stop", "postpost-stop"}
-
-// ownScriptlet is the file name vserverx's own scriptlets have in
-// scripts/PHASE.d/; they are not old configuration.
-const ownScriptlet = "vserverx"
-
 // networkText finds what makes a scriptlet a network scriptlet: an ip
 // command (ip, /sbin/ip, a variable set to such a path) or
 // VSPACE_SHARED_CMD.
@@ -68,7 +60,7 @@ func ReadScriptlets(confdir, name string) (*Proposal, error) {
 func findScriptlets(confdir, name string) ([]scriptlet, error) {
 	base := filepath.Join(confdir, name, "scripts")
 	var out []scriptlet
-	for _, phase := range Phases {
+	for _, phase := range config.ScriptletPhases {
 		paths := []string{filepath.Join(base, phase)}
 		dir := filepath.Join(base, phase+".d")
 		ents, err := visibleEntries(dir)
@@ -76,7 +68,7 @@ func findScriptlets(confdir, name string) ([]scriptlet, error) {
 			return nil, refuse(dir, 0, "cannot be listed: %v", err)
 		}
 		for _, e := range ents {
-			if e != ownScriptlet {
+			if e != config.OwnScriptlet {
 				paths = append(paths, filepath.Join(dir, e))
 			}
 		}

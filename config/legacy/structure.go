@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/google/shlex"
+
+	"github.com/vserverx/vserverx/config"
 )
 
 // node is one piece of a scriptlet's structure: a simple command (words
@@ -140,7 +142,7 @@ func (b *builder) functionHeader(seg segment, words []string) (int, error) {
 	if n < len(words) && words[n] == "()" {
 		n++
 	}
-	if !isShellName(name) {
+	if !config.IsShellName(name) {
 		return 0, refuse(b.file, seg.line, "%q is not understood as a function definition", seg.raw)
 	}
 	fn := b.open(seg, "function")
