@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/vserverx/vserverx/config/configtest"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -12,7 +13,7 @@ import (
 // classicGuest makes CONFDIR/g from files (relative to CONFDIR) and loads it.
 func classicGuest(t *testing.T, files map[string]string) *Guest {
 	t.Helper()
-	conf := writeTree(t, files)
+	conf := configtest.Confdir(t, files)
 	if err := os.MkdirAll(filepath.Join(conf, "g"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +203,7 @@ func fwNamespace(conf string) *Namespace {
 // each guest named in names gets a directory).
 func classicMembers(t *testing.T, files map[string]string, names ...string) (string, []*Guest) {
 	t.Helper()
-	conf := writeTree(t, files)
+	conf := configtest.Confdir(t, files)
 	var gs []*Guest
 	for _, n := range names {
 		if err := os.MkdirAll(filepath.Join(conf, n), 0o755); err != nil {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/vserverx/vserverx/config/configtest"
 	"sort"
 	"strings"
 	"testing"
@@ -11,7 +12,7 @@ import (
 // stay unread (and do not make g's check fail) until CheckAll reads them.
 func TestLoadReadsOnlyWhatIsAsked(t *testing.T) {
 	ifc := ".netns/bad/interfaces/0/"
-	root := writeTree(t, map[string]string{
+	root := configtest.Confdir(t, map[string]string{
 		"g/spaces/net": "app\n", "g/context": "5",
 		"h/spaces/net": "app\n", "h/context": "6",
 		".netns/app/id": "1", ".netns/bad/id": "2",

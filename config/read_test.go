@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/vserverx/vserverx/config/configtest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -93,7 +94,7 @@ func TestMoreNamespaceProblems(t *testing.T) {
 			for k, v := range tc.files {
 				files[k] = v
 			}
-			root := writeTree(t, files)
+			root := configtest.Confdir(t, files)
 			all := loadTree(t, root).CheckAll()
 			var mine Problems
 			for _, p := range all {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/vserverx/vserverx/config/configtest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,7 +28,7 @@ func TestSpacesNetInvalidName(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			root := writeTree(t, map[string]string{"g/context": "10\n", "g/spaces/net": c.content})
+			root := configtest.Confdir(t, map[string]string{"g/context": "10\n", "g/spaces/net": c.content})
 			tree := loadTree(t, root)
 			ps := tree.Check("g")
 			if len(ps) != 1 || ps[0].File != filepath.Join(root, "g", "spaces/net") || !strings.Contains(ps[0].Msg, c.want) {
@@ -40,7 +41,7 @@ func TestSpacesNetInvalidName(t *testing.T) {
 		})
 	}
 	for _, ok := range []string{"", "\n", "0\n", "other\n", "a b\n"} {
-		root := writeTree(t, map[string]string{"g/context": "10\n", "g/spaces/net": ok})
+		root := configtest.Confdir(t, map[string]string{"g/context": "10\n", "g/spaces/net": ok})
 		tree := loadTree(t, root)
 		if ps := tree.Check("g"); len(ps) != 0 {
 			t.Errorf("spaces/net %q: %v", ok, ps)

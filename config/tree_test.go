@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"github.com/vserverx/vserverx/config/configtest"
 	"io/fs"
 	"net/netip"
 	"os"
@@ -10,29 +11,6 @@ import (
 	"strings"
 	"testing"
 )
-
-// writeTree makes a confdir from path → content; a path ending in "/" is a
-// directory.
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	for rel, content := range files {
-		path := filepath.Join(root, rel)
-		if strings.HasSuffix(rel, "/") {
-			if err := os.MkdirAll(path, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
 
 func loadTree(t *testing.T, root string) *Tree {
 	t.Helper()
@@ -55,7 +33,7 @@ func TestLoadMissingConfdir(t *testing.T) {
 }
 
 func TestGuestsListing(t *testing.T) {
-	root := writeTree(t, map[string]string{
+	root := configtest.Confdir(t, map[string]string{
 		"b/context": "2\n", "a/": "", ".defaults/": "", ".hidden/context": "1",
 		"plainfile": "x", "c/context": "3",
 	})
@@ -87,7 +65,7 @@ func TestGuestsListing(t *testing.T) {
 }
 
 func TestManaged(t *testing.T) {
-	root := writeTree(t, map[string]string{
+	root := configtest.Confdir(t, map[string]string{
 		"self/spaces/net":    "self\n",      // implicit namespace
 		"member/spaces/net":  "shared\r\n",  // defined namespace, CRLF
 		"other/spaces/net":   "elsewhere\n", // names something unmanaged
@@ -135,7 +113,7 @@ func TestManaged(t *testing.T) {
 
 func TestNamespaceDefaults(t *testing.T) {
 	ifs := ".netns/ns/interfaces/"
-	root := writeTree(t, map[string]string{
+	root := configtest.Confdir(t, map[string]string{
 		"ns/context":              "258\n", // guest ns supplies the id
 		"ns/spaces/net":           "ns\n",
 		"g/spaces/net":            "ns\n",
@@ -222,7 +200,7 @@ func TestDefaultHostName(t *testing.T) {
 
 func TestCheckIncludesNamespaceAndGroup(t *testing.T) {
 	ifc := ".netns/grp/interfaces/0/"
-	root := writeTree(t, map[string]string{
+	root := configtest.Confdir(t, map[string]string{
 		"a/spaces/net": "grp\n", "a/context": "x",
 		"b/spaces/net": "grp\n", "b/context": "7",
 		"c/context":     "y", // not managed
@@ -256,7 +234,7 @@ func TestCheckIncludesNamespaceAndGroup(t *testing.T) {
 }
 
 func TestNetnsDirNotADirectory(t *testing.T) {
-	root := writeTree(t, map[string]string{"g/spaces/net": "g\n", ".netns": "oops"})
+	root := configtest.Confdir(t, map[string]string{"g/spaces/net": "g\n", ".netns": "oops"})
 	tree := loadTree(t, root)
 	ps := tree.Check("g")
 	if len(ps) != 1 || ps[0].File != filepath.Join(root, ".netns") || !strings.Contains(ps[0].Msg, "is not a directory") {
@@ -307,7 +285,7 @@ func TestMACVectors(t *testing.T) {
 // name, and the id from guest X's context.
 func TestDanglingKeyIsAbsent(t *testing.T) {
 	ifc := ".netns/n/interfaces/0/"
-	root := writeTree(t, map[string]string{"n/spaces/net": "n\n", "n/context": "7\n", ifc + "type": "veth"})
+	root := configtest.Confdir(t, map[string]string{"n/spaces/net": "n\n", "n/context": "7\n", ifc + "type": "veth"})
 	for _, rel := range []string{ifc + "host", ".netns/n/id"} {
 		if err := os.Symlink("nowhere", filepath.Join(root, rel)); err != nil {
 			t.Fatal(err)

@@ -2,39 +2,15 @@ package lifecycle
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/config/configtest"
 	"github.com/vserverx/vserverx/netns"
 	"github.com/vserverx/vserverx/netns/nstest"
 )
-
-// writeConfdir writes a confdir: files maps "guest/rel/path" to content; a
-// path ending in "/" is a directory.
-func writeConfdir(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for rel, content := range files {
-		p := filepath.Join(dir, rel)
-		if strings.HasSuffix(rel, "/") {
-			if err := os.MkdirAll(p, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 // sandboxEnv is an Env made by NewEnv on a confdir written from files (see
 // writeConfdir), with the sandbox's /run/netns, a private state directory
@@ -43,7 +19,7 @@ func writeConfdir(t *testing.T, files map[string]string) string {
 func sandboxEnv(t *testing.T, files map[string]string) (*Env, *bytes.Buffer) {
 	t.Helper()
 	paths := config.Paths{
-		ConfDir:  writeConfdir(t, files),
+		ConfDir:  configtest.Confdir(t, files),
 		NetnsDir: nstest.NetnsDir,
 		StateDir: filepath.Join(t.TempDir(), "state"),
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vserverx/vserverx/config/configtest"
 	"github.com/vserverx/vserverx/netns/nstest"
 )
 
@@ -33,27 +34,6 @@ func setUpDMZ(t *testing.T) string {
 func vxIn(t *testing.T, confdir string, args ...string) result {
 	t.Helper()
 	return runCLI(t, append([]string{"--confdir", confdir, "--vserver", "/bin/true"}, args...)...)
-}
-
-// writeFiles writes files (path relative to confdir: content) below
-// confdir; a path ending in "/" is a directory.
-func writeFiles(t *testing.T, confdir string, files map[string]string) {
-	t.Helper()
-	for rel, content := range files {
-		p := filepath.Join(confdir, rel)
-		if strings.HasSuffix(rel, "/") {
-			if err := os.MkdirAll(p, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // TestCheckGuestNetwork: every message about a guest's interfaces/ and
@@ -121,7 +101,7 @@ func TestCheckGuestNetwork(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			writeFiles(t, confdir, c.files)
+			configtest.WriteFiles(t, confdir, c.files)
 			want := filepath.Join(confdir, c.file) + ": " + strings.ReplaceAll(c.want, "CONFDIR/", confdir+"/")
 			if c.warning {
 				want = "warning: " + want
@@ -156,7 +136,7 @@ func TestCheckGuestNetwork(t *testing.T) {
 // vserverx does not manage are not checked.
 func TestCheckGuestNetworkClean(t *testing.T) {
 	confdir := setUpDMZ(t)
-	writeFiles(t, confdir, map[string]string{
+	configtest.WriteFiles(t, confdir, map[string]string{
 		"web/interfaces/1/disabled": "", "web/interfaces/1/dev": "eth9\n",
 		"web/interfaces/2/nodev": "", "web/interfaces/2/ip": "198.51.100.7\n",
 		"plain/context": "300\n", "plain/interfaces/0/ip": "198.51.100.8\n", "plain/interfaces/0/dev": "eth9\n",
@@ -174,7 +154,7 @@ func TestCheckGuestNetworkClean(t *testing.T) {
 // interfaces/ the plan is exactly the one before, less those lines.
 func TestPlanListsGuestAddresses(t *testing.T) {
 	confdir := setUpDMZ(t)
-	writeFiles(t, confdir, map[string]string{"mail/interfaces/a/ip": "2001:db8::21\n", "mail/interfaces/a/dev": "eth0\n"})
+	configtest.WriteFiles(t, confdir, map[string]string{"mail/interfaces/a/ip": "2001:db8::21\n", "mail/interfaces/a/dev": "eth0\n"})
 	block := "  util-vserver adds inside dmz when a guest starts (its interfaces/; ip addr add ADDRESS dev DEVICE):\n" +
 		"    guest mail: 2001:db8::21/128 on eth0 (" + filepath.Join(confdir, "mail/interfaces/a/ip") + ")\n" +
 		"    guest web: 192.0.2.20/24 on eth0 (" + filepath.Join(confdir, "web/interfaces/0/ip") + ")\n"

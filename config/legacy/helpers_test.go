@@ -8,32 +8,6 @@ import (
 	"testing"
 )
 
-// confdir writes files (path relative to the confdir → content) into a
-// fresh confdir and returns it. A content starting with "->" makes a
-// symbolic link to the rest.
-func confdir(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for rel, content := range files {
-		p := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		var err error
-		if target, ok := strings.CutPrefix(content, "->"); ok {
-			err = os.Symlink(target, p)
-		} else if strings.HasSuffix(rel, "/") {
-			err = os.MkdirAll(p, 0o755)
-		} else {
-			err = os.WriteFile(p, []byte(content), 0o644)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 // wantRefusal checks that err is a *RefuseError at file (relative to
 // confdir) and line whose message contains msg.
 func wantRefusal(t *testing.T, err error, confdir, file string, line int, msg string) {

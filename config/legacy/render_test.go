@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/config/configtest"
 )
 
 // loadRendered writes p's rendering as CONFDIR/.netns/X of a fresh confdir
@@ -21,7 +22,7 @@ func loadRendered(t *testing.T, p *Proposal) *config.Group {
 		files[".netns/"+p.NS+"/"+rel] = content
 	}
 	paths := config.DefaultPaths(nil)
-	paths.ConfDir = confdir(t, files)
+	paths.ConfDir = configtest.Confdir(t, files)
 	tree, err := config.Load(paths)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +75,7 @@ func TestRenderLoads(t *testing.T) {
 
 // TestReadersRenderLoads renders what both readers found and loads it.
 func TestReadersRenderLoads(t *testing.T) {
-	dir := confdir(t, map[string]string{"fw/context": "42\n", "fw/scripts/pre-start": commonShape,
+	dir := configtest.Confdir(t, map[string]string{"fw/context": "42\n", "fw/scripts/pre-start": commonShape,
 		"fw/scripts/prepre-start.d/ns": vspaceRewrite})
 	p, err := ReadScriptlets(dir, "fw")
 	if err != nil {
@@ -88,7 +89,7 @@ func TestReadersRenderLoads(t *testing.T) {
 		t.Errorf("generated MAC %s, want 02:00:02:00:07:00 (VLAN 2, context 7, interface 0)", mac)
 	}
 
-	dir = confdir(t, map[string]string{"g/context": "7\n", "g/netns/name": "zone\n",
+	dir = configtest.Confdir(t, map[string]string{"g/context": "7\n", "g/netns/name": "zone\n",
 		"g/netns/interfaces/0/": "", "g/netns/interfaces/1/type": "macvlan\n"})
 	if p, err = ReadUtilNetns(dir, "g"); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/config/configtest"
 )
 
 // commonShape is the usual hand-written namespace scriptlet: helper
@@ -63,7 +64,7 @@ unset _new
 `
 
 func TestCommonShape(t *testing.T) {
-	dir := confdir(t, map[string]string{
+	dir := configtest.Confdir(t, map[string]string{
 		"fw/context":                    "42\n",
 		"fw/scripts/pre-start":          commonShape,
 		"fw/scripts/post-stop":          "->pre-start",
@@ -105,7 +106,7 @@ func contains(s, sub string) bool {
 }
 
 func TestNoScriptlets(t *testing.T) {
-	dir := confdir(t, map[string]string{"g/scripts/pre-start": "echo hello\n", "g/context": "3\n"})
+	dir := configtest.Confdir(t, map[string]string{"g/scripts/pre-start": "echo hello\n", "g/context": "3\n"})
 	if _, err := ReadScriptlets(dir, "g"); !errors.Is(err, ErrNone) {
 		t.Errorf("error = %v, want ErrNone", err)
 	}

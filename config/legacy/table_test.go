@@ -2,6 +2,7 @@ package legacy
 
 import (
 	"fmt"
+	"github.com/vserverx/vserverx/config/configtest"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -97,7 +98,7 @@ esac
 			for rel, c := range tc.files {
 				files["g/scripts/"+rel] = c
 			}
-			dir := confdir(t, files)
+			dir := configtest.Confdir(t, files)
 			p, err := ReadScriptlets(dir, "g")
 			if err != nil {
 				t.Fatal(err)
@@ -214,7 +215,7 @@ func TestScriptletsRefused(t *testing.T) {
 			for rel, c := range tc.files {
 				files["g/scripts/"+rel] = c
 			}
-			dir := confdir(t, files)
+			dir := configtest.Confdir(t, files)
 			p, err := ReadScriptlets(dir, "g")
 			if err == nil {
 				t.Fatalf("understood: %q", summary(p))
@@ -226,7 +227,7 @@ func TestScriptletsRefused(t *testing.T) {
 
 func TestScriptletLinkOutsideConfdir(t *testing.T) {
 	outside := filepath.Join(t.TempDir(), "net.sh")
-	dir := confdir(t, map[string]string{"g/scripts/pre-start": "->" + outside})
+	dir := configtest.Confdir(t, map[string]string{"g/scripts/pre-start": "->" + outside})
 	if err := writeFile(outside, "ip netns add g\n"); err != nil {
 		t.Fatal(err)
 	}

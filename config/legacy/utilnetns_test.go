@@ -2,6 +2,7 @@ package legacy
 
 import (
 	"errors"
+	"github.com/vserverx/vserverx/config/configtest"
 	"reflect"
 	"testing"
 )
@@ -38,7 +39,7 @@ func TestUtilNetnsUnderstood(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := confdir(t, tc.files)
+			dir := configtest.Confdir(t, tc.files)
 			guest := "g"
 			if tc.ns == "web-1" {
 				guest = "web-1"
@@ -74,7 +75,7 @@ func TestUtilNetnsNone(t *testing.T) {
 		"netns is a file":               {"g/netns": "x\n"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := ReadUtilNetns(confdir(t, files), "g"); !errors.Is(err, ErrNone) {
+			if _, err := ReadUtilNetns(configtest.Confdir(t, files), "g"); !errors.Is(err, ErrNone) {
 				t.Errorf("error = %v, want ErrNone", err)
 			}
 		})
@@ -105,7 +106,7 @@ func TestUtilNetnsRefused(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := confdir(t, tc.files)
+			dir := configtest.Confdir(t, tc.files)
 			_, err := ReadUtilNetns(dir, "g")
 			wantRefusal(t, err, dir, tc.file, 0, tc.msg)
 		})

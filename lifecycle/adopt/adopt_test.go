@@ -9,31 +9,9 @@ import (
 	"time"
 
 	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/config/configtest"
 	"github.com/vserverx/vserverx/vspace"
 )
-
-// confdir writes files (relative path → content; a path ending in "/" is
-// a directory) into a fresh confdir.
-func confdir(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for rel, content := range files {
-		p := filepath.Join(dir, rel)
-		if strings.HasSuffix(rel, "/") {
-			if err := os.MkdirAll(p, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 // prepare loads dir and prepares the adoption of guest g, with eth0 and
 // eth1 as the host's devices.
@@ -71,7 +49,7 @@ func wantStep(t *testing.T, p *Plan, prefix string) {
 }
 
 func TestClassicVLANMapping(t *testing.T) {
-	dir := confdir(t, map[string]string{
+	dir := configtest.Confdir(t, map[string]string{
 		"g/context":               "7\n",
 		"g/interfaces/0/ip":       "192.0.2.5\n",
 		"g/interfaces/0/dev":      "eth0.0020\n",
@@ -152,7 +130,7 @@ func TestVLANOfDev(t *testing.T) {
 }
 
 func TestNothingToAdopt(t *testing.T) {
-	dir := confdir(t, map[string]string{
+	dir := configtest.Confdir(t, map[string]string{
 		"plain/context":            "1\n",
 		"plain/interfaces/0/ip":    "192.0.2.1\n",
 		"plain/interfaces/0/dev":   "dummy9\n", // not a host device
@@ -207,7 +185,7 @@ func TestRefusals(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := confdir(t, tc.files)
+			dir := configtest.Confdir(t, tc.files)
 			before := listTree(t, dir)
 			_, err := prepare(t, dir, "g", tc.ns)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -235,7 +213,7 @@ func listTree(t *testing.T, dir string) []string {
 }
 
 func TestRenumberKeepsExistingNumbers(t *testing.T) {
-	dir := confdir(t, map[string]string{
+	dir := configtest.Confdir(t, map[string]string{
 		"a/context":                    "5\n",
 		"a/spaces/net":                 "dmz\n",
 		".netns/dmz/id":                "5\n",
@@ -268,7 +246,7 @@ func TestRenumberKeepsExistingNumbers(t *testing.T) {
 // once; a rewritten file is backed up with its mode; the backup's
 // directories have the modes of what they stand for.
 func TestManifestAndBackup(t *testing.T) {
-	dir := confdir(t, map[string]string{
+	dir := configtest.Confdir(t, map[string]string{
 		"g/context":          "9\n",
 		"g/spaces/net":       "0\n",
 		"g/interfaces/0/ip":  "192.0.2.5\n",
@@ -311,7 +289,7 @@ func TestManifestAndBackup(t *testing.T) {
 // definition cannot be written: .netns is a file by then) leaves the
 // confdir as it was, without a backup directory.
 func TestApplyFailureRestores(t *testing.T) {
-	dir := confdir(t, map[string]string{
+	dir := configtest.Confdir(t, map[string]string{
 		"g/context":                 "9\n",
 		"g/netns/interfaces/0/type": "macvlan\n",
 		"g/netns/interfaces/0/host": "eth0\n",
@@ -341,7 +319,7 @@ func TestApplyFailureRestores(t *testing.T) {
 }
 
 func TestHint(t *testing.T) {
-	dir := confdir(t, map[string]string{
+	dir := configtest.Confdir(t, map[string]string{
 		"old/interfaces/0/ip":   "192.0.2.5\n",
 		"old/interfaces/0/dev":  "eth0\n",
 		"none/context":          "1\n",

@@ -4,41 +4,18 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/config/configtest"
 )
-
-// writeConfdir writes a confdir: files maps "guest/rel/path" to
-// content.
-func writeConfdir(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for rel, content := range files {
-		p := filepath.Join(dir, rel)
-		if strings.HasSuffix(rel, "/") {
-			if err := os.MkdirAll(p, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 func loadTree(t *testing.T, files map[string]string) *config.Tree {
 	t.Helper()
-	tree, err := config.Load(config.Paths{ConfDir: writeConfdir(t, files)})
+	tree, err := config.Load(config.Paths{ConfDir: configtest.Confdir(t, files)})
 	if err != nil {
 		t.Fatal(err)
 	}
