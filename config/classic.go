@@ -135,17 +135,7 @@ func loadClassic(g *Guest) {
 // readNContext reads the guest's ncontext file (the network context id
 // util-vserver's chbind would use).
 func readNContext(r reader, g *Guest) {
-	file := g.File(GuestNContext)
-	s, ok := r.value(file)
-	if !ok {
-		return
-	}
-	n, err := parseNumber(s, "network context id", 0, MaxID)
-	if err != nil {
-		r.add(file, "%v", err)
-		return
-	}
-	g.NContext, g.HasNContext = n, true
+	g.NContext, g.HasNContext = readIDFile(r, g.File(GuestNContext), "network context id")
 }
 
 // entry reads one interfaces/N directory.

@@ -53,17 +53,22 @@ func loadGuest(dir, name string) (*Guest, Problems) {
 
 // readContext reads the context file: a decimal 0–65535.
 func readContext(r reader, g *Guest) {
-	file := g.File(GuestContext)
+	g.Context, g.HasContext = readIDFile(r, g.File(GuestContext), "context id")
+}
+
+// readIDFile reads file, a decimal 0–65535 that messages call what; false
+// when the file is absent or invalid (then a problem is recorded).
+func readIDFile(r reader, file, what string) (int, bool) {
 	s, ok := r.value(file)
 	if !ok {
-		return
+		return 0, false
 	}
-	n, err := parseNumber(s, "context id", 0, MaxID)
+	n, err := parseNumber(s, what, 0, MaxID)
 	if err != nil {
 		r.add(file, "%v", err)
-		return
+		return 0, false
 	}
-	g.Context, g.HasContext = n, true
+	return n, true
 }
 
 // SkipsCleanup reports whether path is listed in the guest's

@@ -134,10 +134,7 @@ func mkdirLike(dir, model string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		return err
-	}
-	return os.Chmod(dir, fi.Mode().Perm())
+	return makeDirLike(dir, fi, os.Mkdir)
 }
 
 // writeManifest writes the list of created paths.

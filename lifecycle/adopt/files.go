@@ -104,8 +104,14 @@ func copyDir(from, to string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(to, 0o700); err != nil {
+	return makeDirLike(to, fi, os.MkdirAll)
+}
+
+// makeDirLike makes dir with mk, private at first, then gives it the
+// permission bits of model.
+func makeDirLike(dir string, model fs.FileInfo, mk func(string, fs.FileMode) error) error {
+	if err := mk(dir, 0o700); err != nil {
 		return err
 	}
-	return os.Chmod(to, fi.Mode().Perm())
+	return os.Chmod(dir, model.Mode().Perm())
 }
