@@ -103,7 +103,7 @@ func TestRunnerInSandbox(t *testing.T) {
 	}
 	for _, want := range []string{
 		"K=1 macvlan     1    2 |", "K=1 macvlan     2    2 |", "K=2 veth        1    2 |", "K=2 veth        2    2 |",
-		"Goals (issue 7)", "K=2 veth     N=2    b/a =",
+		"Goals, judged on the totals", "K=2 veth     N=2    b/a =",
 		"Peak RSS of vserverx's engine, K=2 veth at N=2",
 		"start-all / stop-all --all: 4 guests in 2 groups",
 		"\n   1 |", "\n   2 |", "start-all -j 2  wall/ideal",
