@@ -68,7 +68,7 @@ func TestRunnerNeedsVserverx(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "vserverx")
 	out, err := runner(t, nil, []string{sandboxEnv + "=1"}, "-vserverx", missing).CombinedOutput()
 	var ee *exec.ExitError
-	want := "-vserverx: start-all needs the vserverx binary (make build, or -no-start-all): stat " + missing
+	want := "-vserverx: the command-line table and start-all need the vserverx binary (make build, or -no-cli -no-start-all): stat " + missing
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(out), want) {
 		t.Errorf("want exit 1 saying %q, got %v:\n%s", want, err, out)
 	}
