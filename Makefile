@@ -67,11 +67,13 @@ test-fast: vet
 demo: build
 	bash testdata/demo/demo.sh $(BIN)
 
-# The benchmark (cmd/vxbench): vserverx's engine against the ip
-# scriptlet (testdata/bench) and bare namespaces, and start-all against the
-# ideal, inside a throwaway network, mount and PID namespace; about 8 minutes
-# on a loaded 2-CPU VM. BENCHFLAGS passes options (e.g. BENCHFLAGS='-reps-large
-# 5', '-no-start-all', '-cpuprofile FILE').
+# The benchmark (cmd/vxbench): vserverx's commands as run from the shell
+# against their baselines (the command-line table), vserverx's engine against
+# the ip scriptlet (testdata/bench) and bare namespaces, and start-all against
+# the ideal, inside a throwaway network, mount and PID namespace; about 10
+# minutes on a loaded 2-CPU VM. BENCHFLAGS passes options (e.g.
+# BENCHFLAGS='-reps-large 5', '-cli-only', '-no-cli', '-no-start-all',
+# '-cpuprofile FILE').
 bench: build
 	$(GO) build -o bin/vxbench ./cmd/vxbench
 	unshare --net --mount --pid --fork --mount-proc --propagation private \

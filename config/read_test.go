@@ -108,3 +108,28 @@ func TestMoreNamespaceProblems(t *testing.T) {
 		})
 	}
 }
+
+// TestReadKeyFile: the whole file is read, also when it grew beyond the
+// size it had when it was looked at; an open or read failure names the
+// file and the operation.
+func TestReadKeyFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "net")
+	want := strings.Repeat("x", 3000) + "\n"
+	if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int64{0, 5, 3001, 4096} {
+		got, err := readKeyFile(path, size)
+		if err != nil || string(got) != want {
+			t.Errorf("size hint %d: got %d bytes, %v; want the %d bytes", size, len(got), err, len(want))
+		}
+	}
+	missing := filepath.Join(dir, "missing")
+	if _, err := readKeyFile(missing, 0); err == nil || err.Error() != "open "+missing+": no such file or directory" {
+		t.Errorf("missing file: got %v", err)
+	}
+	if _, err := readKeyFile(dir, 0); err == nil || err.Error() != "read "+dir+": is a directory" {
+		t.Errorf("directory: got %v", err)
+	}
+}

@@ -10,7 +10,7 @@ import (
 	"github.com/vserverx/vserverx/netns"
 )
 
-// ipFloor is floor (c) as the issue measured it: N bare named namespaces,
+// ipFloor is floor (c) built with iproute2: N bare named namespaces,
 // `ip netns add` then `ip netns del` (testdata/bench/floor.sh, one bash per
 // phase).
 type ipFloor struct {

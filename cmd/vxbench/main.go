@@ -1,8 +1,10 @@
-// Command vxbench is the benchmark of issue 7: how fast vserverx prepares
-// and removes a guest's network compared with the hand-written iproute2
-// scriptlet administrators run today (testdata/bench/ip-scriptlet.sh) and
-// with the floor (bare named namespaces), and how close `vserverx
-// start-all` comes to the ideal parallel wall time.
+// Command vxbench is vserverx's benchmark: what an administrator waits for
+// at vserverx's command line (start, stop, plan, list, concurrent stops of
+// a group's members), how fast vserverx's engine prepares and removes a
+// guest's network compared with the hand-written iproute2 scriptlet
+// administrators run today (testdata/bench/ip-scriptlet.sh) and with the
+// floor (bare named namespaces), and how close `vserverx start-all` comes
+// to the ideal parallel wall time.
 //
 // It changes the network, so it runs only inside a throwaway sandbox that
 // `make bench` makes for it:

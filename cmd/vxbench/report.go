@@ -41,8 +41,8 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 func printHeader(w io.Writer) {
 	fmt.Fprintln(w, "Medians in ms over the repetitions; up = setup of all N namespaces, down = their teardown.")
 	fmt.Fprintln(w, "  a     vserverx engine: lifecycle.Env.Up + Env.TeardownIfUnused per guest (start/stop without vserver)")
-	fmt.Fprintln(w, "  b     testdata/bench/ip-scriptlet.sh (issue 7's ip commands), one bash per phase")
-	fmt.Fprintln(w, "  c-ip  floor as the issue measured it: ip netns add / ip netns del, N bare namespaces")
+	fmt.Fprintln(w, "  b     testdata/bench/ip-scriptlet.sh (the ip commands administrators run today), one bash per phase")
+	fmt.Fprintln(w, "  c-ip  floor of the scriptlet's own tool: ip netns add / ip netns del, N bare namespaces")
 	fmt.Fprintln(w, "  c-go  in-process floor: netns.Create / netns.DeleteNamespace, N bare namespaces")
 	fmt.Fprintln(w, "  ratios are of the totals (up+down); per-ns = total / N")
 	fmt.Fprintln(w)
@@ -59,10 +59,10 @@ func printRow(w io.Writer, r rowResult) {
 		r.ratio("a", "b"), r.ratio("a", "c-ip"), r.ratio("a", "c-go"), r.perNS("a"), r.perNS("b"), r.perNS("c-ip"))
 }
 
-// goal limits of issue 7.
+// Goals of the engine table and of start-all.
 const (
 	goalSpeedup  = 5.0  // setup+teardown at least 5x faster than the scriptlet
-	goalFloor    = 2.0  // within 2x of the floor (c-ip, the issue's floor)
+	goalFloor    = 2.0  // within 2x of the floor (c-ip: ip netns add + ip netns del)
 	goalFlat     = 1.2  // per-namespace cost at N=100 at most 20% above N=10
 	goalRSSBytes = 30e6 // peak RSS under 30 MB
 	goalIdeal    = 1.2  // start-all within 1.2x of ideal
@@ -79,7 +79,7 @@ func verdict(ok bool) string {
 // printGoals writes the verdict on the table's goals, per variant.
 func printGoals(w io.Writer, rows []rowResult) {
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Goals (issue 7), judged on the totals:")
+	fmt.Fprintln(w, "Goals, judged on the totals:")
 	for _, r := range rows {
 		speedup := 1 / r.ratio("a", "b")
 		fmt.Fprintf(w, "  %-12s N=%-3d  b/a = %5.1fx faster than the scriptlet (goal >= %.0fx: %s); a/c-ip = %.2f (goal <= %.0f: %s)\n",

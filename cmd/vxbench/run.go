@@ -28,6 +28,12 @@ type options struct {
 	groups     int
 	jobs       []int
 	noStartAll bool
+	cliReps    int
+	planGuests []int
+	groupSizes []int
+	listGuests int
+	noCLI      bool
+	cliOnly    bool
 	cpuProfile string
 	verbose    bool
 }
@@ -57,6 +63,12 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.IntVar(&o.groups, "groups", 20, "start-all: number of groups (namespaces) they share")
 	jList := fs.String("j", "1,4,16", "start-all: -j values, comma-separated; the first must be 1 (it measures the total work)")
 	fs.BoolVar(&o.noStartAll, "no-start-all", false, "skip the start-all part")
+	fs.IntVar(&o.cliReps, "cli-reps", 5, "command-line table: repetitions per row (plan rows: 4 times as many)")
+	planList := fs.String("plan-guests", "10,100,1000", "command-line table: numbers of guests in the confdir for plan, ascending; the first is the baseline")
+	sizeList := fs.String("group-sizes", "2,12,30", "command-line table: sizes of the running group for the member stop, ascending; the last is also the concurrent stop")
+	fs.IntVar(&o.listGuests, "list-guests", 50, "command-line table: number of guests for list")
+	fs.BoolVar(&o.noCLI, "no-cli", false, "skip the command-line table")
+	fs.BoolVar(&o.cliOnly, "cli-only", false, "only the command-line table (no engine table, RSS probe, start-all)")
 	fs.BoolVar(&o.verbose, "v", false, "start-all: print the output of every start-all and stop-all run")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the engine at N=100, K=4 veth to this file")
 	if err := fs.Parse(args); err != nil {
@@ -78,6 +90,9 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	if o.variants, err = parseVariants(*vList); err != nil {
 		return o, err
 	}
+	if err := o.parseCLIFlags(*planList, *sizeList); err != nil {
+		return o, err
+	}
 	if o.reps < 1 || o.repsLarge < 1 {
 		return o, fmt.Errorf("-reps %d, -reps-large %d: want at least 1", o.reps, o.repsLarge)
 	}
@@ -85,6 +100,43 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 		return o, fmt.Errorf("-guests %d, -groups %d: want 1 <= groups <= guests", o.guests, o.groups)
 	}
 	return o, nil
+}
+
+// parseCLIFlags reads and checks the command-line table's flags.
+func (o *options) parseCLIFlags(planList, sizeList string) error {
+	var err error
+	if o.planGuests, err = parseAscending(planList, "-plan-guests", 1); err != nil {
+		return err
+	}
+	if o.groupSizes, err = parseAscending(sizeList, "-group-sizes", 2); err != nil {
+		return err
+	}
+	switch {
+	case len(o.planGuests) < 2:
+		return fmt.Errorf("-plan-guests %s: want at least two numbers (the first is the baseline)", planList)
+	case o.cliReps < 1:
+		return fmt.Errorf("-cli-reps %d: want at least 1", o.cliReps)
+	case o.listGuests < 1:
+		return fmt.Errorf("-list-guests %d: want at least 1", o.listGuests)
+	case o.noCLI && o.cliOnly:
+		return fmt.Errorf("-no-cli and -cli-only leave nothing to measure")
+	}
+	return nil
+}
+
+// parseAscending parses a comma-separated, strictly ascending list of
+// integers of at least least.
+func parseAscending(s, flagName string, least int) ([]int, error) {
+	ns, err := parseInts(s, flagName)
+	if err != nil {
+		return nil, err
+	}
+	for i, n := range ns {
+		if n < least || (i > 0 && n <= ns[i-1]) {
+			return nil, fmt.Errorf("%s %s: want ascending numbers of at least %d", flagName, s, least)
+		}
+	}
+	return ns, nil
 }
 
 // maxN is the largest number of namespaces of the table (-n).
@@ -156,22 +208,31 @@ func (o *options) findVserverx() error {
 	if !filepath.IsAbs(o.vserverx) {
 		o.vserverx = filepath.Join(o.repo, o.vserverx)
 	}
-	if o.noStartAll {
+	if (o.noStartAll || o.cliOnly) && o.noCLI {
 		return nil
 	}
 	if _, err := os.Stat(o.vserverx); err != nil {
-		return fmt.Errorf("-vserverx: start-all needs the vserverx binary (make build, or -no-start-all): %w", err)
+		return fmt.Errorf("-vserverx: the command-line table and start-all need the vserverx binary (make build, or -no-cli -no-start-all): %w", err)
 	}
 	return nil
 }
 
-// runAll runs the table, the RSS probe and start-all.
+// runAll runs the command-line table, the engine table, the RSS probe and
+// start-all.
 func runAll(o options, w io.Writer) error {
 	t0 := time.Now()
 	defer func() {
 		fmt.Fprintf(w, "\nvxbench took %s; load average at the end %s\n", time.Since(t0).Round(time.Second), loadAvg())
 	}()
 	fmt.Fprintf(w, "vxbench: %d CPUs, %s; load average %s\n\n", runtime.NumCPU(), kernelRelease(), loadAvg())
+	if !o.noCLI {
+		if err := runCLI(o, w); err != nil {
+			return fmt.Errorf("command-line table: %w", err)
+		}
+	}
+	if o.cliOnly {
+		return nil
+	}
 	rows, err := runTable(o, w)
 	if err != nil {
 		return err

@@ -16,6 +16,9 @@ func TestParseFlags(t *testing.T) {
 	if len(o.ns) != 2 || o.ns[1] != 5 || o.variants[0] != (variant{4, config.TypeVeth}) || o.variants[1] != (variant{2, config.TypeMacvlan}) || o.jobs[1] != 8 {
 		t.Fatalf("parsed %+v", o)
 	}
+	if len(o.planGuests) != 3 || o.planGuests[2] != 1000 || len(o.groupSizes) != 3 || o.groupSizes[1] != 12 || o.listGuests != 50 || o.cliReps != 5 {
+		t.Fatalf("command-line table defaults: %+v", o)
+	}
 	for _, c := range []struct{ args, want string }{
 		{"-n 1,x", `"x" is not a positive integer`},
 		{"-n 0", `"0" is not a positive integer`},
@@ -25,6 +28,12 @@ func TestParseFlags(t *testing.T) {
 		{"-reps 0", "want at least 1"},
 		{"-guests 5 -groups 6", "groups <= guests"},
 		{"extra", "unexpected arguments: extra"},
+		{"-plan-guests 10", "want at least two numbers"},
+		{"-plan-guests 100,10", "want ascending numbers of at least 1"},
+		{"-group-sizes 1,12", "want ascending numbers of at least 2"},
+		{"-cli-reps 0", "-cli-reps 0: want at least 1"},
+		{"-list-guests 0", "-list-guests 0: want at least 1"},
+		{"-no-cli -cli-only", "leave nothing to measure"},
 	} {
 		_, err := parseFlags(strings.Fields(c.args), io.Discard)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -60,7 +60,8 @@ func linkNames() ([]string, error) {
 
 // enterSandbox checks that the runner is in a fresh sandbox and prepares
 // it: a tmpfs on /run, a sysfs on /sys, lo up, the stand-in host NIC
-// eth0/eth0p, and the marker file.
+// eth0/eth0p, the marker file; and, as the sandbox's init, it reaps
+// orphaned processes from then on.
 func enterSandbox() error {
 	links, err := linkNames()
 	if err != nil {
@@ -79,6 +80,7 @@ func enterSandbox() error {
 	if err != nil {
 		return err
 	}
+	go reapOrphans()
 	return os.WriteFile(markerPath, []byte(ino+"\n"), 0o644)
 }
 

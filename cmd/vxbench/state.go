@@ -19,9 +19,8 @@ type endState []string
 // masks are the parts of `ip` output that the comparison ignores:
 // interface indexes (the kernel hands them out in creation order, and the
 // two contenders create links in different orders), the interface alias
-// and link group (vserverx marks its links with both, the issue's
-// scriptlet sets neither),
-// netns ids (numbered as namespaces are first referenced), address
+// and link group (vserverx marks its links with both, the ip scriptlet
+// sets neither), netns ids (numbered as namespaces are first referenced), address
 // lifetimes and duplicate address detection flags (they change by
 // themselves), and the TSO limits the kernel derives.
 var masks = []struct {

@@ -27,7 +27,7 @@
 #             ip netns exec NS ip link set TMP name NAME up
 # teardown: ip netns exec NS ip link del NAME (each interface), ip netns del NS
 #
-# The only addition to the commands is the rename inside (same
+# The only addition to the commands administrators run is the rename inside (same
 # `ip link set ... up` command), needed to reach vserverx's end state.
 # Every command must succeed (set -e).
 set -euo pipefail

@@ -68,7 +68,7 @@ func TestRunnerNeedsVserverx(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "vserverx")
 	out, err := runner(t, nil, []string{sandboxEnv + "=1"}, "-vserverx", missing).CombinedOutput()
 	var ee *exec.ExitError
-	want := "-vserverx: start-all needs the vserverx binary (make build, or -no-start-all): stat " + missing
+	want := "-vserverx: the command-line table and start-all need the vserverx binary (make build, or -no-cli -no-start-all): stat " + missing
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(out), want) {
 		t.Errorf("want exit 1 saying %q, got %v:\n%s", want, err, out)
 	}
@@ -78,7 +78,8 @@ func TestRunnerNeedsVserverx(t *testing.T) {
 }
 
 // TestRunnerInSandbox runs a small benchmark exactly as `make bench` does:
-// the table, the end state comparison of engine and scriptlet, the goals,
+// the command-line table (every kind of row, the concurrent stops), the
+// engine table, the end state comparison of engine and scriptlet, the goals,
 // the RSS probe and start-all/stop-all with a vserverx built for it (given
 // by absolute path).
 func TestRunnerInSandbox(t *testing.T) {
@@ -97,13 +98,21 @@ func TestRunnerInSandbox(t *testing.T) {
 	sandbox := []string{"unshare", "--net", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private"}
 	out, err := runner(t, sandbox, []string{sandboxEnv + "=1"},
 		"-n", "1,2", "-reps", "2", "-variants", "1macvlan,2veth",
-		"-vserverx", vserverx, "-guests", "4", "-groups", "2", "-j", "1,2").CombinedOutput()
+		"-vserverx", vserverx, "-guests", "4", "-groups", "2", "-j", "1,2",
+		"-cli-reps", "1", "-plan-guests", "2,4", "-group-sizes", "2,3", "-list-guests", "4").CombinedOutput()
 	if err != nil {
 		t.Fatalf("vxbench failed: %v\n%s", err, out)
 	}
 	for _, want := range []string{
+		"What the administrator waits for",
+		"vserverx G start, K=1 macvlan                   1 |", "vserverx G stop, K=4 macvlan", "| ip scriptlet setup + teardown",
+		"vserverx G plan, 4 guests in the confdir        4 |", "| the same, 2 guests",
+		"vserverx M stop, 2 of a group of 3 run          1 |", "| vserver P stop (outside any group)",
+		"3 concurrent member stops of one running group: 0 failed (goal 0: ok), 1 removed the namespace (want 1: ok)",
+		"vserverx list, 4 guests, 1 running              1 |", "| vserver NAME status (running)",
+		"engine teardown, 10 namespaces, K=4 veth        1 |", "| the same, K=1",
 		"K=1 macvlan     1    2 |", "K=1 macvlan     2    2 |", "K=2 veth        1    2 |", "K=2 veth        2    2 |",
-		"Goals (issue 7)", "K=2 veth     N=2    b/a =",
+		"Goals, judged on the totals", "K=2 veth     N=2    b/a =",
 		"Peak RSS of vserverx's engine, K=2 veth at N=2",
 		"start-all / stop-all --all: 4 guests in 2 groups",
 		"\n   1 |", "\n   2 |", "start-all -j 2  wall/ideal",
