@@ -161,6 +161,37 @@ func TestListAsksUtilVserverOnce(t *testing.T) {
 	}
 }
 
+// TestMemberStopCostsAPlainStop: stopping one member while another runs
+// keeps the namespace and costs what a plain vserver stop costs (its run
+// and its re-exec): the message names the other members without asking
+// util-vserver which of them run; --verbose asks, once.
+func TestMemberStopCostsAPlainStop(t *testing.T) {
+	h := newHost(t, "dmz")
+	h.mustVX("web", "setup")
+	h.mustVX("mail", "setup")
+	h.addMembers(3)
+	h.mustVX("web", "start")
+	h.mustVX("m02", "start")
+	h.mustVX("mail", "start")
+	runs := h.runLog()
+	r := h.mustVX("web", "stop")
+	if n := runs(); n != 2 {
+		t.Errorf("stop of a member that keeps dmz made %d util-vserver runs, want 2 (vserver stop and its re-exec)", n)
+	}
+	if !strings.Contains(r.stdout, "keeping network namespace dmz") || !strings.Contains(r.stdout, "m02") || !strings.Contains(r.stdout, "vserverx list") {
+		t.Errorf("the stop does not say why dmz stays:\n%s", r)
+	}
+	runs = h.runLog()
+	r = h.mustVX("-v", "m02", "stop")
+	if n := runs(); n != 3 {
+		t.Errorf("stop -v of a member that keeps dmz made %d util-vserver runs, want 3 (stop, re-exec, one question about the others)", n)
+	}
+	if !strings.Contains(r.stdout, "still used by running guest(s) mail;") {
+		t.Errorf("stop -v does not name the member that runs:\n%s", r)
+	}
+	h.mustVX("mail", "stop")
+}
+
 // TestImmediateRestartAfterStop: a macvlan guest (same MAC every time) is
 // started again right after each stop, several times.
 func TestImmediateRestartAfterStop(t *testing.T) {
