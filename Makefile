@@ -3,6 +3,7 @@
 #   sudo make demo    run vserverx on a built-in example in a throwaway namespace
 #   sudo make test    the whole test suite (privileged tests in a sandbox, VM tests)
 #   make test-fast    the same without the qemu VM tests
+#   make test-vm-faults  the vlan fault-injection test in the VM (minutes)
 #   make install      PREFIX=/usr DESTDIR=... (binary, man page, unit, init script, completion)
 #   make deb          vserverx_VERSION_ARCH.deb (DEBDIR=... puts it elsewhere)
 
@@ -34,7 +35,7 @@ ifeq ($(VERSION),)
 $(error VERSION is empty: version.sh failed (see above), or set VERSION=... yourself)
 endif
 
-.PHONY: all build test test-fast test-deps vet vm-assets demo bench install deb clean
+.PHONY: all build test test-fast test-vm-faults test-deps vet vm-assets demo bench install deb clean
 
 all: build
 
@@ -60,6 +61,12 @@ test-deps: vm-assets
 
 test: vet test-deps
 	VSERVERX_REQUIRE_VM=1 $(GO) test -count=1 -timeout 20m ./...
+
+# The vlan fault-injection test in the VM: start and stop of a guest with a
+# real VLAN killed or interrupted after every step (minutes under qemu).
+test-vm-faults: test-deps
+	VSERVERX_REQUIRE_VM=1 VSERVERX_VM_FAULTS=1 VSERVERX_VM_PACKAGES=cmd/vserverx \
+		$(GO) test -count=1 -timeout 30m -run 'TestVM$$' -v ./netns/vmtest/
 
 test-fast: vet
 	VSERVERX_SKIP_VM=1 $(GO) test -count=1 ./...

@@ -13,9 +13,8 @@ import (
 
 // faultHost is a host with guest fx in namespace fx holding one interface
 // of every type the host kernel has (a macvlan on eth0, a veth, the host
-// device eth1 moved in as phys; a vlan shares the macvlan's code path, and
-// its own window, the VLAN id held by a link left under its temporary name,
-// is tested in the test VM: TestUnmarkedVLAN* in netns) and
+// device eth1 moved in as phys; the vlan variant, TestFaultInjectionVLAN,
+// needs 8021q and runs in the test VM) and
 // a sysctl, so that its start plan has a step for each.
 func faultHost(t *testing.T) *host {
 	t.Helper()
@@ -41,12 +40,13 @@ func faultHost(t *testing.T) *host {
 	return h
 }
 
-// planSteps counts the numbered steps of `vserverx fx plan`.
-func planSteps(t *testing.T, h *host) int {
+// planSteps counts the numbered steps of `vserverx GUEST plan`; a plan
+// with fewer than min steps fails the test.
+func planSteps(t *testing.T, h *host, guest string, min int) int {
 	t.Helper()
-	n := len(regexp.MustCompile(`(?m)^ ?\d+\. `).FindAllString(h.mustVX("fx", "plan").stdout, -1))
-	if n < 8 {
-		t.Fatalf("plan of fx has %d steps, want lock, namespace, 3 interfaces, sysctl, vprocunhide, vserver", n)
+	n := len(regexp.MustCompile(`(?m)^ ?\d+\. `).FindAllString(h.mustVX(guest, "plan").stdout, -1))
+	if n < min {
+		t.Fatalf("plan of %s has %d steps, want at least %d", guest, n, min)
 	}
 	return n
 }
@@ -62,46 +62,59 @@ func (h *host) vxFault(fault string, args ...string) result {
 }
 
 // TestFaultInjectionStart: start is killed (SIGKILL) or interrupted
-// (SIGTERM) right after every step of its plan. SIGTERM leaves with 143,
-// names the signal and undoes what the start created; after either, the
-// next start succeeds and a stop leaves the host as it was.
+// (SIGTERM) right after every step of its plan (lock, namespace, macvlan,
+// veth, phys, sysctl, vprocunhide, vserver). SIGTERM leaves with 143, names
+// the signal and undoes what the start created; after either, the next
+// start succeeds and a stop leaves the host as it was.
 func TestFaultInjectionStart(t *testing.T) {
 	h := faultHost(t)
-	steps := planSteps(t, h)
-	before := nstest.Snapshot(t)
-	for k := 1; k <= steps; k++ {
-		for _, kind := range []string{"kill", "term"} {
-			r := h.vxFault(kind+":"+strconv.Itoa(k), "fx", "start")
-			checkFaultResult(t, kind, k, r)
-			if kind == "term" && k > 1 && k < steps && !strings.Contains(r.stderr, "undone: create network namespace fx") {
-				t.Errorf("%s:%d: nothing said about the undo:\n%s", kind, k, r)
-			}
-			if kind == "kill" && k < steps {
-				waitNoProcesses(t, "fx")
-			}
-			h.mustVX("fx", "start")
-			h.mustVX("fx", "stop")
-			nstest.AssertSame(t, before)
-		}
-	}
+	faultEveryStartStep(t, h, "fx", "fx", planSteps(t, h, "fx", 8))
 }
 
 // TestFaultInjectionStop: stop is killed or interrupted right after each
 // of its steps (vserver stop, the lock, the teardown); the next start
 // succeeds and a stop leaves the host as it was.
 func TestFaultInjectionStop(t *testing.T) {
-	h := faultHost(t)
+	faultEveryStopStep(t, faultHost(t), "fx", "fx")
+}
+
+// faultEveryStartStep kills, then interrupts, `vserverx GUEST start`
+// right after each of its steps (namespace x) and checks what is left.
+func faultEveryStartStep(t *testing.T, h *host, guest, x string, steps int) {
+	t.Helper()
+	before := nstest.Snapshot(t)
+	for k := 1; k <= steps; k++ {
+		for _, kind := range []string{"kill", "term"} {
+			r := h.vxFault(kind+":"+strconv.Itoa(k), guest, "start")
+			checkFaultResult(t, kind, k, r)
+			if kind == "term" && k > 1 && k < steps && !strings.Contains(r.stderr, "undone: create network namespace "+x) {
+				t.Errorf("%s:%d: nothing said about the undo:\n%s", kind, k, r)
+			}
+			if kind == "kill" && k < steps {
+				waitNoProcesses(t, x)
+			}
+			h.mustVX(guest, "start")
+			h.mustVX(guest, "stop")
+			nstest.AssertSame(t, before)
+		}
+	}
+}
+
+// faultEveryStopStep kills, then interrupts, `vserverx GUEST stop` right
+// after each of its steps and checks what is left.
+func faultEveryStopStep(t *testing.T, h *host, guest, x string) {
+	t.Helper()
 	before := nstest.Snapshot(t)
 	for k := 1; k <= 3; k++ {
 		for _, kind := range []string{"kill", "term"} {
-			h.mustVX("fx", "start")
-			r := h.vxFault(kind+":"+strconv.Itoa(k), "fx", "stop")
+			h.mustVX(guest, "start")
+			r := h.vxFault(kind+":"+strconv.Itoa(k), guest, "stop")
 			checkFaultResult(t, kind, k, r)
-			if kind == "term" && !strings.Contains(r.stderr, "run `vserverx fx stop` again") && !strings.Contains(r.stderr, "teardown of namespace fx had finished") {
+			if kind == "term" && !strings.Contains(r.stderr, "run `vserverx "+guest+" stop` again") && !strings.Contains(r.stderr, "teardown of namespace "+x+" had finished") {
 				t.Errorf("%s:%d: the interrupted stop says neither that it finished the teardown nor what to do:\n%s", kind, k, r)
 			}
-			h.mustVX("fx", "start")
-			h.mustVX("fx", "stop")
+			h.mustVX(guest, "start")
+			h.mustVX(guest, "stop")
 			nstest.AssertSame(t, before)
 		}
 	}

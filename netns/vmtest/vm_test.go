@@ -24,7 +24,29 @@ const (
 	// EnvPackages, a comma-separated list of package directories relative
 	// to the module root, replaces vmPackages for one run (iteration).
 	EnvPackages = "VSERVERX_VM_PACKAGES"
+	// EnvFaults=1 adds the vlan fault-injection test (faultTests) to the
+	// run and gives the VM faultTimeout (make test-vm-faults).
+	EnvFaults = "VSERVERX_VM_FAULTS"
 )
+
+// faultTests run in the vserverx package when EnvFaults=1: under qemu
+// without KVM they take minutes, too long for every run of the suite.
+// The VM is a throwaway sandbox, so vserverx's test-only fault hook
+// (VSERVERX_TEST_SANDBOX=1) may be used there.
+var faultTests = []string{"TestFaultInjectionVLAN"}
+
+// faultTimeout bounds a VM run with faultTests.
+const faultTimeout = 15 * time.Minute
+
+// withFaultTests adds faultTests to the vserverx package of packages.
+func withFaultTests(packages []vmPackage) {
+	for i := range packages {
+		if p := &packages[i]; p.dir == "cmd/vserverx" {
+			p.run = append(append([]string(nil), p.run...), faultTests...)
+			p.env = append(append([]string(nil), p.env...), "VSERVERX_TEST_SANDBOX=1")
+		}
+	}
+}
 
 // vmPackage is one package whose tests run inside the VM.
 type vmPackage struct {
@@ -113,6 +135,10 @@ func TestVM(t *testing.T) {
 	}
 	start := time.Now()
 	packages := selectedPackages(os.Getenv(EnvPackages))
+	if os.Getenv(EnvFaults) == "1" {
+		withFaultTests(packages)
+		spec.Timeout = faultTimeout
+	}
 	for i := range packages {
 		addPackage(ctx, t, &spec, &packages[i], root, t.TempDir())
 	}
