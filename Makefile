@@ -3,7 +3,7 @@
 #   sudo make demo    run vserverx on a built-in example in a throwaway namespace
 #   sudo make test    the whole test suite (privileged tests in a sandbox, VM tests)
 #   make test-fast    the same without the qemu VM tests
-#   make test-vm-faults  the vlan fault-injection test in the VM (minutes)
+#   make test-vm-faults  only the VM's vserverx tests, with the vlan fault injection
 #   make install      PREFIX=/usr DESTDIR=... (binary, man page, unit, init script, completion)
 #   make deb          vserverx_VERSION_ARCH.deb (DEBDIR=... puts it elsewhere)
 
@@ -60,10 +60,11 @@ test-deps: vm-assets
 		echo "make: could not install lintian; the Debian package is not linted" >&2
 
 test: vet test-deps
-	VSERVERX_REQUIRE_VM=1 $(GO) test -count=1 -timeout 20m ./...
+	VSERVERX_REQUIRE_VM=1 VSERVERX_VM_FAULTS=1 $(GO) test -count=1 -timeout 25m ./...
 
-# The vlan fault-injection test in the VM: start and stop of a guest with a
-# real VLAN killed or interrupted after every step (minutes under qemu).
+# Only the VM's vserverx tests, with the vlan fault-injection test (start and
+# stop of a guest with a real VLAN killed or interrupted after every step;
+# about two minutes under qemu without KVM). make test runs them too.
 test-vm-faults: test-deps
 	VSERVERX_REQUIRE_VM=1 VSERVERX_VM_FAULTS=1 VSERVERX_VM_PACKAGES=cmd/vserverx \
 		$(GO) test -count=1 -timeout 30m -run 'TestVM$$' -v ./netns/vmtest/

@@ -57,8 +57,8 @@ func TestE2EClassicVLAN(t *testing.T) {
 // killed or interrupted right after each of their steps, with a real
 // 802.1Q VLAN on a dummy trunk; after each, the next start succeeds and a
 // stop leaves the host as it was. It needs 8021q and dummy: it runs in the
-// test VM when asked for (make test-vm-faults; some fifty vserverx runs,
-// minutes under qemu without KVM) and skips elsewhere.
+// test VM (make test; some fifty vserverx runs, about two minutes under
+// qemu without KVM) and skips elsewhere.
 func TestFaultInjectionVLAN(t *testing.T) {
 	nstest.RequireDriver(t, "8021q")
 	nstest.RequireDriver(t, "dummy")

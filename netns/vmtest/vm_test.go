@@ -29,9 +29,10 @@ const (
 	EnvFaults = "VSERVERX_VM_FAULTS"
 )
 
-// faultTests run in the vserverx package when EnvFaults=1: under qemu
-// without KVM they take minutes, too long for every run of the suite.
-// The VM is a throwaway sandbox, so vserverx's test-only fault hook
+// faultTests run in the vserverx package when EnvFaults=1 (make test and
+// make test-vm-faults set it): under qemu without KVM they take about two
+// minutes, so a quick look at the VM (iteration) can leave them out. The
+// VM is a throwaway sandbox, so vserverx's test-only fault hook
 // (VSERVERX_TEST_SANDBOX=1) may be used there.
 var faultTests = []string{"TestFaultInjectionVLAN"}
 
