@@ -56,12 +56,13 @@ func runsText(n int) string {
 
 // printCLIHeader explains the command-line table.
 func printCLIHeader(w io.Writer) {
-	fmt.Fprintln(w, "What the administrator waits for: vserverx's commands as run from the shell, each against a")
-	fmt.Fprintln(w, "baseline measured in the same run, interleaved. Medians in ms; runs = util-vserver runs per")
-	fmt.Fprintln(w, "command (bash runs of its scripts, from STANDIN_RUNLOG; the most seen): the stand-in's cost a")
-	fmt.Fprintln(w, "few ms each, util-vserver's real ones 0.1-0.2 s, so on a real host the runs are what count.")
-	fmt.Fprintln(w, "ratio = vserverx / baseline.")
-	fmt.Fprintln(w)
+	printLines(w,
+		"What the administrator waits for: vserverx's commands as run from the shell, each against a",
+		"baseline measured in the same run, interleaved. Medians in ms; runs = util-vserver runs per",
+		"command (bash runs of its scripts, from STANDIN_RUNLOG; the most seen): the stand-in's cost a",
+		"few ms each, util-vserver's real ones 0.1-0.2 s, so on a real host the runs are what count.",
+		"ratio = vserverx / baseline.",
+		"")
 	fmt.Fprintf(w, "%-44s %4s | %9s %4s | %-36s %9s %4s | %6s  %s\n",
 		"what", "reps", "ms", "runs", "baseline", "ms", "runs", "ratio", "goal")
 }

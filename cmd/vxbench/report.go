@@ -37,15 +37,23 @@ func (r rowResult) perNS(x string) float64 { return ms(r.by[x].total) / float64(
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
+// printLines writes each line and a newline.
+func printLines(w io.Writer, lines ...string) {
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
+	}
+}
+
 // printHeader explains the columns of the table.
 func printHeader(w io.Writer) {
-	fmt.Fprintln(w, "Medians in ms over the repetitions; up = setup of all N namespaces, down = their teardown.")
-	fmt.Fprintln(w, "  a     vserverx engine: lifecycle.Env.Up + Env.TeardownIfUnused per guest (start/stop without vserver)")
-	fmt.Fprintln(w, "  b     testdata/bench/ip-scriptlet.sh (the ip commands administrators run today), one bash per phase")
-	fmt.Fprintln(w, "  c-ip  floor of the scriptlet's own tool: ip netns add / ip netns del, N bare namespaces")
-	fmt.Fprintln(w, "  c-go  in-process floor: netns.Create / netns.DeleteNamespace, N bare namespaces")
-	fmt.Fprintln(w, "  ratios are of the totals (up+down); per-ns = total / N")
-	fmt.Fprintln(w)
+	printLines(w,
+		"Medians in ms over the repetitions; up = setup of all N namespaces, down = their teardown.",
+		"  a     vserverx engine: lifecycle.Env.Up + Env.TeardownIfUnused per guest (start/stop without vserver)",
+		"  b     testdata/bench/ip-scriptlet.sh (the ip commands administrators run today), one bash per phase",
+		"  c-ip  floor of the scriptlet's own tool: ip netns add / ip netns del, N bare namespaces",
+		"  c-go  in-process floor: netns.Create / netns.DeleteNamespace, N bare namespaces",
+		"  ratios are of the totals (up+down); per-ns = total / N",
+		"")
 	fmt.Fprintf(w, "%-12s %4s %4s | %8s %8s | %8s %8s | %7s %7s | %7s %7s | %5s %6s %6s | %7s %7s %7s\n",
 		"variant", "N", "reps", "a up", "a down", "b up", "b down", "c-ip up", "down", "c-go up", "down",
 		"a/b", "a/c-ip", "a/c-go", "a/ns", "b/ns", "c-ip/ns")
