@@ -170,15 +170,21 @@ func (e *engine) setupVethHost(ifc *config.Interface, tmp string) error {
 // kernel deletes both ends of a pair), so the host is not searched.
 func (e *engine) deleteInsideUndo(num int) Undo {
 	return e.undo(func() error {
-		l, err := findOwn(e.in, e.ns.Name, num)
-		if err == nil {
-			err = e.inside().removeOne(l)
-		}
-		if err != nil {
+		if err := e.removeOwnInside(num); err != nil {
 			return fmt.Errorf("network namespace %s: delete link %d: %w", e.ns.Name, num, err)
 		}
 		return nil
 	})
+}
+
+// removeOwnInside removes vserverx's link N of X that is inside X as
+// linkPlace.remove does (a phys device goes to the host).
+func (e *engine) removeOwnInside(num int) error {
+	l, err := findOwn(e.in, e.ns.Name, num)
+	if err != nil {
+		return err
+	}
+	return e.inside().removeOne(l)
 }
 
 // configureInside renames the link that arrived in X as tmp to its

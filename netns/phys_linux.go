@@ -93,14 +93,11 @@ func moveDevice(h *netlink.Handle, l netlink.Link, tmp string, fd int) error {
 // wherever it is: in X, or on the host (linkPlace.remove).
 func (e *engine) restorePhysUndo(num int) Undo {
 	return e.undo(func() error {
-		l, err := findOwn(e.in, e.ns.Name, num)
-		if err == nil {
-			err = e.inside().removeOne(l)
-		}
-		if err != nil {
+		if err := e.removeOwnInside(num); err != nil {
 			return fmt.Errorf("network namespace %s: move device %d back to the host: %w", e.ns.Name, num, err)
 		}
-		if l, err = findOwn(e.host, e.ns.Name, num); err != nil {
+		l, err := findOwn(e.host, e.ns.Name, num)
+		if err != nil {
 			return err
 		}
 		return e.onHost().removeOne(l)
