@@ -39,21 +39,8 @@ func TestSignalDuringRunningCheck(t *testing.T) {
 	writeExecutable(t, h.vars, string(vars)+"\n_LIB_FUNCTIONS="+slowLib+"\n")
 	before := nstest.Snapshot(t)
 	writeExecutable(t, arm, "")
-	cmd := exec.Command(h.bin, "--confdir", h.confdir, "--util-vserver-vars", h.vars, "fw", "start")
-	cmd.Env = append(h.env, "UTIL_VSERVER_VARS="+h.vars)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "vserverx to ask whether fw runs", func() bool { _, err := os.Stat(asking); return err == nil })
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	err = cmd.Wait()
+	stderr := termStartWhen(t, h, "vserverx to ask whether fw runs", asking)
 	_ = os.Remove(arm)
-	ee, _ := err.(*exec.ExitError)
-	if ee == nil || ee.ExitCode() != 143 {
-		t.Fatalf("want exit 143, got %v:\n%s", err, stderr.String())
-	}
 	if !strings.Contains(stderr.String(), "interrupted by SIGTERM while asking util-vserver whether guest fw runs") {
 		t.Errorf("the interruption is not explained:\n%s", stderr.String())
 	}
@@ -79,19 +66,7 @@ func TestSignalWhilePreparing(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeExecutable(t, h.vars, string(vars)+"\n_VPROCUNHIDE="+slow+"\n")
-	cmd := exec.Command(h.bin, "--confdir", h.confdir, "--util-vserver-vars", h.vars, "fw", "start")
-	cmd.Env = append(h.env, "UTIL_VSERVER_VARS="+h.vars)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "vprocunhide to run", func() bool { _, err := os.Stat(busy); return err == nil })
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	err = cmd.Wait()
-	if ee, _ := err.(*exec.ExitError); ee == nil || ee.ExitCode() != 143 {
-		t.Fatalf("want exit 143, got %v:\n%s", err, stderr.String())
-	}
+	stderr := termStartWhen(t, h, "vprocunhide to run", busy)
 	for _, want := range []string{"interrupted by SIGTERM while " + slow + " ran in namespace fw", "undone: interface 0", "undone: create network namespace fw"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
@@ -101,4 +76,25 @@ func TestSignalWhilePreparing(t *testing.T) {
 		t.Error("the guest was started")
 	}
 	nstest.AssertSame(t, before)
+}
+
+// termStartWhen runs `vserverx fw start`, sends it SIGTERM once marker
+// exists (what is described by what), and returns its stderr; it fails
+// the test unless vserverx left with 143.
+func termStartWhen(t *testing.T, h *host, what, marker string) *bytes.Buffer {
+	t.Helper()
+	cmd := exec.Command(h.bin, "--confdir", h.confdir, "--util-vserver-vars", h.vars, "fw", "start")
+	cmd.Env = append(h.env, "UTIL_VSERVER_VARS="+h.vars)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, what, func() bool { _, err := os.Stat(marker); return err == nil })
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	if ee, _ := err.(*exec.ExitError); ee == nil || ee.ExitCode() != 143 {
+		t.Fatalf("want exit 143, got %v:\n%s", err, stderr.String())
+	}
+	return &stderr
 }
