@@ -7,8 +7,6 @@ import (
 	"io"
 	"os"
 	"strings"
-
-	"github.com/google/shlex"
 )
 
 // Vars are the variables of util-vserver's util-vserver-vars shell file
@@ -30,7 +28,7 @@ func (e *SyntaxError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e
 // prefixed with export, several per line separated by blanks or ';', comments
 // starting with '#'. $VAR and ${VAR} are expanded (outside single quotes) from
 // the assignments made before; an unknown variable expands to "" as in the
-// shell. Quote removal is done by github.com/google/shlex. Anything else (a
+// shell; quotes are removed as the shell removes them. Anything else (a
 // command, $(...), `...`, ${VAR:-x}) is a *SyntaxError naming name and the
 // line.
 func ParseVars(r io.Reader, name string) (Vars, error) {
@@ -89,8 +87,10 @@ func DefaultPaths(v Vars) Paths {
 	return p
 }
 
-// varsParser scans shell text, expanding variables itself (it knows which
-// characters are quoted) and leaving quote removal of each word to shlex.
+// varsParser scans shell text, expanding variables and removing quotes as
+// it goes. It keeps each word twice: as written (with an expansion quoted,
+// so that it cannot make a variable name or the word export) for telling
+// assignments apart and for messages, and as the shell's value.
 type varsParser struct {
 	in   *bufio.Reader
 	name string
@@ -99,6 +99,7 @@ type varsParser struct {
 
 	start   int             // line the current command started on
 	word    strings.Builder // current word, expanded, still quoted
+	value   strings.Builder // current word, expanded, quotes removed
 	inWord  bool
 	words   int  // words of the current command seen so far
 	export  bool // the current command is an export
@@ -201,8 +202,14 @@ func (p *varsParser) wordRune(r rune) error {
 	case '`', '(', ')', '<', '>', '|', '&':
 		return p.fail(p.line, "%q is not supported here: only NAME=value assignments, export and comments are understood", r)
 	}
-	p.word.WriteRune(r)
+	p.literal(r)
 	return nil
+}
+
+// literal adds r, unquoted, to the current word.
+func (p *varsParser) literal(r rune) {
+	p.word.WriteRune(r)
+	p.value.WriteRune(r)
 }
 
 func (p *varsParser) singleQuoted() error {
@@ -215,10 +222,11 @@ func (p *varsParser) singleQuoted() error {
 		if r == 0 {
 			return p.fail(p.start, "%v", errUnterminated)
 		}
-		p.word.WriteRune(r)
 		if r == '\'' {
+			p.word.WriteRune(r)
 			return nil
 		}
+		p.literal(r)
 	}
 }
 
@@ -243,7 +251,7 @@ func (p *varsParser) doubleQuoted() error {
 		case '`':
 			ferr = p.fail(p.line, "command substitution with ` is not supported")
 		default:
-			p.word.WriteRune(r)
+			p.literal(r)
 		}
 		if ferr != nil {
 			return ferr
@@ -252,8 +260,7 @@ func (p *varsParser) doubleQuoted() error {
 }
 
 // escaped handles the rune after a backslash. Inside double quotes the
-// shell keeps the backslash unless $ ` " \ follow; shlex would drop it, so it
-// is doubled there.
+// shell keeps the backslash unless $ ` " \ follow.
 func (p *varsParser) escaped(quoted bool) error {
 	r, err := p.next()
 	if err != nil {
@@ -264,13 +271,12 @@ func (p *varsParser) escaped(quoted bool) error {
 		return p.fail(p.line, "backslash at the end of the file")
 	case r == '\n': // line continuation
 		return nil
-	case quoted && !strings.ContainsRune("$`\"\\", r):
-		p.word.WriteString(`\\`)
-		p.word.WriteRune(r)
-	default:
-		p.word.WriteRune('\\')
-		p.word.WriteRune(r)
 	}
+	p.word.WriteRune('\\')
+	if quoted && !strings.ContainsRune("$`\"\\", r) {
+		p.value.WriteRune('\\')
+	}
+	p.literal(r)
 	return nil
 }
 
@@ -290,13 +296,14 @@ func (p *varsParser) dollar(quoted bool) error {
 		return p.fail(p.line, "command substitution $(...) is not supported")
 	default:
 		p.unread(r)
-		p.word.WriteRune('$')
+		p.literal('$')
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	p.word.WriteString(quoteExpansion(p.vars[name], quoted))
+	p.value.WriteString(p.vars[name])
 	return nil
 }
 
@@ -338,12 +345,13 @@ func (p *varsParser) bareName(first rune) (string, error) {
 	}
 }
 
-// quoteExpansion returns value quoted so that shlex yields it literally:
-// in single quotes outside double quotes, backslash-escaped inside them.
+// quoteExpansion returns value as the written form of a word shows an
+// expansion: in single quotes outside double quotes, backslash-escaped
+// inside them. So an expansion never makes a variable name or the word
+// export, as in the shell.
 func quoteExpansion(value string, inDouble bool) string {
 	if inDouble {
-		r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
-		return r.Replace(value)
+		return doubleQuoteEscapes.Replace(value)
 	}
 	if value == "" {
 		return ""
@@ -351,21 +359,19 @@ func quoteExpansion(value string, inDouble bool) string {
 	return "'" + strings.ReplaceAll(value, "'", `'"'"'`) + "'"
 }
 
-// endWord finishes the current word: quote removal, then export or an
+var doubleQuoteEscapes = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
+// endWord finishes the current word: export or an
 // assignment, applied at once so later words see it (as in the shell).
 func (p *varsParser) endWord() error {
 	if !p.inWord {
 		return nil
 	}
-	raw := p.word.String()
+	raw, word := p.word.String(), p.value.String()
 	p.word.Reset()
+	p.value.Reset()
 	p.inWord = false
 	p.words++
-	words, err := shlex.Split(raw)
-	if err != nil {
-		return p.fail(p.start, "%v", err)
-	}
-	word := strings.Join(words, "") // "" for a word like ''
 	if p.words == 1 && raw == "export" {
 		p.export = true
 		return nil

@@ -178,7 +178,8 @@ func TestParseVarsMatchesBash(t *testing.T) {
 	if err != nil {
 		t.Skip("bash not found")
 	}
-	for _, in := range []string{sampleVars, "A='x\"y $B '\"'\"'z'\nC=$A\nD=\"$A\"\nE=${A}x\n", `P="a\\b" Q=a\\b R='\\'`} {
+	for _, in := range []string{sampleVars, "A='x\"y $B '\"'\"'z'\nC=$A\nD=\"$A\"\nE=${A}x\n", `P="a\\b" Q=a\\b R='\\'`,
+		"A='a\\b\"c' B=\"x\\y\\$\\\"\\\\\\`$A\" C=\\$A\\ \\'$A D=$ E=\"$\" F=a\"$A\"'$A'\\\nG H=\"${A}$B\""} {
 		v, err := ParseVars(strings.NewReader(in), "in")
 		if err != nil {
 			t.Fatal(err)
