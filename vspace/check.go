@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/vserverx/vserverx/config"
 )
@@ -41,7 +42,11 @@ func (s Setup) Check(g *config.Guest, x string) config.Problems {
 // DONT_SKIP_DEFAULTS to something not empty in the scope of util-vserver's
 // execScriptlets (a plain or exported assignment; "local" would not reach
 // it). It is a heuristic: bash that sets it some other way is not seen.
-var dontSkipDefaults = regexp.MustCompile(`(?m)^[ \t]*(?:export[ \t]+)?DONT_SKIP_DEFAULTS=(?:[^\s;&|#'"]|'[^']|"[^"])`)
+// Like the package's other patterns it is compiled on first use, not at
+// the start of every vserverx command.
+var dontSkipDefaults = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^[ \t]*(?:export[ \t]+)?DONT_SKIP_DEFAULTS=(?:[^\s;&|#'"]|'[^']|"[^"])`)
+})
 
 // Bypassing returns a Problem for each initialize scriptlet of the given
 // guests that makes util-vserver skip the host-wide
@@ -72,7 +77,7 @@ func (s Setup) bypassing(g *config.Guest) config.Problems {
 		if err != nil {
 			return append(ps, config.Problem{File: f, Msg: fmt.Sprintf("cannot read it: %v", err)})
 		}
-		if mode&0o111 == 0 && dontSkipDefaults.Match(content) {
+		if mode&0o111 == 0 && dontSkipDefaults().Match(content) {
 			return ps
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/vserverx/vserverx/config"
 )
@@ -116,16 +117,20 @@ func stripComment(line string) string {
 }
 
 var (
-	vspaceSharedWrite = regexp.MustCompile(`(^|[^A-Za-z0-9_$])VSPACE_SHARED_CMD(\[[^]]*\])?\+?=|\bunset\s+(-v\s+)?VSPACE_SHARED_CMD\b`)
-	commandSeparators = regexp.MustCompile(`;|&&|\|\||[|&(){}]|\bthen\b|\bdo\b|\belse\b`)
+	vspaceSharedWrite = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(^|[^A-Za-z0-9_$])VSPACE_SHARED_CMD(\[[^]]*\])?\+?=|\bunset\s+(-v\s+)?VSPACE_SHARED_CMD\b`)
+	})
+	commandSeparators = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`;|&&|\|\||[|&(){}]|\bthen\b|\bdo\b|\belse\b`)
+	})
 )
 
 // namespaceReason says what a logical line does to namespaces, or "".
 func namespaceReason(line string) string {
-	if vspaceSharedWrite.MatchString(line) {
+	if vspaceSharedWrite().MatchString(line) {
 		return "rewrites VSPACE_SHARED_CMD"
 	}
-	for _, cmd := range commandSeparators.Split(line, -1) {
+	for _, cmd := range commandSeparators().Split(line, -1) {
 		if r := ipNamespaceReason(strings.Fields(cmd)); r != "" {
 			return r
 		}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/vserverx/vserverx/config"
 )
@@ -160,9 +161,11 @@ func (e *evaluator) command(n *node) error {
 
 func isIPProgram(s string) bool { return s == "ip" || strings.HasSuffix(s, "/ip") }
 
-var assignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*\+?=`)
+var assignment = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*\+?=`)
+})
 
-func isAssignment(w string) bool { return assignment.MatchString(w) }
+func isAssignment(w string) bool { return assignment().MatchString(w) }
 
 // assignments records NAME=value words; a command after them is refused.
 func (e *evaluator) assignments(n *node, words []string) error {
@@ -254,7 +257,9 @@ func (e *evaluator) onlyExpansion(w string) (expansion, bool) {
 	return e.exps[i], true
 }
 
-var redirect = regexp.MustCompile(`^[0-9]*(>>|>&|<&|&>|>|<)(.*)$`)
+var redirect = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[0-9]*(>>|>&|<&|&>|>|<)(.*)$`)
+})
 
 // stripRedirects drops redirections (2>/dev/null, > file, 2>&1); a here
 // document is refused.
@@ -265,7 +270,7 @@ func (e *evaluator) stripRedirects(n *node) ([]string, error) {
 		if strings.HasPrefix(strings.TrimLeft(w, "0123456789"), "<<") {
 			return nil, e.refuse(n, "here documents are not understood")
 		}
-		m := redirect.FindStringSubmatch(w)
+		m := redirect().FindStringSubmatch(w)
 		if m == nil {
 			out = append(out, w)
 			continue

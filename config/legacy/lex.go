@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/vserverx/vserverx/config"
 )
@@ -43,7 +44,9 @@ func placeholder(i int) string { return string(phOpen) + strconv.Itoa(i) + strin
 
 // caseLabel matches a case label at the start of a segment: an optional
 // "(", patterns joined by "|", and ")".
-var caseLabel = regexp.MustCompile(`^\(?[^\s()|;&]+(\|[^\s()|;&]+)*\)`)
+var caseLabel = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\(?[^\s()|;&]+(\|[^\s()|;&]+)*\)`)
+})
 
 // scanner cuts a scriptlet into segments.
 type scanner struct {
@@ -155,7 +158,7 @@ func (s *scanner) label() bool {
 	rest = rest[:len(rest)-len(strings.TrimLeft(rest, " \t"))]
 	lead := len([]rune(rest))
 	line, _, _ := strings.Cut(string(s.src[s.pos+lead:]), "\n")
-	m := caseLabel.FindString(line)
+	m := caseLabel().FindString(line)
 	if m == "" || strings.HasPrefix(line, "esac") {
 		return false
 	}

@@ -7,14 +7,19 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/vserverx/vserverx/config"
 )
 
 // networkText finds what makes a scriptlet a network scriptlet: an ip
 // command (ip, /sbin/ip, a variable set to such a path) or
-// VSPACE_SHARED_CMD.
-var networkText = regexp.MustCompile(`(^|[\s;&|({` + "`" + `"'=])(\S*/)?ip($|[\s;"')]|\b)|` + vspaceVar)
+// VSPACE_SHARED_CMD. The package's patterns are compiled on first use:
+// most vserverx commands never read an old configuration, and each would
+// pay for them at start-up.
+var networkText = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(^|[\s;&|({` + "`" + `"'=])(\S*/)?ip($|[\s;"')]|\b)|` + vspaceVar)
+})
 
 // scriptlet is one file util-vserver runs for a phase.
 type scriptlet struct {
@@ -128,10 +133,10 @@ func readScriptlet(confdir string, sc scriptlet, st *netState) (used bool, err e
 // its text when it could not be scanned.
 func isNetwork(segs []segment, text string, scanErr error) bool {
 	if scanErr != nil {
-		return networkText.MatchString(text)
+		return networkText().MatchString(text)
 	}
 	for _, s := range segs {
-		if networkText.MatchString(s.raw) {
+		if networkText().MatchString(s.raw) {
 			return true
 		}
 	}
