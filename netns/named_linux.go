@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -416,44 +414,4 @@ func removeFile(path string) error {
 		return fmt.Errorf("remove %s: %w", path, err)
 	}
 	return nil
-}
-
-// Pids returns every process that has any thread in the namespace, sorted,
-// like `ip netns pids NAME` (which looks at the main threads only). It
-// scans /proc/*/task/*/ns/net.
-func Pids(ns *NS) ([]int, error) {
-	var want unix.Stat_t
-	if err := unix.Fstat(ns.fd, &want); err != nil {
-		return nil, fmt.Errorf("network namespace %s: %w", ns.Name, err)
-	}
-	procs, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil, fmt.Errorf("network namespace %s: list processes: %w", ns.Name, err)
-	}
-	var pids []int
-	for _, p := range procs {
-		pid, err := strconv.Atoi(p.Name())
-		if err == nil && anyTaskIn(pid, want.Dev, want.Ino) {
-			pids = append(pids, pid)
-		}
-	}
-	sort.Ints(pids) // ReadDir sorts by name: "10" before "9"
-	return pids, nil
-}
-
-// anyTaskIn reports whether a thread of pid lives in the namespace dev/ino.
-// Processes that vanish meanwhile are skipped.
-func anyTaskIn(pid int, dev, ino uint64) bool {
-	dir := "/proc/" + strconv.Itoa(pid) + "/task"
-	tasks, err := os.ReadDir(dir)
-	if err != nil {
-		return false
-	}
-	for _, t := range tasks {
-		var st unix.Stat_t
-		if unix.Stat(dir+"/"+t.Name()+"/ns/net", &st) == nil && st.Dev == dev && st.Ino == ino {
-			return true
-		}
-	}
-	return false
 }

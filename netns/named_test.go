@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -287,63 +286,6 @@ func TestHelperCreateInPrivateMountNS(t *testing.T) {
 	}
 	if _, err := Open(dir, "fromchild"); err != nil {
 		t.Fatalf("Open from the private mount namespace: %v", err)
-	}
-}
-
-// TestPids finds a process by any of its threads.
-func TestPids(t *testing.T) {
-	nstest.RequireRoot(t)
-	ns := mustCreate(t, "p")
-	if pids, err := Pids(ns); err != nil || len(pids) != 0 {
-		t.Fatalf("Pids of an empty namespace = %v %v", pids, err)
-	}
-	cmd := exec.Command("sleep", "30")
-	if err := StartIn(ns, cmd, ExecOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
-	pids, err := Pids(ns)
-	if err != nil || len(pids) != 1 || pids[0] != cmd.Process.Pid {
-		t.Fatalf("Pids = %v %v, want [%d]", pids, err, cmd.Process.Pid)
-	}
-	if out := strings.TrimSpace(nstest.IP(t, "netns", "pids", "p")); out != itoa(cmd.Process.Pid) {
-		t.Errorf("ip netns pids p = %q, want %d", out, cmd.Process.Pid)
-	}
-	// A thread of this test binary inside the namespace counts too.
-	err = ns.Do(func() error {
-		pids, err = Pids(ns)
-		return err
-	})
-	if err != nil || len(pids) != 2 || pids[0] != os.Getpid() && pids[1] != os.Getpid() {
-		t.Errorf("Pids with one of our threads inside = %v %v, want %d and %d", pids, err, os.Getpid(), cmd.Process.Pid)
-	}
-}
-
-// TestPidsNumericOrder: Pids sorts numerically, also across a change in
-// the number of digits (/proc lists "10000" before "9999").
-func TestPidsNumericOrder(t *testing.T) {
-	nstest.RequireRoot(t)
-	if os.Getpid() != 1 {
-		t.Skip("sets ns_last_pid: needs to be PID 1 of the sandbox's PID namespace")
-	}
-	ns := mustCreate(t, "order")
-	var want []int
-	for _, last := range []string{"9990", "9999"} { // leeway: Go may fork a probe first
-		if err := os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(last), 0); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command("sleep", "30")
-		if err := StartIn(ns, cmd, ExecOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		defer func() { cmd.Process.Kill(); cmd.Wait() }()
-		want = append(want, cmd.Process.Pid)
-	}
-	if len(itoa(want[0])) == len(itoa(want[1])) {
-		t.Fatalf("children got pids %v, want one below 10000 and one above: the test proves nothing", want)
-	}
-	if pids, err := Pids(ns); err != nil || !slices.Equal(pids, want) {
-		t.Errorf("Pids = %v %v, want %v", pids, err, want)
 	}
 }
 
