@@ -63,7 +63,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.IntVar(&o.groups, "groups", 20, "start-all: number of groups (namespaces) they share")
 	jList := fs.String("j", "1,4,16", "start-all: -j values, comma-separated; the first must be 1 (it measures the total work)")
 	fs.BoolVar(&o.noStartAll, "no-start-all", false, "skip the start-all part")
-	fs.IntVar(&o.cliReps, "cli-reps", 5, "command-line table: repetitions per row (plan rows: 4 times as many)")
+	fs.IntVar(&o.cliReps, "cli-reps", 20, "command-line table: repetitions per row (plan rows: 4 times as many); the member stops vary by 10-20% from one to the next, fewer make their ratio unreliable")
 	planList := fs.String("plan-guests", "10,100,1000", "command-line table: numbers of guests in the confdir for plan, ascending; the first is the baseline")
 	sizeList := fs.String("group-sizes", "2,12,30", "command-line table: sizes of the running group for the member stop, ascending; the last is also the concurrent stop")
 	fs.IntVar(&o.listGuests, "list-guests", 50, "command-line table: number of guests for list")

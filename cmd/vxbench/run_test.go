@@ -16,7 +16,7 @@ func TestParseFlags(t *testing.T) {
 	if len(o.ns) != 2 || o.ns[1] != 5 || o.variants[0] != (variant{4, config.TypeVeth}) || o.variants[1] != (variant{2, config.TypeMacvlan}) || o.jobs[1] != 8 {
 		t.Fatalf("parsed %+v", o)
 	}
-	if len(o.planGuests) != 3 || o.planGuests[2] != 1000 || len(o.groupSizes) != 3 || o.groupSizes[1] != 12 || o.listGuests != 50 || o.cliReps != 5 {
+	if len(o.planGuests) != 3 || o.planGuests[2] != 1000 || len(o.groupSizes) != 3 || o.groupSizes[1] != 12 || o.listGuests != 50 || o.cliReps != 20 {
 		t.Fatalf("command-line table defaults: %+v", o)
 	}
 	for _, c := range []struct{ args, want string }{
