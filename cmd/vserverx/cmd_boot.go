@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -97,19 +96,47 @@ func bootAction(env *lifecycle.Env, isRunning runningFunc, stop bool) boot.Actio
 		if running != stop {
 			return boot.ErrUnchanged
 		}
-		var out bytes.Buffer
+		out, err := newCapture(env.Paths.StateDir)
+		if err != nil {
+			return err
+		}
+		defer out.Close()
 		quiet := *env
-		quiet.Out, quiet.Err = &out, &out
-		quiet.Vserver.Stdout, quiet.Vserver.Stderr = &out, &out
+		quiet.Out, quiet.Err = out, out
+		quiet.Vserver.Stdout, quiet.Vserver.Stderr = out, out
 		fn := quiet.Start
 		if stop {
 			fn = quiet.Stop
 		}
 		if err := codeOf(fn(ctx, g.Name, nil)); err != nil {
-			return withOutput(err, out.String())
+			return withOutput(err, readCapture(out))
 		}
 		return nil
 	}
+}
+
+// newCapture returns a nameless file (O_TMPFILE) in vserverx's state
+// directory dir for the output of one guest's start or stop. It is a file,
+// not a pipe, so that a process the guest leaves running with that output
+// still open (a daemon that did not close its stdout, a scriptlet's child,
+// what remains of an interrupted stop) cannot keep start-all or stop-all
+// waiting for the end of the output: vserver's exit ends what is reported.
+func newCapture(dir string) (*os.File, error) {
+	if err := lifecycle.SecureStateDir(dir); err != nil {
+		return nil, err
+	}
+	fd, err := unix.Open(dir, unix.O_TMPFILE|unix.O_RDWR|unix.O_CLOEXEC, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("a file for the output of vserver in %s: %w", dir, err)
+	}
+	return os.NewFile(uintptr(fd), dir+"/(output of vserver)"), nil
+}
+
+// readCapture returns what was written to a capture file so far (a read
+// error of a file in a tmpfs just written ends it early).
+func readCapture(f *os.File) string {
+	b, _ := io.ReadAll(io.NewSectionReader(f, 0, 1<<30))
+	return string(b)
 }
 
 // runningFunc says whether a guest runs; an error means there is no answer.
