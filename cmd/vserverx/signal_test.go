@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -78,15 +80,116 @@ func TestSignalWhilePreparing(t *testing.T) {
 	nstest.AssertSame(t, before)
 }
 
+// TestSignalDuringStartAll: SIGTERM to start-all while it starts its first
+// guest (fw, -j 1; vprocunhide runs in fw's namespace) undoes that start,
+// skips the guests not yet started (mail) and those waiting for fw (web),
+// says why for each, and leaves with 143; the host is as before.
+func TestSignalDuringStartAll(t *testing.T) {
+	h := newHost(t, "classic-macvlan", "dmz")
+	for _, g := range []string{"fw", "web", "mail"} {
+		h.mustVX(g, "setup")
+	}
+	h.write("web/apps/init/depends", "fw\n")
+	before := nstest.Snapshot(t)
+	busy := filepath.Join(t.TempDir(), "busy")
+	slow := filepath.Join(t.TempDir(), "vprocunhide")
+	writeExecutable(t, slow, "#!/bin/sh\n: >"+busy+"\nexec sleep 5\n")
+	vars, err := os.ReadFile(h.vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeExecutable(t, h.vars, string(vars)+"\n_VPROCUNHIDE="+slow+"\n")
+	stdout, stderr := termWhen(t, h, "vprocunhide to run for fw", busy, "start-all", "--all", "-j", "1")
+	for _, want := range []string{
+		"fw +FAILED .*: interrupted by SIGTERM while " + regexp.QuoteMeta(slow) + " ran in namespace fw",
+		"undone: create network namespace fw",
+		"web +skipped: needs fw, which failed",
+		"mail +skipped: interrupted by SIGTERM$",
+		"start-all: 0 of 3 started, 1 failed \\(fw\\), 2 skipped",
+	} {
+		if !regexp.MustCompile(`(?m)` + want).MatchString(stdout) {
+			t.Errorf("start-all's output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if want := "vserverx: interrupted by SIGTERM: exit code 143"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+	for _, g := range []string{"fw", "web", "mail"} {
+		if h.vserver(g, "running").code == 0 {
+			t.Errorf("guest %s was started", g)
+		}
+	}
+	nstest.AssertSame(t, before)
+}
+
+// TestSignalDuringStopAll: SIGTERM to stop-all while util-vserver stops
+// its first guest (mail, -j 1; a pre-stop scriptlet of mail runs) reaches
+// that vserver, leaves mail's namespace for a later stop, skips the others
+// (web, and fw, which waits for web's stop), says why, and leaves with
+// 143.
+// A second stop-all, once the scriptlet's process is gone, removes
+// everything.
+func TestSignalDuringStopAll(t *testing.T) {
+	h := newHost(t, "classic-macvlan", "dmz")
+	before := nstest.Snapshot(t)
+	for _, g := range []string{"fw", "web", "mail"} {
+		h.mustVX(g, "setup")
+	}
+	h.write("web/apps/init/depends", "fw\n")
+	h.mustVX("start-all", "--all")
+	tmp := t.TempDir()
+	busy, pidFile := filepath.Join(tmp, "busy"), filepath.Join(tmp, "pid")
+	writeExecutable(t, filepath.Join(h.confdir, "mail/scripts/pre-stop"), "#!/bin/sh\necho $$ >"+pidFile+"\n: >"+busy+"\nexec sleep 2\n")
+	stdout, stderr := termWhen(t, h, "mail's pre-stop scriptlet to run", busy, "stop-all", "--all", "-j", "1")
+	for _, want := range []string{
+		"mail +FAILED .*SIGTERM",
+		"web +skipped: interrupted by SIGTERM$",
+		"fw +skipped: interrupted by SIGTERM$",
+	} {
+		if !regexp.MustCompile(`(?m)` + want).MatchString(stdout) {
+			t.Errorf("stop-all's output lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, want := range []string{"namespace dmz may be left: run `vserverx mail stop` again", "vserverx: interrupted by SIGTERM: exit code 143"} {
+		if !strings.Contains(stdout+stderr, want) {
+			t.Errorf("output lacks %q:\n%s%s", want, stdout, stderr)
+		}
+	}
+	for _, g := range []string{"fw", "web"} {
+		if h.vserver(g, "running").code != 0 {
+			t.Errorf("guest %s was stopped", g)
+		}
+	}
+	if !slices.Contains(netnsList(t), "dmz") {
+		t.Error("namespace dmz was removed while the stop of mail was interrupted")
+	}
+	pid := readPid(t, pidFile)
+	waitFor(t, "mail's pre-stop scriptlet to end", func() bool { return !alive(pid) })
+	if err := os.Remove(filepath.Join(h.confdir, "mail/scripts/pre-stop")); err != nil {
+		t.Fatal(err)
+	}
+	h.mustVX("stop-all", "--all")
+	nstest.AssertSame(t, before)
+}
+
 // termStartWhen runs `vserverx fw start`, sends it SIGTERM once marker
 // exists (what is described by what), and returns its stderr; it fails
 // the test unless vserverx left with 143.
 func termStartWhen(t *testing.T, h *host, what, marker string) *bytes.Buffer {
 	t.Helper()
-	cmd := exec.Command(h.bin, "--confdir", h.confdir, "--util-vserver-vars", h.vars, "fw", "start")
+	_, stderr := termWhen(t, h, what, marker, "fw", "start")
+	return bytes.NewBufferString(stderr)
+}
+
+// termWhen runs `vserverx ARGS...`, sends it SIGTERM once marker exists
+// (what is described by what), and returns its stdout and stderr; it
+// fails the test unless vserverx left with 143.
+func termWhen(t *testing.T, h *host, what, marker string, args ...string) (stdout, stderr string) {
+	t.Helper()
+	cmd := exec.Command(h.bin, append([]string{"--confdir", h.confdir, "--util-vserver-vars", h.vars}, args...)...)
 	cmd.Env = append(h.env, "UTIL_VSERVER_VARS="+h.vars)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +197,7 @@ func termStartWhen(t *testing.T, h *host, what, marker string) *bytes.Buffer {
 	_ = cmd.Process.Signal(syscall.SIGTERM)
 	err := cmd.Wait()
 	if ee, _ := err.(*exec.ExitError); ee == nil || ee.ExitCode() != 143 {
-		t.Fatalf("want exit 143, got %v:\n%s", err, stderr.String())
+		t.Fatalf("want exit 143, got %v:\n%s%s", err, out.String(), errOut.String())
 	}
-	return &stderr
+	return out.String(), errOut.String()
 }

@@ -107,7 +107,10 @@ func (r *runner) loop(ctx context.Context) {
 	}
 	why := "interrupted"
 	if cause := context.Cause(ctx); cause != nil {
-		why += ": " + cause.Error()
+		why = cause.Error() // a signal says "interrupted by SIGTERM" itself
+		if !strings.HasPrefix(why, "interrupted") {
+			why = "interrupted: " + why
+		}
 	}
 	for _, n := range r.p.nodes {
 		if r.result[n] == outcomePending {
