@@ -443,6 +443,53 @@ func TestStandinStartDelay(t *testing.T) {
 	}
 }
 
+// TestStandinDefaultTTY: with --defaulttty, what a start prints after
+// pre-start (here post-start's echo) goes to apps/init/tty, else
+// .defaults/apps/init/tty, else /dev/null, not to the caller; pre-start's
+// output still reaches the caller. Without it, post-start's reaches the
+// caller.
+func TestStandinDefaultTTY(t *testing.T) {
+	s := newStandin(t)
+	scripts := map[string]string{
+		"scripts/pre-start*":  "#!/bin/sh\necho pre-start of $2\n",
+		"scripts/post-start*": "#!/bin/sh\necho post-start of $2\n",
+	}
+	for _, g := range []string{"own", "dflt", "none", "plain"} {
+		s.guest(t, g, scripts)
+	}
+	ownTTY, dfltTTY := filepath.Join(s.conf, "own/apps/init/tty"), filepath.Join(s.conf, ".defaults/apps/init/tty")
+	for _, f := range []string{ownTTY, dfltTTY} {
+		mustMkdir(t, filepath.Dir(f))
+		mustWrite(t, f, "")
+	}
+	start := func(g string, opts ...string) result {
+		t.Helper()
+		r := s.run(t, "vserver", append(opts, g, "start")...)
+		if r.code != 0 {
+			t.Fatalf("vserver %s start: %s", g, r)
+		}
+		return r
+	}
+	for _, c := range []struct{ guest, tty string }{{"own", ownTTY}, {"dflt", dfltTTY}} {
+		r := start(c.guest, "--defaulttty")
+		if !strings.Contains(r.stdout, "pre-start of "+c.guest) || strings.Contains(r.stdout+r.stderr, "post-start") {
+			t.Errorf("--defaulttty start of %s: want pre-start's output and not post-start's:\n%s", c.guest, r)
+		}
+		if b, _ := os.ReadFile(c.tty); !strings.Contains(string(b), "post-start of "+c.guest) {
+			t.Errorf("%s holds %q, want post-start's output of %s", c.tty, b, c.guest)
+		}
+	}
+	if err := os.Remove(dfltTTY); err != nil {
+		t.Fatal(err)
+	}
+	if r := start("none", "--defaulttty"); strings.Contains(r.stdout+r.stderr, "post-start") {
+		t.Errorf("--defaulttty start without a tty: post-start's output reached the caller:\n%s", r)
+	}
+	if r := start("plain"); !strings.Contains(r.stdout, "post-start of plain") {
+		t.Errorf("start without --defaulttty: post-start's output is missing:\n%s", r)
+	}
+}
+
 // TestStandinVspace: vspace --enter X fails when no context X runs, and
 // runs the command in X's net namespace when it does; --new --net makes a
 // new one; usage errors exit 255.
