@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"syscall"
 
 	"github.com/vserverx/vserverx/netns"
@@ -76,15 +77,17 @@ func checkExecutable(path string) (string, error) {
 type Vserver struct {
 	Path     string    // the vserver command
 	VarsFile string    // exported as UTIL_VSERVER_VARS when not empty
+	Options  []string  // vserver's own options, before the guest name (e.g. --defaulttty)
 	Stdin    io.Reader // defaults: the process's own stdio
 	Stdout   io.Writer
 	Stderr   io.Writer
 }
 
-// Command returns the exec.Cmd for `vserver GUEST ARGS...` with the
-// environment Environ(netnsName).
+// Command returns the exec.Cmd for `vserver [OPTIONS...] GUEST ARGS...`
+// with the environment Environ(netnsName).
 func (v Vserver) Command(netnsName, guest string, args ...string) *exec.Cmd {
-	cmd := exec.Command(v.Path, append([]string{guest}, args...)...)
+	argv := append(append(slices.Clip(v.Options), guest), args...)
+	cmd := exec.Command(v.Path, argv...)
 	cmd.Stdin = cmp.Or(v.Stdin, io.Reader(os.Stdin))
 	cmd.Stdout = cmp.Or(v.Stdout, io.Writer(os.Stdout))
 	cmd.Stderr = cmp.Or(v.Stderr, io.Writer(os.Stderr))

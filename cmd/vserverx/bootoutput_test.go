@@ -12,16 +12,17 @@ import (
 )
 
 // TestStartAllDoesNotWaitForLeftOutput: a guest whose start leaves a
-// process holding util-vserver's output open (here a post-start scriptlet's
-// background sleep; on real hosts a daemon that keeps its stdout) does not
-// keep start-all waiting: start-all reports and returns while that process
-// still runs.
+// process holding util-vserver's output open (here a pre-start scriptlet's
+// background sleep, started before --defaulttty takes the rest of the
+// start off that output; on real hosts a daemon started there that keeps
+// its stdout) does not keep start-all waiting: start-all reports and
+// returns while that process still runs.
 func TestStartAllDoesNotWaitForLeftOutput(t *testing.T) {
 	h := newHost(t, "classic-macvlan")
 	before := nstest.Snapshot(t)
 	h.mustVX("fw", "setup")
 	pidFile := filepath.Join(t.TempDir(), "pid")
-	writeExecutable(t, filepath.Join(h.confdir, "fw/scripts/post-start"), "#!/bin/sh\nsleep 30 &\necho $! >"+pidFile+"\necho post-start done\n")
+	writeExecutable(t, filepath.Join(h.confdir, "fw/scripts/pre-start"), "#!/bin/sh\nsleep 30 &\necho $! >"+pidFile+"\n")
 	r := h.mustVX("start-all", "--all")
 	pid := readPid(t, pidFile)
 	if !alive(pid) {
@@ -33,6 +34,32 @@ func TestStartAllDoesNotWaitForLeftOutput(t *testing.T) {
 	_ = syscall.Kill(pid, syscall.SIGKILL)
 	waitFor(t, "the scriptlet's sleep to end", func() bool { return !alive(pid) })
 	h.mustVX("stop-all", "--all")
+	nstest.AssertSame(t, before)
+}
+
+// TestStartAllDefaultTTY: start-all runs vserver as util-vserver's boot
+// does, with --defaulttty: what the guest's start prints from pre-start on
+// (here post-start's echo) goes to its apps/init/tty, not to start-all;
+// `vserverx NAME start` shows it.
+func TestStartAllDefaultTTY(t *testing.T) {
+	h := newHost(t, "classic-macvlan")
+	before := nstest.Snapshot(t)
+	h.mustVX("fw", "setup")
+	writeExecutable(t, filepath.Join(h.confdir, "fw/scripts/post-start"), "#!/bin/sh\necho post-start of $2\n")
+	tty := filepath.Join(h.confdir, "fw/apps/init/tty")
+	h.write("fw/apps/init/tty", "")
+	r := h.mustVX("start-all", "--all")
+	if strings.Contains(r.stdout+r.stderr, "post-start of fw") {
+		t.Errorf("start-all shows the guest's output after pre-start:\n%s", r)
+	}
+	if b, _ := os.ReadFile(tty); !strings.Contains(string(b), "post-start of fw") {
+		t.Errorf("%s holds %q, want post-start's output", tty, b)
+	}
+	h.mustVX("stop-all", "--all")
+	if r := h.mustVX("fw", "start"); !strings.Contains(r.stdout, "post-start of fw") {
+		t.Errorf("vserverx fw start does not show post-start's output:\n%s", r)
+	}
+	h.mustVX("fw", "stop")
 	nstest.AssertSame(t, before)
 }
 

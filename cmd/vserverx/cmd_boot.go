@@ -42,9 +42,12 @@ func (a *app) bootCommand(name, usage string, stop bool) *cli.Command {
 		Description: `Selects guests by apps/init/mark (--mark, repeatable; a leading ! or ~
 inverts) or --all, skips disabled guests and guests without vdir, orders
 them by apps/init/depends and runs N at a time, printing one line per guest
-and a summary. A dependency cycle or an unknown dependency is reported before
-anything runs. A failed guest's dependants are skipped. Exit 0 when all
-succeeded, 1 when none did, 2 when some did.`,
+and a summary (a guest's output only when it fails). Like util-vserver's
+boot it runs "vserver --defaulttty --sync NAME start|stop": from pre-start
+on, a guest uses its apps/init/tty (else .defaults/apps/init/tty, else
+/dev/null), not this command's output. A dependency cycle or an unknown
+dependency is reported before anything runs. A failed guest's dependants
+are skipped. Exit 0 when all succeeded, 1 when none did, 2 when some did.`,
 		Flags: bootFlags(),
 		Action: func(c *cli.Context) error {
 			if err := noArgs(c); err != nil {
@@ -104,6 +107,7 @@ func bootAction(env *lifecycle.Env, isRunning runningFunc, stop bool) boot.Actio
 		quiet := *env
 		quiet.Out, quiet.Err = out, out
 		quiet.Vserver.Stdout, quiet.Vserver.Stderr = out, out
+		quiet.Vserver.Options = bootVserverOptions
 		fn := quiet.Start
 		if stop {
 			fn = quiet.Stop
@@ -114,6 +118,13 @@ func bootAction(env *lifecycle.Env, isRunning runningFunc, stop bool) boot.Actio
 		return nil
 	}
 }
+
+// bootVserverOptions are the options util-vserver's own boot script
+// (start-vservers) gives vserver: --defaulttty makes a start connect the
+// guest, from its pre-start on, to apps/init/tty (else
+// .defaults/apps/init/tty, else /dev/null) instead of the caller's output;
+// --sync waits for the guest's init where util-vserver can.
+var bootVserverOptions = []string{"--defaulttty", "--sync"}
 
 // newCapture returns a nameless file (O_TMPFILE) in vserverx's state
 // directory dir for the output of one guest's start or stop. It is a file,
