@@ -20,7 +20,8 @@ GOLDFLAGS    ?=
 # vserverx is built static (no cgo: nothing in it needs libc) and without
 # urfave/cli's man/markdown generators (vserverx never calls them): every
 # vserverx command starts about 5 ms sooner (no dynamic loader, fewer package
-# initialisers), and a stop or start is mostly start-up cost.
+# initialisers), and a stop or start is mostly start-up cost. The tests
+# build the binary they drive the same way.
 GOTAGS       := urfave_cli_no_docs
 
 # VERSION is what `vserverx --version` prints and the Debian package's version,

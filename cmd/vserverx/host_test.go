@@ -50,7 +50,9 @@ func vserverxBinary(t *testing.T) string {
 			return
 		}
 		builtBin = filepath.Join(dir, "vserverx")
-		out, err := exec.Command(goTool(), "build", "-o", builtBin, ".").CombinedOutput()
+		build := exec.Command(goTool(), "build", "-tags", "urfave_cli_no_docs", "-o", builtBin, ".")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0") // as make build builds it
+		out, err := build.CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

@@ -90,8 +90,9 @@ func TestRunnerInSandbox(t *testing.T) {
 		t.Skip("needs unshare (util-linux)")
 	}
 	vserverx := filepath.Join(t.TempDir(), "vserverx")
-	build := exec.Command("go", "build", "-o", vserverx, "./cmd/vserverx")
+	build := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", vserverx, "./cmd/vserverx")
 	build.Dir = repoRoot(t)
+	build.Env = append(os.Environ(), "CGO_ENABLED=0") // as make build builds it
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building vserverx for start-all: %v\n%s", err, out)
 	}
