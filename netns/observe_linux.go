@@ -338,8 +338,34 @@ func RemoveInterface(n *NS, def *config.Namespace, l ObservedLink) (Undo, error)
 		if _, err := e.create(asFound); err != nil {
 			return fmt.Errorf("create link %s again: %w", l.Name, err)
 		}
-		return nil
+		return e.setDownAsFound(l)
 	}), nil
+}
+
+// setDownAsFound sets DOWN again what of l was found DOWN (create brings a
+// link UP): the link inside X, a veth's host side.
+func (e *engine) setDownAsFound(l ObservedLink) error {
+	if !l.Up {
+		if err := setDownByName(e.in, l.Name); err != nil {
+			return fmt.Errorf("set link %s down again in %s: %w", l.Name, e.ns.Name, err)
+		}
+	}
+	if l.Type == config.TypeVeth && l.Host != "" && !l.HostUp {
+		if err := setDownByName(e.host, l.Host); err != nil {
+			return fmt.Errorf("set link %s down again on the host: %w", l.Host, err)
+		}
+	}
+	return nil
+}
+
+// setDownByName sets link name DOWN through h.
+// Equivalent to: ip link set NAME down.
+func setDownByName(h *netlink.Handle, name string) error {
+	link, err := h.LinkByName(name)
+	if err != nil {
+		return err
+	}
+	return h.LinkSetDown(link)
 }
 
 // asInterface is the definition that creates l again as it was found.

@@ -113,10 +113,34 @@ func normalized(lines []string) []string {
 // removes it (a phys device back on the host under its name), and its
 // Undo creates it again as it was, but for its index.
 func TestRemoveInterfaceUndo(t *testing.T) {
+	removeAndUndo(t, false)
+}
+
+// TestRemoveInterfaceUndoKeepsDown: links found DOWN (and a veth's host side
+// found DOWN) are DOWN again after the Undo of their removal.
+func TestRemoveInterfaceUndoKeepsDown(t *testing.T) {
+	removeAndUndo(t, true)
+}
+
+// removeAndUndo removes each link of the observed namespace and undoes
+// that, checking that the namespace and the host are as before; with down,
+// every link (and the veth's host side) is set DOWN first.
+func removeAndUndo(t *testing.T, down bool) {
 	observedHost(t)
 	warmDir(t)
 	def := observedDef(t)
 	ns := setup(t, def)
+	if down {
+		for _, l := range []string{"eth0", "eth1", "eth2"} {
+			nstest.IP(t, "-n", "ob", "link", "set", l, "down")
+		}
+		nstest.IP(t, "link", "set", "ob-h1", "down")
+		for _, l := range []string{"eth0", "eth1", "eth2"} {
+			if out := nstest.IP(t, "-n", "ob", "-o", "link", "show", l); strings.Contains(out, ",UP") {
+				t.Fatalf("%s still UP in ob:\n%s", l, out)
+			}
+		}
+	}
 	for _, num := range []int{0, 1, 2} {
 		host, inside := nstest.Snapshot(t), nstest.SnapshotNamespace(t, "ob")
 		o := observeOne(t, ns, num)
