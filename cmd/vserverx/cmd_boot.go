@@ -144,7 +144,9 @@ func newCapture(dir string) (*os.File, error) {
 }
 
 // readCapture returns what was written to a capture file so far (a read
-// error of a file in a tmpfs just written ends it early).
+// error of a file in a tmpfs just written ends it early). It reads at
+// offsets (pread), leaving the file offset alone: processes still writing
+// share it.
 func readCapture(f *os.File) string {
 	b, _ := io.ReadAll(io.NewSectionReader(f, 0, 1<<30))
 	return string(b)
