@@ -230,6 +230,16 @@ func (h *host) vx(args ...string) result {
 	return h.run(h.bin, append(global, args...)...)
 }
 
+// setVar appends NAME=value to the host's util-vserver-vars file.
+func (h *host) setVar(name, value string) {
+	h.t.Helper()
+	vars, err := os.ReadFile(h.vars)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	writeExecutable(h.t, h.vars, string(vars)+"\n"+name+"="+value+"\n")
+}
+
 // mustVX runs vserverx and fails the test unless it exits 0.
 func (h *host) mustVX(args ...string) result {
 	h.t.Helper()

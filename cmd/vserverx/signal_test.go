@@ -34,11 +34,7 @@ func TestSignalDuringRunningCheck(t *testing.T) {
 	}
 	slowLib := filepath.Join(tmp, "functions")
 	writeExecutable(t, slowLib, "if [ -e "+arm+" ]; then : >"+asking+"; sleep 5; fi\n. "+repoPath("testdata/util-vserver/functions")+"\n")
-	vars, err := os.ReadFile(h.vars)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeExecutable(t, h.vars, string(vars)+"\n_LIB_FUNCTIONS="+slowLib+"\n")
+	h.setVar("_LIB_FUNCTIONS", slowLib)
 	before := nstest.Snapshot(t)
 	writeExecutable(t, arm, "")
 	stderr := termStartWhen(t, h, "vserverx to ask whether fw runs", asking)
@@ -60,14 +56,7 @@ func TestSignalWhilePreparing(t *testing.T) {
 	h := newHost(t, "classic-macvlan")
 	h.mustVX("fw", "setup")
 	before := nstest.Snapshot(t)
-	busy := filepath.Join(t.TempDir(), "busy")
-	slow := filepath.Join(t.TempDir(), "vprocunhide")
-	writeExecutable(t, slow, "#!/bin/sh\n: >"+busy+"\nexec sleep 5\n")
-	vars, err := os.ReadFile(h.vars)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeExecutable(t, h.vars, string(vars)+"\n_VPROCUNHIDE="+slow+"\n")
+	slow, busy := slowVprocunhide(t, h)
 	stderr := termStartWhen(t, h, "vprocunhide to run", busy)
 	for _, want := range []string{"interrupted by SIGTERM while " + slow + " ran in namespace fw", "undone: interface 0", "undone: create network namespace fw"} {
 		if !strings.Contains(stderr.String(), want) {
@@ -91,14 +80,7 @@ func TestSignalDuringStartAll(t *testing.T) {
 	}
 	h.write("web/apps/init/depends", "fw\n")
 	before := nstest.Snapshot(t)
-	busy := filepath.Join(t.TempDir(), "busy")
-	slow := filepath.Join(t.TempDir(), "vprocunhide")
-	writeExecutable(t, slow, "#!/bin/sh\n: >"+busy+"\nexec sleep 5\n")
-	vars, err := os.ReadFile(h.vars)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeExecutable(t, h.vars, string(vars)+"\n_VPROCUNHIDE="+slow+"\n")
+	slow, busy := slowVprocunhide(t, h)
 	stdout, stderr := termWhen(t, h, "vprocunhide to run for fw", busy, "start-all", "--all", "-j", "1")
 	for _, want := range []string{
 		"fw +FAILED .*: interrupted by SIGTERM while " + regexp.QuoteMeta(slow) + " ran in namespace fw",
@@ -170,6 +152,18 @@ func TestSignalDuringStopAll(t *testing.T) {
 	}
 	h.mustVX("stop-all", "--all")
 	nstest.AssertSame(t, before)
+}
+
+// slowVprocunhide makes util-vserver's vprocunhide (which vserverx runs in
+// a namespace it prepares) a script that creates the file busy and then
+// sleeps 5 s; it returns the script's path and busy.
+func slowVprocunhide(t *testing.T, h *host) (slow, busy string) {
+	t.Helper()
+	busy = filepath.Join(t.TempDir(), "busy")
+	slow = filepath.Join(t.TempDir(), "vprocunhide")
+	writeExecutable(t, slow, "#!/bin/sh\n: >"+busy+"\nexec sleep 5\n")
+	h.setVar("_VPROCUNHIDE", slow)
+	return slow, busy
 }
 
 // termStartWhen runs `vserverx fw start`, sends it SIGTERM once marker
