@@ -121,6 +121,19 @@ func newHost(t *testing.T, examples ...string) *host {
 	return newHostNIC(t, vethNIC, examples...)
 }
 
+// newBootHost is newHost with the classic-macvlan and dmz examples, fw,
+// web and mail set up, and web depending on fw (apps/init/depends): the
+// host of the start-all and stop-all tests.
+func newBootHost(t *testing.T) *host {
+	t.Helper()
+	h := newHost(t, "classic-macvlan", "dmz")
+	for _, g := range []string{"fw", "web", "mail"} {
+		h.mustVX(g, "setup")
+	}
+	h.write("web/apps/init/depends", "fw\n")
+	return h
+}
+
 // newHostNIC is newHost with eth0 made as nic says.
 func newHostNIC(t *testing.T, nic nicKind, examples ...string) *host {
 	t.Helper()

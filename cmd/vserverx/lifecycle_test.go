@@ -279,12 +279,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // two namespaces (the dmz members in parallel, serialized by the engine),
 // in dependency order, and stop-all removes everything again.
 func TestStartAllStopAll(t *testing.T) {
-	h := newHost(t, "classic-macvlan", "dmz")
+	h := newBootHost(t)
 	before := nstest.Snapshot(t)
-	for _, g := range []string{"fw", "web", "mail"} {
-		h.mustVX(g, "setup")
-	}
-	h.write("web/apps/init/depends", "fw\n")
 	h.write("mail/apps/init/mark", "other\n")
 	r := h.mustVX("start-all", "--mark", "default", "-j", "4")
 	t.Logf("start-all:\n%s", r.stdout)
@@ -314,11 +310,8 @@ func TestStartAllStopAll(t *testing.T) {
 // the built vserverx and the stand-in util-vserver: start, status, restart,
 // stop and their LSB exit codes.
 func TestInitScript(t *testing.T) {
-	h := newHost(t, "classic-macvlan", "dmz")
+	h := newBootHost(t)
 	before := nstest.Snapshot(t)
-	for _, g := range []string{"fw", "web", "mail"} {
-		h.mustVX(g, "setup")
-	}
 	defaults := filepath.Join(t.TempDir(), "vserverx.default")
 	content := "VSERVERX=" + h.bin + "\nVSERVERX_ARGS=\"--confdir " + h.confdir + " --util-vserver-vars " + h.vars + "\"\nVSERVERX_BOOT_ARGS=\"-j 2\"\n"
 	if err := os.WriteFile(defaults, []byte(content), 0o644); err != nil {

@@ -74,11 +74,7 @@ func TestSignalWhilePreparing(t *testing.T) {
 // skips the guests not yet started (mail) and those waiting for fw (web),
 // says why for each, and leaves with 143; the host is as before.
 func TestSignalDuringStartAll(t *testing.T) {
-	h := newHost(t, "classic-macvlan", "dmz")
-	for _, g := range []string{"fw", "web", "mail"} {
-		h.mustVX(g, "setup")
-	}
-	h.write("web/apps/init/depends", "fw\n")
+	h := newBootHost(t)
 	before := nstest.Snapshot(t)
 	slow, busy := slowVprocunhide(t, h)
 	stdout, stderr := termWhen(t, h, "vprocunhide to run for fw", busy, "start-all", "--all", "-j", "1")
@@ -112,12 +108,8 @@ func TestSignalDuringStartAll(t *testing.T) {
 // A second stop-all, once the scriptlet's process is gone, removes
 // everything.
 func TestSignalDuringStopAll(t *testing.T) {
-	h := newHost(t, "classic-macvlan", "dmz")
+	h := newBootHost(t)
 	before := nstest.Snapshot(t)
-	for _, g := range []string{"fw", "web", "mail"} {
-		h.mustVX(g, "setup")
-	}
-	h.write("web/apps/init/depends", "fw\n")
 	h.mustVX("start-all", "--all")
 	tmp := t.TempDir()
 	busy, pidFile := filepath.Join(tmp, "busy"), filepath.Join(tmp, "pid")
