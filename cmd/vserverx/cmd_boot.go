@@ -45,9 +45,14 @@ them by apps/init/depends and runs N at a time, printing one line per guest
 and a summary (a guest's output only when it fails). Like util-vserver's
 boot it runs "vserver --defaulttty --sync NAME start|stop": from pre-start
 on, a guest uses its apps/init/tty (else .defaults/apps/init/tty, else
-/dev/null), not this command's output. A dependency cycle or an unknown
-dependency is reported before anything runs. A failed guest's dependants
-are skipped. Exit 0 when all succeeded, 1 when none did, 2 when some did.`,
+/dev/null), not this command's output. A broken guest blocks only what
+depends on it: start-all skips a guest with an unknown dependency, on a
+dependency cycle, needing a disabled guest or one whose start failed, and
+every guest that needs it, naming each with its reason; check-all reports
+the same beforehand. stop-all stops every selected guest whatever the
+dependency graph says: an unknown dependency is ignored with a warning and
+a cycle's guests are stopped unordered among themselves. Exit 0 when all
+succeeded, 1 when none did, 2 when some did.`,
 		Flags: bootFlags(),
 		Action: func(c *cli.Context) error {
 			if err := noArgs(c); err != nil {

@@ -526,3 +526,47 @@ func TestStaleNamespaceFileReplaced(t *testing.T) {
 	h.mustVX("fw", "stop")
 	nstest.AssertSame(t, before)
 }
+
+// TestBootSurvivesBrokenDepends: check-all reports an unknown dependency
+// and a cycle in the words start-all uses; start-all then starts every
+// other guest and skips only the broken one, and stop-all stops every
+// running guest, the cycle's too.
+func TestBootSurvivesBrokenDepends(t *testing.T) {
+	h := newBootHost(t)
+	before := nstest.Snapshot(t)
+	h.write("mail/apps/init/depends", "ghost\n")
+	unknown := filepath.Join(h.confdir, "mail/apps/init/depends") + `: unknown guest "ghost" (no directory ` + filepath.Join(h.confdir, "ghost") + ")"
+	r := h.vx("check-all")
+	if r.code != 1 || !strings.Contains(r.stdout, unknown+"; start-all skips mail") {
+		t.Errorf("check-all with an unknown dependency: want exit 1 naming it: %s", r)
+	}
+	r = h.vx("start-all", "--mark", "default")
+	if r.code != 2 || !strings.Contains(r.stdout, "mail skipped: "+unknown) {
+		t.Errorf("start-all: want exit 2 and mail skipped with %q: %s", unknown, r)
+	}
+	for g, want := range map[string]int{"fw": 0, "web": 0, "mail": 1} {
+		if got := h.vserver(g, "running").code; (got == 0) != (want == 0) {
+			t.Errorf("after start-all, vserver %s running exits %d, want %d", g, got, want)
+		}
+	}
+	h.mustVX("stop-all", "--mark", "default")
+
+	h.write("mail/apps/init/depends", "")
+	h.write("fw/apps/init/depends", "web\n")
+	r = h.vx("check-all")
+	if r.code != 1 || !strings.Contains(r.stdout, "dependency cycle fw -> web -> fw") {
+		t.Errorf("check-all with a cycle: want exit 1 naming it: %s", r)
+	}
+	h.mustVX("fw", "start")
+	h.mustVX("web", "start")
+	r = h.vx("stop-all", "--mark", "default")
+	if r.code != 0 || !strings.Contains(r.stdout, "warning: dependency cycle fw -> web -> fw") {
+		t.Errorf("stop-all with a cycle: want exit 0 and a warning: %s", r)
+	}
+	for _, g := range []string{"fw", "web"} {
+		if h.vserver(g, "running").code == 0 {
+			t.Errorf("stop-all with a cycle left %s running", g)
+		}
+	}
+	nstest.AssertSame(t, before)
+}

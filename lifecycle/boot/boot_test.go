@@ -241,16 +241,26 @@ func TestDisabledDependencyBlocks(t *testing.T) {
 func TestUnknownDependency(t *testing.T) {
 	guests := []*config.Guest{
 		newGuest("web", "default", "dbx"),
+		newGuest("front", "default", "web"),
 		newGuest("dns", "default", ""),
 	}
 	rec := &recorder{}
 	code, out, err := runOn(t, guests, Options{Marks: []string{"default"}}, rec.act)
-	want := `/etc/vservers/web/apps/init/depends: unknown guest "dbx"`
-	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), want) {
-		t.Errorf("error %v, want one containing %q", err, want)
+	want := `/etc/vservers/web/apps/init/depends: unknown guest "dbx" (no directory /etc/vservers/dbx)`
+	if err != nil || code != ExitSome {
+		t.Fatalf("code %d, err %v, want %d and no error; output:\n%s", code, err, ExitSome, out)
 	}
-	if code != ExitNone || len(rec.events) > 0 || out != "" {
-		t.Errorf("code %d, actions %v, output %q: want 1 and nothing done", code, rec.events, out)
+	if got := rec.begun(); !slices.Equal(got, []string{"dns"}) {
+		t.Errorf("started %v, want only dns", got)
+	}
+	for _, line := range []string{
+		"web   skipped: " + want,
+		"front skipped: needs web, which was skipped",
+		"start-all: 1 of 3 started, 2 skipped (front, web)",
+	} {
+		if !strings.Contains(out, line) {
+			t.Errorf("output lacks %q:\n%s", line, out)
+		}
 	}
 
 	// stop-all warns and still stops everything.
@@ -259,37 +269,119 @@ func TestUnknownDependency(t *testing.T) {
 	if err != nil || code != ExitAll {
 		t.Fatalf("stop: code %d, err %v", code, err)
 	}
-	if !strings.Contains(out, "warning: "+want) || len(rec.begun()) != 2 {
-		t.Errorf("stop: want a warning and both stopped; stopped %v, output:\n%s", rec.begun(), out)
+	if !strings.Contains(out, "warning: "+want+"; ignored") || len(rec.begun()) != 3 {
+		t.Errorf("stop: want a warning and all stopped; stopped %v, output:\n%s", rec.begun(), out)
 	}
+	rec.assertAfter(t, "front", "web")
 }
 
 func TestCycle(t *testing.T) {
 	cases := []struct {
-		name   string
-		guests []*config.Guest
-		want   string
+		name    string
+		guests  []*config.Guest
+		skipped map[string]string // guest -> reason start-all gives
+		warn    string            // stop-all's warning
 	}{
 		{"three", []*config.Guest{
 			newGuest("x", "default", ""),
 			newGuest("a", "default", "b"),
-			newGuest("b", "", "c"),
+			newGuest("b", "default", "c"),
 			newGuest("c", "", "a"),
-		}, "dependency cycle a -> b -> c -> a (see /etc/vservers/a/apps/init/depends, /etc/vservers/b/apps/init/depends, /etc/vservers/c/apps/init/depends)"},
-		{"self", []*config.Guest{newGuest("a", "default", "a")}, "dependency cycle a -> a"},
+		}, map[string]string{
+			"a": "dependency cycle a -> b -> c -> a (see /etc/vservers/a/apps/init/depends, /etc/vservers/b/apps/init/depends, /etc/vservers/c/apps/init/depends)",
+			"b": "dependency cycle b -> c -> a -> b (see /etc/vservers/b/apps/init/depends, /etc/vservers/c/apps/init/depends, /etc/vservers/a/apps/init/depends)",
+		}, "dependency cycle a -> b -> c -> a (see /etc/vservers/a/apps/init/depends, /etc/vservers/b/apps/init/depends, /etc/vservers/c/apps/init/depends); stopped in no particular order among themselves: a, b"},
+		{"self", []*config.Guest{newGuest("a", "default", "a"), newGuest("x", "default", "")},
+			map[string]string{"a": "dependency cycle a -> a (see /etc/vservers/a/apps/init/depends)"},
+			"dependency cycle a -> a (see /etc/vservers/a/apps/init/depends); stopped in no particular order among themselves: a"},
 	}
 	for _, c := range cases {
-		for _, stop := range []bool{false, true} {
-			rec := &recorder{}
-			code, out, err := runOn(t, c.guests, Options{Marks: []string{"default"}, Stop: stop}, rec.act)
-			if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("%s stop=%v: error %v, want one containing %q", c.name, stop, err, c.want)
-			}
-			if code != ExitNone || len(rec.events) > 0 || out != "" {
-				t.Errorf("%s stop=%v: code %d, actions %v, output %q", c.name, stop, code, rec.events, out)
+		rec := &recorder{}
+		code, out, err := runOn(t, c.guests, Options{Marks: []string{"default"}}, rec.act)
+		if err != nil || code != ExitSome || !slices.Equal(rec.begun(), []string{"x"}) {
+			t.Errorf("%s start: code %d, err %v, started %v; want %d, x only; output:\n%s", c.name, code, err, rec.begun(), ExitSome, out)
+		}
+		for g, why := range c.skipped {
+			if !strings.Contains(out, g+" skipped: "+why+"\n") {
+				t.Errorf("%s start: output lacks %q:\n%s", c.name, g+" skipped: "+why, out)
 			}
 		}
+		rec = &recorder{}
+		code, out, err = runOn(t, c.guests, Options{Marks: []string{"default"}, Stop: true}, rec.act)
+		if err != nil || code != ExitAll || len(rec.begun()) != len(c.skipped)+1 {
+			t.Errorf("%s stop: code %d, err %v, stopped %v; want 0 and every selected guest stopped", c.name, code, err, rec.begun())
+		}
+		if !strings.Contains(out, "warning: "+c.warn+"\n") {
+			t.Errorf("%s stop: output lacks the warning %q:\n%s", c.name, c.warn, out)
+		}
 	}
+}
+
+// TestStopOrdersAroundCycle: stop-all stops a cycle's guests after the
+// guests that depend on them and before the guests they depend on.
+func TestStopOrdersAroundCycle(t *testing.T) {
+	guests := []*config.Guest{
+		newGuest("front", "default", "a"),
+		newGuest("a", "default", "b"),
+		newGuest("b", "default", "a db"),
+		newGuest("db", "default", ""),
+	}
+	rec := &recorder{}
+	code, out, err := runOn(t, guests, Options{Marks: []string{"default"}, Stop: true, Jobs: 4}, rec.act)
+	if err != nil || code != ExitAll || len(rec.begun()) != 4 {
+		t.Fatalf("code %d, err %v, stopped %v; output:\n%s", code, err, rec.begun(), out)
+	}
+	for _, pair := range [][2]string{{"front", "a"}, {"front", "b"}, {"a", "db"}, {"b", "db"}} {
+		rec.assertAfter(t, pair[0], pair[1])
+	}
+}
+
+// TestBrokenGuestsBlockOnlyTheirDependants: ten guests, one with an
+// unknown dependency, two on a cycle, one whose start fails; every other
+// guest starts, in order, and stop-all stops every one of them.
+func TestBrokenGuestsBlockOnlyTheirDependants(t *testing.T) {
+	guests := []*config.Guest{
+		newGuest("db", "default", ""),
+		newGuest("app", "default", "db"),
+		newGuest("web", "default", "app"),
+		newGuest("typo", "default", "dbb"),
+		newGuest("ping", "default", "pong"),
+		newGuest("pong", "default", "ping"),
+		newGuest("fails", "default", "db"),
+		newGuest("after", "default", "fails"),
+		newGuest("dns", "default", ""),
+		newGuest("mail", "default", "dns"),
+	}
+	rec := &recorder{fail: map[string]error{"fails": errors.New("vserver fails start: exit 1")}}
+	code, out, err := runOn(t, guests, Options{Marks: []string{"default"}, Jobs: 1}, rec.act)
+	if err != nil || code != ExitSome {
+		t.Fatalf("code %d, err %v; want %d; output:\n%s", code, err, ExitSome, out)
+	}
+	want := []string{"db", "app", "dns", "fails", "mail", "web"}
+	if got := rec.begun(); !slices.Equal(got, want) {
+		t.Errorf("started %v, want %v", got, want)
+	}
+	for _, line := range []string{
+		`typo  skipped: /etc/vservers/typo/apps/init/depends: unknown guest "dbb" (no directory /etc/vservers/dbb)`,
+		"ping  skipped: dependency cycle ping -> pong -> ping",
+		"pong  skipped: dependency cycle pong -> ping -> pong",
+		"fails FAILED",
+		"after skipped: needs fails, which failed",
+		"start-all: 5 of 10 started, 1 failed (fails), 4 skipped (after, ping, pong, typo)",
+	} {
+		if !strings.Contains(out, line) {
+			t.Errorf("output lacks %q:\n%s", line, out)
+		}
+	}
+
+	rec = &recorder{}
+	code, out, err = runOn(t, guests, Options{Marks: []string{"default"}, Stop: true, Jobs: 1}, rec.act)
+	if err != nil || code != ExitAll || len(rec.begun()) != 10 {
+		t.Fatalf("stop: code %d, err %v, stopped %v; want all ten; output:\n%s", code, err, rec.begun(), out)
+	}
+	rec.assertAfter(t, "web", "app")
+	rec.assertAfter(t, "app", "db")
+	rec.assertAfter(t, "after", "fails")
 }
 
 func TestFailureSkipsDependants(t *testing.T) {

@@ -3,7 +3,6 @@ package boot
 import (
 	"bytes"
 	"context"
-	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -71,28 +70,32 @@ func TestFromConfdir(t *testing.T) {
 	}
 }
 
-func TestFromConfdirErrors(t *testing.T) {
+func TestFromConfdirBrokenDepends(t *testing.T) {
 	tree := loadTree(t, map[string]string{
 		"a/vdir/":             "",
 		"a/apps/init/mark":    "default\n",
 		"a/apps/init/depends": "b\nghost\n",
 		"b/vdir/":             "",
 		"b/apps/init/depends": "a\n",
+		"c/vdir/":             "",
+		"c/apps/init/mark":    "default\n",
 	})
 	rec := &recorder{}
 	var out bytes.Buffer
-	_, err := Run(context.Background(), tree, Options{Marks: []string{"default"}, Out: &out}, rec.act)
+	code, err := Run(context.Background(), tree, Options{Marks: []string{"default"}, Out: &out}, rec.act)
 	want := filepath.Join(tree.Paths.ConfDir, "a/apps/init/depends") + `: unknown guest "ghost"`
-	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), want) {
-		t.Errorf("error %v, want one containing %q", err, want)
+	if err != nil || code != ExitSome || !strings.Contains(out.String(), "a skipped: "+want) {
+		t.Errorf("code %d, err %v; want %d and a skipped with %q; output:\n%s", code, err, ExitSome, want, out.String())
 	}
-	// stop-all ignores the unknown guest but still refuses the cycle.
-	_, err = Run(context.Background(), tree, Options{Marks: []string{"default"}, Stop: true, Out: &out}, rec.act)
-	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "dependency cycle a -> b -> a") {
-		t.Errorf("stop: error %v, want the cycle a -> b -> a", err)
+	if got := rec.begun(); !slices.Equal(got, []string{"c"}) {
+		t.Errorf("started %v, want [c]", got)
 	}
-	if len(rec.events) > 0 {
-		t.Errorf("acted despite errors: %v", rec.events)
+	// stop-all ignores the unknown guest and stops the cycle too.
+	rec = &recorder{}
+	out.Reset()
+	code, err = Run(context.Background(), tree, Options{Marks: []string{"default"}, Stop: true, Out: &out}, rec.act)
+	if err != nil || code != ExitAll || len(rec.begun()) != 2 {
+		t.Errorf("stop: code %d, err %v, stopped %v; want both; output:\n%s", code, err, rec.begun(), out.String())
 	}
 }
 

@@ -28,9 +28,17 @@
 // was not selected itself too (util-vserver's make-based start-vservers
 // builds every prerequisite); stop-all only orders the selected guests
 // among themselves (a guest stops after every selected guest that depends
-// on it, directly or through other guests) and stops nothing else. An
-// unknown dependency (for start-all) and a dependency cycle are errors
-// (wrapping ErrConfig) reported before any guest is acted on.
+// on it, directly or through other guests) and stops nothing else.
+//
+// A broken dependency never stops the whole run. For start-all, a guest
+// whose depends names no guest, or that lies on a dependency cycle, is
+// blocked: it and every guest that needs it are skipped with their reason,
+// and everything else runs. For stop-all, an entry naming no guest is
+// ignored with a warning, and the guests of one cycle (a strongly
+// connected component of the dependency graph) get no order among
+// themselves but keep their order against every other guest. Check reports
+// the same in the same words, for check-all. Only bad options are an error
+// (wrapping ErrConfig), reported before any guest is acted on.
 //
 // # Running
 //

@@ -95,8 +95,13 @@ type plan struct {
 	warnings []string
 }
 
-// newPlan selects the guests, follows their dependencies and checks
-// for unknown dependencies and cycles before anything is done.
+// newPlan selects the guests and follows their dependencies. A broken
+// dependency never stops the whole run: for start-all a guest with an
+// unknown dependency or on a cycle is blocked (skipped with its reason,
+// and so are the guests that need it); for stop-all an unknown entry is
+// ignored with a warning and the guests of a cycle are stopped without an
+// order among themselves, after the guests that depend on them and before
+// the ones they depend on. Only bad options are an error.
 func newPlan(guests []*config.Guest, opt Options) (*plan, error) {
 	filters, err := parseMarks(opt.Marks)
 	if err != nil {
@@ -109,21 +114,44 @@ func newPlan(guests []*config.Guest, opt Options) (*plan, error) {
 	if len(filters) == 0 && !opt.All {
 		return nil, fmt.Errorf("%w: %s needs --mark MARK or --all", ErrConfig, p.verbs.command)
 	}
-	byName := make(map[string]*config.Guest, len(guests))
-	for _, g := range guests {
-		byName[g.Name] = g
-	}
+	deps := analyseDepends(guests)
 	selected := p.selectGuests(guests, filters)
-	if err := checkDepends(selected, byName, opt.Stop, &p.warnings); err != nil {
-		return nil, err
-	}
 	if opt.Stop {
-		p.linkStop(selected, byName)
+		p.warnStop(selected, deps)
+		p.linkStop(selected, deps)
 	} else {
-		p.linkStart(selected, byName)
+		p.linkStart(selected, deps)
 	}
 	p.computeWaves()
 	return p, nil
+}
+
+// warnStop records, for stop-all, the unknown entries of the selected
+// guests' depends (ignored: they cannot name a running guest) and the
+// cycles among them (stopped in no particular order), once each.
+func (p *plan) warnStop(selected []*config.Guest, deps *depends) {
+	cycles := map[int]bool{}
+	for _, g := range selected {
+		if deps.unknown[g.Name] != nil {
+			p.warnings = append(p.warnings, deps.unknownReason(g.Name)+"; ignored")
+		}
+		if c := deps.cycle[g.Name]; c != nil && !cycles[deps.comp[g.Name]] {
+			cycles[deps.comp[g.Name]] = true
+			p.warnings = append(p.warnings, fmt.Sprintf("%s; stopped in no particular order among themselves: %s",
+				deps.cycleReason(g.Name), strings.Join(cycleMembers(selected, deps, g.Name), ", ")))
+		}
+	}
+}
+
+// cycleMembers returns the selected guests of name's cycle, sorted.
+func cycleMembers(selected []*config.Guest, deps *depends, name string) []string {
+	var out []string
+	for _, g := range selected {
+		if deps.sameCycle(g.Name, name) || g.Name == name {
+			out = append(out, g.Name)
+		}
+	}
+	return out
 }
 
 // selectGuests returns the guests every filter accepts, sorted by name,
@@ -182,91 +210,6 @@ func dependsOf(g *config.Guest) []string {
 	return out
 }
 
-// checkDepends reports unknown dependencies and cycles among everything
-// reachable from the selected guests. For stop-all an unknown dependency
-// is only a warning: refusing to stop anything at shutdown over a typo
-// would be worse than ignoring an entry that cannot name a running guest.
-func checkDepends(selected []*config.Guest, byName map[string]*config.Guest, stop bool, warnings *[]string) error {
-	var unknown []string
-	seen := map[string]bool{}
-	var walk func(g *config.Guest)
-	walk = func(g *config.Guest) {
-		if seen[g.Name] {
-			return
-		}
-		seen[g.Name] = true
-		for _, d := range dependsOf(g) {
-			if dg, ok := byName[d]; ok {
-				walk(dg)
-				continue
-			}
-			unknown = append(unknown, fmt.Sprintf("%s: unknown guest %q (no directory %s in the confdir)", g.File("apps/init/depends"), d, d))
-		}
-	}
-	for _, g := range selected {
-		walk(g)
-	}
-	if len(unknown) > 0 {
-		if !stop {
-			return fmt.Errorf("%w: unknown dependency:\n  %s", ErrConfig, strings.Join(unknown, "\n  "))
-		}
-		for _, u := range unknown {
-			*warnings = append(*warnings, u+"; ignored")
-		}
-	}
-	if cyc := findCycle(selected, byName); cyc != nil {
-		files := make([]string, len(cyc)-1)
-		for i, n := range cyc[:len(cyc)-1] {
-			files[i] = byName[n].File("apps/init/depends")
-		}
-		return fmt.Errorf("%w: dependency cycle %s (see %s)", ErrConfig, strings.Join(cyc, " -> "), strings.Join(files, ", "))
-	}
-	return nil
-}
-
-// findCycle returns the first dependency cycle reachable from the
-// selected guests as a path whose last name repeats the first (a -> b ->
-// a), or nil. Unknown dependencies are not followed.
-func findCycle(selected []*config.Guest, byName map[string]*config.Guest) []string {
-	const (
-		unvisited = iota
-		onStack
-		finished
-	)
-	state := map[string]int{}
-	var stack []string
-	var visit func(name string) []string
-	visit = func(name string) []string {
-		state[name] = onStack
-		stack = append(stack, name)
-		for _, d := range dependsOf(byName[name]) {
-			if _, ok := byName[d]; !ok {
-				continue
-			}
-			switch state[d] {
-			case onStack:
-				i := slices.Index(stack, d)
-				return append(slices.Clone(stack[i:]), d)
-			case unvisited:
-				if c := visit(d); c != nil {
-					return c
-				}
-			}
-		}
-		stack = stack[:len(stack)-1]
-		state[name] = finished
-		return nil
-	}
-	for _, g := range selected {
-		if state[g.Name] == unvisited {
-			if c := visit(g.Name); c != nil {
-				return c
-			}
-		}
-	}
-	return nil
-}
-
 // newNode makes the node of g.
 func newNode(g *config.Guest) *node {
 	return &node{g: g, name: g.Name, group: g.SharedNetns()}
@@ -274,8 +217,10 @@ func newNode(g *config.Guest) *node {
 
 // linkStart builds the start-all graph: the selected guests plus every
 // dependency they need, each after its dependencies. A needed guest that
-// is disabled or has no vdir is not started; its dependants are blocked.
-func (p *plan) linkStart(selected []*config.Guest, byName map[string]*config.Guest) {
+// is disabled or has no vdir is not started; a guest with an unknown
+// dependency or on a dependency cycle cannot be; the dependants of both
+// are blocked.
+func (p *plan) linkStart(selected []*config.Guest, deps *depends) {
 	nodes := map[string]*node{}
 	queue := slices.Clone(selected)
 	for _, g := range selected {
@@ -285,8 +230,11 @@ func (p *plan) linkStart(selected []*config.Guest, byName map[string]*config.Gue
 		g := queue[0]
 		queue = queue[1:]
 		n := nodes[g.Name]
-		for _, d := range dependsOf(g) {
-			dg := byName[d]
+		if n.blocked = deps.startBlock(g.Name); n.blocked != "" {
+			continue // pulls in nothing: it will not start
+		}
+		for _, d := range deps.known(g.Name) {
+			dg := deps.byName[d]
 			if why := unrunnable(dg); why != "" {
 				if n.blocked == "" {
 					n.blocked = fmt.Sprintf("needs %s, which is not started: %s", d, why)
@@ -309,16 +257,17 @@ func (p *plan) linkStart(selected []*config.Guest, byName map[string]*config.Gue
 
 // linkStop builds the stop-all graph: only the selected guests; one stops
 // after every selected guest that depends on it, directly or through
-// guests that are not selected.
-func (p *plan) linkStop(selected []*config.Guest, byName map[string]*config.Guest) {
+// guests that are not selected. Guests of one cycle get no order among
+// themselves.
+func (p *plan) linkStop(selected []*config.Guest, deps *depends) {
 	nodes := map[string]*node{}
 	for _, g := range selected {
 		nodes[g.Name] = newNode(g)
 	}
 	for _, g := range selected {
 		n := nodes[g.Name]
-		for _, d := range reachable(g, byName) {
-			if dn, ok := nodes[d]; ok {
+		for _, d := range reachable(g, deps) {
+			if dn, ok := nodes[d]; ok && !deps.sameCycle(g.Name, d) {
 				dn.after = append(dn.after, n)
 				n.before = append(n.before, dn)
 			}
@@ -328,19 +277,19 @@ func (p *plan) linkStop(selected []*config.Guest, byName map[string]*config.Gues
 }
 
 // reachable returns every known guest g depends on, directly or not,
-// sorted.
-func reachable(g *config.Guest, byName map[string]*config.Guest) []string {
+// sorted (g itself only when it lies on a cycle).
+func reachable(g *config.Guest, deps *depends) []string {
 	seen := map[string]bool{}
-	var walk func(g *config.Guest)
-	walk = func(g *config.Guest) {
-		for _, d := range dependsOf(g) {
-			if dg, ok := byName[d]; ok && !seen[d] {
+	var walk func(name string)
+	walk = func(name string) {
+		for _, d := range deps.known(name) {
+			if !seen[d] {
 				seen[d] = true
-				walk(dg)
+				walk(d)
 			}
 		}
 	}
-	walk(g)
+	walk(g.Name)
 	out := make([]string, 0, len(seen))
 	for d := range seen {
 		out = append(out, d)
@@ -361,7 +310,8 @@ func (p *plan) setNodes(nodes map[string]*node) {
 }
 
 // computeWaves sets every node's wave (1 + the longest chain before it)
-// and blocks the dependants of blocked nodes. The graph has no cycle.
+// and blocks the dependants of blocked nodes. The graph has no cycle:
+// edges within a dependency cycle were never added.
 func (p *plan) computeWaves() {
 	var visit func(n *node) int
 	visit = func(n *node) int {
