@@ -50,9 +50,10 @@ const (
 // every guest it depends on has started; a failure skips the guests that
 // depend on the failed one (transitively). It writes one line per guest as
 // it finishes and a summary to opt.Out and returns ExitAll,
-// ExitNone or ExitSome. The error is non-nil only for problems
-// found before anything was done (it wraps ErrConfig); the exit code is
-// then 1. With opt.DryRun it prints the plan (waves) and acts on nothing.
+// ExitNone or ExitSome. The error is non-nil only for bad options (it
+// wraps ErrConfig); the exit code is then 1. With opt.DryRun it prints the
+// plan (waves) and acts on nothing; the exit code then says whether some
+// or all guests would be skipped for what is known beforehand.
 func Run(ctx context.Context, t *config.Tree, opt Options, act Action) (int, error) {
 	return runGuests(ctx, t.Guests(), opt, act)
 }
@@ -74,7 +75,7 @@ func runGuests(ctx context.Context, guests []*config.Guest, opt Options, act Act
 	}
 	if opt.DryRun {
 		p.printWaves(opt.Out, opt.Jobs)
-		return ExitAll, nil
+		return p.dryRunCode(), nil
 	}
 	tally := runPlan(ctx, p, opt, act)
 	tally.printSummary(opt.Out, p.verbs)

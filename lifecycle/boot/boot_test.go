@@ -494,8 +494,8 @@ func TestDryRun(t *testing.T) {
 	}
 	rec := &recorder{}
 	code, out, err := runOn(t, guests, Options{Marks: []string{"default"}, Jobs: 3, DryRun: true}, rec.act)
-	if err != nil || code != ExitAll {
-		t.Fatalf("code %d, err %v", code, err)
+	if err != nil || code != ExitSome {
+		t.Fatalf("code %d, err %v; want %d: legacy would be skipped", code, err, ExitSome)
 	}
 	want := `start-all --dry-run: 6 guests, at most 3 at a time
 wave 1: cache, db (needed by app), dns
@@ -512,7 +512,10 @@ ignore: old (disabled (/etc/vservers/old/disabled exists))
 		t.Errorf("dry run acted: %v", rec.events)
 	}
 
-	_, out, _ = runOn(t, guests[:5], Options{Marks: []string{"default"}, Jobs: 2, DryRun: true, Stop: true}, rec.act)
+	code, out, _ = runOn(t, guests[:5], Options{Marks: []string{"default"}, Jobs: 2, DryRun: true, Stop: true}, rec.act)
+	if code != ExitAll {
+		t.Errorf("stop dry-run: code %d, want %d", code, ExitAll)
+	}
 	want = `stop-all --dry-run: 4 guests, at most 2 at a time
 wave 1: dns, web
 wave 2: app

@@ -369,6 +369,20 @@ func (p *plan) printWaves(w io.Writer, jobs int) {
 	}
 }
 
+// dryRunCode is the exit code of a dry run: what the run would return
+// if every guest that is not blocked beforehand succeeded.
+func (p *plan) dryRunCode() int {
+	var t tally
+	for _, n := range p.nodes {
+		if n.blocked != "" {
+			t.add(n.name, outcomeSkipped)
+		} else {
+			t.add(n.name, outcomeDone)
+		}
+	}
+	return t.exitCode()
+}
+
 // guestCount is "1 guest" or "N guests".
 func guestCount(n int) string {
 	if n == 1 {

@@ -443,7 +443,8 @@ func buildVserverx(t *testing.T) string {
 // TestInitScriptWithVserverx runs the init script against the real
 // command, unprivileged: start-all/stop-all with --dry-run (from
 // VSERVERX_BOOT_ARGS) on an example confdir, and a confdir with a
-// dependency cycle, which start-all refuses before doing anything.
+// dependency cycle, whose guests start-all would skip (exit 1: none would
+// start).
 func TestInitScriptWithVserverx(t *testing.T) {
 	requireTool(t, "sh")
 	bin := buildVserverx(t)
