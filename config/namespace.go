@@ -16,10 +16,11 @@ const (
 	NSInterfaces    = "interfaces"
 	NSSysctl        = "sysctl"
 	NSNoVprocunhide = "novprocunhide"
+	NSNftables      = "nftables"
 )
 
 // NamespaceKeys lists the entries allowed in CONFDIR/.netns/X.
-var NamespaceKeys = []string{NSID, NSInterfaces, NSSysctl, NSNoVprocunhide}
+var NamespaceKeys = []string{NSID, NSInterfaces, NSSysctl, NSNoVprocunhide, NSNftables}
 
 // idSource is where a namespace may take its id from when it has no id file:
 // the context of the guest of the same name.
@@ -46,6 +47,7 @@ func loadNamespace(dir, x string, guestID idSource) (*Namespace, Problems) {
 	ns.Sysctls = readSysctls(r, filepath.Join(dir, NSSysctl))
 	ns.Interfaces = readInterfaces(r, ns)
 	finishInterfaces(r, ns, guestID)
+	readNftables(r, ns)
 	return ns, probs
 }
 

@@ -90,6 +90,9 @@ type Namespace struct {
 	Interfaces    []Interface // sorted by Num
 	Sysctls       []Sysctl    // sorted by Key
 	NoVprocunhide bool        // the novprocunhide file exists
+	// Nftables is the path of the nftables ruleset file, loaded inside the
+	// namespace before any interface is UP; "" when there is none.
+	Nftables string
 }
 
 // Guest is one util-vserver guest configuration directory CONFDIR/NAME/, as
@@ -144,13 +147,15 @@ func (g *Guest) SharedNetns() string {
 func (g *Guest) File(rel string) string { return filepath.Join(g.Dir, rel) }
 
 // Paths are the locations vserverx works with; each has a global option
-// (--confdir, --vserver, --util-vserver-vars, --netns-dir, --state-dir).
+// (--confdir, --vserver, --util-vserver-vars, --netns-dir, --state-dir,
+// --nft).
 type Paths struct {
 	ConfDir  string // /etc/vservers
 	Vserver  string // util-vserver's vserver command
 	VarsFile string // /usr/lib/util-vserver/util-vserver-vars
 	NetnsDir string // /run/netns
 	StateDir string // /run/vserverx
+	Nft      string // nftables' nft command, for namespaces with a ruleset (--nft)
 
 	Vspace      string // util-vserver's vspace (from util-vserver-vars), "" if unknown
 	Vprocunhide string // util-vserver's vprocunhide (from util-vserver-vars), "" if unknown

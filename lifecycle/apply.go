@@ -131,8 +131,12 @@ func (e *Env) applyPlan(m Managed, ns *netns.NS) (*ApplyPlan, error) {
 		return nil, err
 	}
 	d := differ{env: e, def: m.Group.NS, members: m.Group.Members, held: h}
+	ruleset, err := e.rulesetApplySteps(ns, m.Group.NS) // first: new interfaces come up filtered
+	if err != nil {
+		return nil, err
+	}
 	return &ApplyPlan{Guest: m.Guest.Name, NS: m.NS(), Group: m.Group.MemberNames(),
-		Lock: LockPath(e.Paths.StateDir, m.NS()), steps: d.steps()}, nil
+		Lock: LockPath(e.Paths.StateDir, m.NS()), steps: append(ruleset, d.steps()...)}, nil
 }
 
 // observe reads what ns holds of vserverx's links and of def's sysctls.
@@ -224,8 +228,12 @@ func (e *Env) driftIn(ns *netns.NS, grp *config.Group) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	ruleset, err := e.rulesetApplySteps(ns, grp.NS)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	for _, s := range (differ{env: e, def: grp.NS, members: grp.Members, held: h}).steps() {
+	for _, s := range append(ruleset, (differ{env: e, def: grp.NS, members: grp.Members, held: h}).steps()...) {
 		out = append(out, s.Title)
 	}
 	return out, nil

@@ -21,6 +21,10 @@ type Env struct {
 	// that need it fail with it before touching the host.
 	VserverErr error
 	Setup      vspace.Setup // scriptlet installation, for setup and the start-time check
+	// Nft is nftables' nft command ("" when it was not found; then NftErr
+	// says why). Only namespaces with a ruleset need it.
+	Nft    string
+	NftErr error
 
 	Out, Err io.Writer
 	Verbose  bool
@@ -45,6 +49,10 @@ type EnvOptions struct {
 	// Scriptlet is what setup embeds in the scriptlets it installs: the
 	// vserverx binary and the global options to call it with.
 	Scriptlet vspace.ScriptletOptions
+	// Nft is nftables' nft command, "" when it was not found; then NftErr
+	// says why (FindNft).
+	Nft    string
+	NftErr error
 	// Out gets progress, Err warnings; the wrapped vserver writes to them
 	// too.
 	Out, Err       io.Writer
@@ -59,6 +67,8 @@ func NewEnv(p config.Paths, tree *config.Tree, o EnvOptions) *Env {
 		Tree:        tree,
 		Vserver:     wrapper.Vserver{Path: o.Vserver, VarsFile: p.VarsFile, Stdout: o.Out, Stderr: o.Err},
 		VserverErr:  o.VserverErr,
+		Nft:         o.Nft,
+		NftErr:      o.NftErr,
 		Setup:       vspace.Setup{ConfDir: p.ConfDir, NetnsDir: p.NetnsDir, Opt: o.Scriptlet},
 		Out:         o.Out,
 		Err:         o.Err,

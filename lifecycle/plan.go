@@ -124,6 +124,9 @@ func (e *Env) setupPlan(m Managed) *Plan {
 		lock:      e.lockStep(def.Name),
 		namespace: e.namespaceStep(def),
 	}
+	if def.Nftables != "" {
+		p.inside = append(p.inside, e.rulesetStep(def))
+	}
 	for i := range def.Interfaces {
 		p.inside = append(p.inside, e.interfaceStep(def, &def.Interfaces[i]))
 	}

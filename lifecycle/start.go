@@ -77,6 +77,9 @@ func (e *Env) Refusal(m Managed) error {
 	if err := e.needVserver(); err != nil {
 		why = append(why, err)
 	}
+	if err := e.needNft(m.Group.NS); err != nil {
+		why = append(why, err)
+	}
 	return errors.Join(why...)
 }
 

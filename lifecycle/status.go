@@ -35,6 +35,10 @@ type Status struct {
 	// changes `apply` would make.
 	Drift []string `json:"drift,omitempty"`
 
+	// Ruleset says whether the namespace holds the nftables ruleset of its
+	// definition (nil: none is defined or loaded, or it cannot be seen).
+	Ruleset *RulesetState `json:"ruleset,omitempty"`
+
 	// Without root, whether the guests run, the processes in the namespace
 	// and its interfaces cannot be seen: these say so (running, pids and
 	// interfaces are then empty, not "stopped" or "none"), and Unknown
@@ -155,6 +159,18 @@ func (e *Env) fillNamespace(st *Status, grp *config.Group) {
 		st.Problems = append(st.Problems, err.Error())
 	}
 	e.fillDrift(st, ns, grp)
+	e.fillRuleset(st, ns, grp.NS)
+}
+
+// fillRuleset adds how the ruleset of ns compares with def's.
+func (e *Env) fillRuleset(st *Status, ns *netns.NS, def *config.Namespace) {
+	rs, err := e.observeRuleset(context.Background(), ns, def)
+	if err != nil {
+		return // fillDrift reported it
+	}
+	if rs.File != "" || rs.Loaded != "" {
+		st.Ruleset = &rs
+	}
 }
 
 // fillDrift adds how the namespace ns of grp differs from its definition.
@@ -205,6 +221,7 @@ func (s *Status) printInside(w io.Writer) {
 		fmt.Fprintf(w, "  %-15s %-8s %-17s %-7s %s\n", l.Name, l.Type, l.MAC, l.State, strings.Join(l.Addrs, " "))
 	}
 	s.printGuestAddresses(w)
+	s.printRuleset(w)
 	pids := orNone(joinInts(s.Pids))
 	if !s.PidsKnown {
 		pids = "unknown"

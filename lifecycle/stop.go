@@ -159,7 +159,10 @@ func (e *Env) teardownIfEmpty(ctx context.Context, x string) (pids []int, existe
 			return pids, true, nil
 		}
 	}
-	return nil, existed, netns.Teardown(e.Paths.NetnsDir, x) // names the namespace
+	if err := netns.Teardown(e.Paths.NetnsDir, x); err != nil { // names the namespace
+		return nil, existed, err
+	}
+	return nil, existed, e.forgetRecord(x)
 }
 
 // settle waits, for up to the grace period, until namespace x holds no

@@ -246,9 +246,12 @@ func (a *app) environment() (*lifecycle.Env, error) {
 		return nil, err
 	}
 	vs, vsErr := wrapper.Find(a.g.vserver, p.Vserver)
+	nft, nftErr := lifecycle.FindNft(p.Nft)
 	a.env = lifecycle.NewEnv(p, tree, lifecycle.EnvOptions{
 		Vserver:    vs,
 		VserverErr: vsErr,
+		Nft:        nft,
+		NftErr:     nftErr,
 		Scriptlet:  vspace.ScriptletOptions{Vserverx: selfPath(), GlobalArgs: scriptletArgs(p, vs)},
 		Out:        a.stdout,
 		Err:        a.stderr,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -19,20 +20,26 @@ func (a *app) checkCommand(name string) *cli.Command {
 validates every value, checks that 'setup' was run (scriptlets and the
 namespace-cleanup-skip entry), checks what util-vserver will do with the
 guest's own interfaces/ inside the namespace (a dev the namespace will not
-have, addresses configured twice), names scriptlets that manage network
+have, addresses configured twice), checks the namespace's nftables ruleset
+with 'nft -c -f' in a throwaway network namespace (never the guest's, never
+the host's; a namespace that forwards between two or more interfaces without
+one gets a warning), names scriptlets that manage network
 namespaces besides vserverx (file and line), and names guests whose own
 initialize scriptlets would bypass the host-wide mount protection. Reports
 every problem with the file it is about; warnings are printed but do not
 count. Exit 0 when there is no problem, 1 otherwise. Run as root, it also
 warns when the running group's namespace differs from its definition (see
 'apply'). Needs no root and changes nothing.`,
-	}, func(_ *cli.Context, env *lifecycle.Env) error { return a.runCheck(env, name) })
+	}, func(c *cli.Context, env *lifecycle.Env) error { return a.runCheck(c.Context, env, name) })
 }
 
 // runCheck prints every problem of the guest and its group.
-func (a *app) runCheck(env *lifecycle.Env, name string) error {
+func (a *app) runCheck(ctx context.Context, env *lifecycle.Env, name string) error {
 	problems := env.Tree.Check(name)
 	g, gerr := env.Tree.Guest(name)
+	if gerr == nil && len(problems) == 0 {
+		problems = append(problems, a.rulesetProblems(ctx, g)...)
+	}
 	if gerr == nil {
 		problems = append(problems, env.GuestNetworkProblems(g)...)
 		problems = append(problems, a.setupProblems(g)...)
@@ -66,6 +73,16 @@ func (a *app) printDrift(g *config.Guest) {
 	if len(drift) > 0 {
 		fmt.Fprintln(a.stdout, "warning: "+lifecycle.DriftText(grp.NS.Name, g.Name, drift))
 	}
+}
+
+// rulesetProblems checks the nftables ruleset of g's namespace (nft -c
+// in a throwaway network namespace), or warns when it forwards unfiltered.
+func (a *app) rulesetProblems(ctx context.Context, g *config.Guest) config.Problems {
+	grp := a.env.Tree.GroupOf(g)
+	if grp == nil {
+		return nil
+	}
+	return a.env.RulesetProblems(ctx, grp.NS)
 }
 
 // setupProblems are the problems `setup` would fix, and guests bypassing

@@ -15,8 +15,9 @@ func (a *app) checkAllCommand() *cli.Command {
 		UsageText: "vserverx [global options] check-all [--mark M]...",
 		Description: `Reads every guest of the confdir and every namespace definition
 (CONFDIR/.netns/X), validates every value, including what spans several
-definitions (veth host-side names used twice), and lists every problem with
-the file it is about. It also reads the boot order as start-all and
+definitions (veth host-side names used twice), checks every nftables
+ruleset as 'check' does, and lists every problem with the file it is about.
+It also reads the boot order as start-all and
 stop-all would: an apps/init/depends entry naming no guest, a dependency
 cycle (a guest depending on itself included) and a dependency on a guest
 that is disabled or has no vdir are errors, in the words start-all uses
@@ -33,6 +34,11 @@ changes nothing.`,
 				return err
 			}
 			problems := env.Tree.CheckAll()
+			if len(problems.Errors()) == 0 {
+				for _, grp := range env.Tree.Groups() {
+					problems = append(problems, env.RulesetProblems(c.Context, grp.NS)...)
+				}
+			}
 			problems = append(problems, boot.Check(env.Tree.Guests(), c.StringSlice("mark"))...)
 			for _, p := range problems {
 				fmt.Fprintln(a.stdout, p.Error())

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/lifecycle"
 	"github.com/vserverx/vserverx/wrapper"
 )
 
@@ -20,7 +21,8 @@ func globalFlags() []cli.Flag {
 		&cli.StringFlag{Name: "vserver", Usage: "util-vserver's vserver command (default: __SBINDIR/vserver from util-vserver-vars, else " + config.DefaultVserver + ", else vserver in PATH)"},
 		&cli.StringFlag{Name: "util-vserver-vars", Value: config.DefaultVarsFile, EnvVars: []string{wrapper.EnvVars}, Usage: "util-vserver's file of program paths, read when it exists"},
 		&cli.StringFlag{Name: "netns-dir", Value: config.DefaultNetnsDir, Usage: "directory of named network namespaces (iproute2's)"},
-		&cli.StringFlag{Name: "state-dir", Value: config.DefaultStateDir, Usage: "where vserverx keeps its lock files (X.lock)"},
+		&cli.StringFlag{Name: "state-dir", Value: config.DefaultStateDir, Usage: "where vserverx keeps its lock files (X.lock) and ruleset digests (X.nftables)"},
+		&cli.StringFlag{Name: "nft", Usage: "nftables' nft command, for namespaces with an nftables ruleset (default: " + lifecycle.DefaultNft + ", else nft in PATH)"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "say more about what is done", DisableDefaultText: true},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only warnings and errors", DisableDefaultText: true},
 	}
@@ -29,6 +31,7 @@ func globalFlags() []cli.Flag {
 // globals are the parsed global options.
 type globals struct {
 	confdir, vserver, varsFile, netnsDir, stateDir string
+	nft                                            string // --nft, "" when not given
 	varsExplicit                                   bool
 	verbose, quiet                                 bool
 }
@@ -41,6 +44,7 @@ func readGlobals(c *cli.Context) globals {
 		varsExplicit: c.IsSet("util-vserver-vars"), // also true when UTIL_VSERVER_VARS is set
 		netnsDir:     c.String("netns-dir"),
 		stateDir:     c.String("state-dir"),
+		nft:          c.String("nft"),
 		verbose:      c.Bool("verbose"),
 		quiet:        c.Bool("quiet"),
 	}
@@ -66,6 +70,7 @@ func (g globals) paths() (config.Paths, error) {
 	setIf(&p.Vserver, g.vserver)
 	setIf(&p.NetnsDir, g.netnsDir)
 	setIf(&p.StateDir, g.stateDir)
+	p.Nft = g.nft
 	return absPaths(p)
 }
 
@@ -94,7 +99,8 @@ func absPaths(p config.Paths) (config.Paths, error) {
 // scriptletArgs renders resolved paths back as global options, for the
 // scriptlets that call vserverx later from inside util-vserver, so that a
 // plain `vserver NAME start` uses the same paths. vserver is the
-// util-vserver command that was found ("" when none was).
+// util-vserver command that was found ("" when none was); --nft only when
+// it was given.
 func scriptletArgs(p config.Paths, vserver string) []string {
 	args := []string{"--confdir", p.ConfDir, "--netns-dir", p.NetnsDir, "--state-dir", p.StateDir}
 	if p.VarsFile != "" {
@@ -102,6 +108,9 @@ func scriptletArgs(p config.Paths, vserver string) []string {
 	}
 	if vserver != "" {
 		args = append(args, "--vserver", vserver)
+	}
+	if p.Nft != "" {
+		args = append(args, "--nft", p.Nft)
 	}
 	return args
 }
