@@ -147,7 +147,7 @@ func (c *ipCmd) exec(x string) error {
 		return err
 	}
 	if !isIPProgram(prog) {
-		return c.refuse("ip netns exec %s runs %s; only ip commands are understood inside the namespace", x, prog)
+		return c.execOther(x, prog)
 	}
 	return c.e.ip(c.n, c.args, c.ns)
 }

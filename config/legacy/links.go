@@ -47,6 +47,8 @@ type netState struct {
 	nsFrom string // file:line
 	links  []*link
 	notes  []string
+
+	nftables, nftablesFrom string // the ruleset nft -f loads into ns (content), and where
 }
 
 // useNS records that a command works with namespace x; all must agree.
@@ -91,7 +93,7 @@ func (st *netState) add(l *link) error {
 // proposal turns the final state into interfaces of namespace st.ns,
 // numbered in the order the devices appeared.
 func (st *netState) proposal() (*Proposal, error) {
-	p := &Proposal{Guest: st.guest, NS: st.ns, NSFrom: st.nsFrom, Notes: st.notes}
+	p := &Proposal{Guest: st.guest, NS: st.ns, NSFrom: st.nsFrom, Notes: st.notes, Nftables: st.nftables, NftablesFrom: st.nftablesFrom}
 	for _, l := range st.links {
 		ifc, ok, err := st.interfaceOf(l)
 		if err != nil {

@@ -57,6 +57,10 @@ type Proposal struct {
 	// that util-vserver stops applying CONFDIR/.defaults/netns to the guest.
 	DisableDefaults bool
 
+	// Nftables is the ruleset a scriptlet loads into X (the file's
+	// content), written to .netns/X/nftables; NftablesFrom says where.
+	Nftables, NftablesFrom string
+
 	Notes   []string // what the administrator should know
 	Sources []string // files and directories to move into the backup
 }
@@ -90,6 +94,9 @@ func (p *Proposal) Render() map[string]string {
 	}
 	if p.HasID && p.NS != p.Guest {
 		files[config.NSID] = strconv.Itoa(p.ID) + "\n"
+	}
+	if p.NftablesFrom != "" {
+		files[config.NSNftables] = p.Nftables
 	}
 	for _, ifc := range p.Interfaces {
 		dir := path.Join(config.NSInterfaces, strconv.Itoa(ifc.Num))
@@ -143,6 +150,9 @@ func Merge(a, b *Proposal) (*Proposal, error) {
 	out.DisableDefaults = a.DisableDefaults || b.DisableDefaults
 	if !out.HasID {
 		out.ID, out.HasID, out.IDFrom = b.ID, b.HasID, b.IDFrom
+	}
+	if out.NftablesFrom == "" {
+		out.Nftables, out.NftablesFrom = b.Nftables, b.NftablesFrom
 	}
 	for _, ifc := range b.Interfaces {
 		if err := out.mergeInterface(ifc); err != nil {

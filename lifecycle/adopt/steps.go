@@ -143,6 +143,9 @@ func (p *Plan) addDefinition(opt Options, _ *config.Guest, prop *legacy.Proposal
 
 // fromOf names where the value of a rendered file came from.
 func fromOf(prop legacy.Proposal, name string) string {
+	if name == config.NSNftables {
+		return prop.NftablesFrom
+	}
 	for _, ifc := range prop.Interfaces {
 		if strings.HasPrefix(name, filepath.Join(config.NSInterfaces, strconv.Itoa(ifc.Num))+"/") {
 			return ifc.From
