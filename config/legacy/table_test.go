@@ -167,7 +167,7 @@ func TestScriptletsRefused(t *testing.T) {
 		{"veth host side with its own MAC", map[string]string{"pre-start": "ip link add name h type veth peer name i\nip link set h address 02:00:00:00:00:01\nip link set i netns g\n"},
 			"pre-start", 1, "sets the MAC of the veth host side h"},
 		{"netns exec of another program", map[string]string{"pre-start": "ip netns exec g sh -c 'ip link set lo up'\n"},
-			"pre-start", 1, "runs sh; only ip commands are understood"},
+			"pre-start", 1, "runs sh; only ip commands and nft -f FILE are understood"},
 		{"ip option", map[string]string{"pre-start": "ip -b /tmp/batch\n"},
 			"pre-start", 1, "ip option -b is not understood"},
 		{"link add without type", map[string]string{"pre-start": "ip link add name d0\n"},
