@@ -23,7 +23,7 @@ func loadExample(t *testing.T, name string) *Tree {
 }
 
 func TestExamplesAreClean(t *testing.T) {
-	for _, name := range []string{"classic", "classic-macvlan", "dmz", "veth"} {
+	for _, name := range []string{"classic", "classic-macvlan", "dmz", "veth", "firewall"} {
 		t.Run(name, func(t *testing.T) {
 			tree := loadExample(t, name)
 			if ps := tree.CheckAll(); len(ps) != 0 {

@@ -33,21 +33,24 @@ var ErrNftNotFound = errors.New("nftables' nft command not found")
 // else DefaultNft when it exists, else "nft" looked up in PATH. A missing
 // or non-executable command is an error naming what was tried and the
 // package that holds it.
-func FindNft(explicit string) (string, error) {
+func FindNft(explicit string) (string, error) { return findNft(explicit, DefaultNft) }
+
+// findNft is FindNft with def in place of DefaultNft.
+func findNft(explicit, def string) (string, error) {
 	if explicit != "" {
 		if err := executableFile(explicit); err != nil {
 			return "", fmt.Errorf("%w: %v (named by --nft)", ErrNftNotFound, err)
 		}
 		return explicit, nil
 	}
-	if executableFile(DefaultNft) == nil {
-		return DefaultNft, nil
+	if executableFile(def) == nil {
+		return def, nil
 	}
 	if p, err := exec.LookPath("nft"); err == nil {
 		return filepath.Abs(p)
 	}
 	return "", fmt.Errorf("%w (tried %s and PATH); install Debian's %s package (apt-get install %s) or give --nft PATH",
-		ErrNftNotFound, DefaultNft, NftPackage, NftPackage)
+		ErrNftNotFound, def, NftPackage, NftPackage)
 }
 
 // executableFile fails unless path names an executable regular file.
