@@ -31,8 +31,9 @@ var volatile = regexp.MustCompile(`\s+(valid_lft|preferred_lft)\s+\S+|\s+tentati
 
 // derived matches link attributes the kernel derives from other links and
 // never gives back (a bridge keeps the largest TSO limits of any port it
-// ever had), so that adding and removing a bridge port is not a change.
-var derived = regexp.MustCompile(`\s+tso_max_(size|segs)\s+\d+`)
+// ever had), so that adding and removing a bridge port is not a change,
+// and a bridge's and its ports' timers, which count down on their own.
+var derived = regexp.MustCompile(`\s+tso_max_(size|segs)\s+\d+|\s+[a-z_]+_timer\s+[\d.]+`)
 
 // settleTime bounds how long Snapshot waits for the state to stop changing
 // and AssertSame waits for it to come back.
