@@ -440,4 +440,3 @@ func TestFaultInjectionStartRuleset(t *testing.T) {
 	faultEveryStartStep(t, h, "fw", "fw", planSteps(t, h, "fw", 7))
 	assertNoRecord(t)
 }
-
