@@ -64,6 +64,8 @@ test-deps: vm-assets
 		echo "make: could not install mandoc; the man page is linted with groff only" >&2
 	command -v lintian >/dev/null || apt-get install -y -qq --no-install-recommends lintian >/dev/null || \
 		echo "make: could not install lintian; the Debian package is not linted" >&2
+	command -v nft >/dev/null && command -v ping >/dev/null || { echo "make: installing nftables and iputils-ping: the ruleset tests load real nft rulesets and ping through a namespace" >&2; \
+		apt-get install -y -qq --no-install-recommends nftables iputils-ping >/dev/null || echo "make: could not install nftables and iputils-ping; the ruleset tests are skipped" >&2; }
 
 test: vet test-deps
 	VSERVERX_REQUIRE_VM=1 VSERVERX_VM_FAULTS=1 $(GO) test -count=1 -timeout 25m ./...

@@ -26,12 +26,15 @@ import (
 // (the sandbox's own /run).
 const recordFile = "/run/vserverx/fw.nftables"
 
-// requireNft skips when nftables' nft is not installed (make test-deps
-// installs it).
+// requireNft skips when nftables' nft or ping is not installed (make
+// test-deps installs both).
 func requireNft(t *testing.T) {
 	t.Helper()
 	if _, err := os.Stat("/usr/sbin/nft"); err != nil {
 		t.Skip("needs nftables' /usr/sbin/nft (apt-get install nftables; make test-deps does)")
+	}
+	if _, err := exec.LookPath("ping"); err != nil {
+		t.Skip("needs ping (apt-get install iputils-ping; make test-deps does)")
 	}
 }
 
