@@ -23,7 +23,10 @@ var cliDir = filepath.Join(workDir, "cli")
 // member stops.
 func runCLI(o options, w io.Writer) error {
 	printCLIHeader(w)
-	parts := []func(options, io.Writer) error{cliStartStop, cliPlan, cliMemberStops, cliList, cliTeardownK}
+	parts := []func(options, io.Writer) error{cliStartStop, cliRuleset, cliPlan, cliMemberStops, cliList, cliTeardownK}
+	if o.rulesetOnly {
+		parts = parts[1:2]
+	}
 	for _, part := range parts {
 		if err := part(o, w); err != nil {
 			return err

@@ -34,8 +34,11 @@ type options struct {
 	listGuests int
 	noCLI      bool
 	cliOnly    bool
-	cpuProfile string
-	verbose    bool
+	// rulesetOnly: only the command-line table's ruleset row (implies
+	// cliOnly).
+	rulesetOnly bool
+	cpuProfile  string
+	verbose     bool
 }
 
 // Where the runner works inside the sandbox (all on its tmpfs /run).
@@ -69,6 +72,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.IntVar(&o.listGuests, "list-guests", 50, "command-line table: number of guests for list")
 	fs.BoolVar(&o.noCLI, "no-cli", false, "skip the command-line table")
 	fs.BoolVar(&o.cliOnly, "cli-only", false, "only the command-line table (no engine table, RSS probe, start-all)")
+	fs.BoolVar(&o.rulesetOnly, "ruleset-only", false, "only the command-line table's row of start + stop with a 50-rule nftables ruleset")
 	fs.BoolVar(&o.verbose, "v", false, "start-all: print the output of every start-all and stop-all run")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the engine at N=100, K=4 veth to this file")
 	if err := fs.Parse(args); err != nil {
@@ -92,6 +96,12 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	}
 	if err := o.parseCLIFlags(*planList, *sizeList); err != nil {
 		return o, err
+	}
+	if o.rulesetOnly {
+		if o.noCLI {
+			return o, fmt.Errorf("-no-cli and -ruleset-only leave nothing to measure")
+		}
+		o.cliOnly = true
 	}
 	if o.reps < 1 || o.repsLarge < 1 {
 		return o, fmt.Errorf("-reps %d, -reps-large %d: want at least 1", o.reps, o.repsLarge)

@@ -16,6 +16,12 @@ func TestParseFlags(t *testing.T) {
 	if len(o.ns) != 2 || o.ns[1] != 5 || o.variants[0] != (variant{4, config.TypeVeth}) || o.variants[1] != (variant{2, config.TypeMacvlan}) || o.jobs[1] != 8 {
 		t.Fatalf("parsed %+v", o)
 	}
+	if o.rulesetOnly || o.cliOnly {
+		t.Fatalf("-ruleset-only, -cli-only set by default: %+v", o)
+	}
+	if o, err := parseFlags([]string{"-ruleset-only"}, io.Discard); err != nil || !o.rulesetOnly || !o.cliOnly {
+		t.Fatalf("-ruleset-only: %+v, %v (it implies -cli-only)", o, err)
+	}
 	if len(o.planGuests) != 3 || o.planGuests[2] != 1000 || len(o.groupSizes) != 3 || o.groupSizes[1] != 12 || o.listGuests != 50 || o.cliReps != 20 {
 		t.Fatalf("command-line table defaults: %+v", o)
 	}
@@ -34,6 +40,7 @@ func TestParseFlags(t *testing.T) {
 		{"-cli-reps 0", "-cli-reps 0: want at least 1"},
 		{"-list-guests 0", "-list-guests 0: want at least 1"},
 		{"-no-cli -cli-only", "leave nothing to measure"},
+		{"-no-cli -ruleset-only", "leave nothing to measure"},
 	} {
 		_, err := parseFlags(strings.Fields(c.args), io.Discard)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
