@@ -443,3 +443,59 @@ func TestFaultInjectionStartRuleset(t *testing.T) {
 	faultEveryStartStep(t, h, "fw", "fw", planSteps(t, h, "fw", 7))
 	assertNoRecord(t)
 }
+
+// TestAdoptNftScriptlet: a scriptlet line `ip netns exec fw nft -f FILE`
+// becomes fw's ruleset (FILE copied to .netns/fw/nftables, the scriptlet
+// moved aside); start loads it inside fw before the link is UP, status
+// says it matches, and stop leaves the host as before.
+func TestAdoptNftScriptlet(t *testing.T) {
+	requireNft(t)
+	rules := filepath.Join(t.TempDir(), "fw.nft")
+	ruleset := "table inet filter {\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy drop;\n\t}\n}\n"
+	if err := os.WriteFile(rules, []byte(ruleset), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := adoptCase{guest: "fw", files: map[string]string{
+		"fw/scripts/pre-start": "#!/bin/sh\nip netns add fw\nip netns exec fw nft -f " + rules + "\n" +
+			"ip link add link eth0 name fw-lan type macvlan mode bridge\nip link set fw-lan netns fw\nip -n fw addr add 192.0.2.2/24 dev fw-lan\n",
+	}}
+	h := c.setUp(t)
+	if dry := h.mustVX("fw", "adopt", "--dry-run"); !strings.Contains(dry.stdout, filepath.Join(h.confdir, ".netns/fw/nftables")) {
+		t.Errorf("dry run does not name the ruleset file:\n%s", dry)
+	}
+	h.mustVX("fw", "adopt")
+	if got, err := os.ReadFile(filepath.Join(h.confdir, ".netns/fw/nftables")); err != nil || string(got) != ruleset {
+		t.Fatalf(".netns/fw/nftables = %q, %v; want the file's content", got, err)
+	}
+	if _, err := os.Stat(filepath.Join(h.confdir, "fw/scripts/pre-start")); err == nil {
+		t.Error("the scriptlet was not moved aside")
+	}
+	before := nstest.Snapshot(t)
+	h.mustVX("fw", "start")
+	if live := nftIn(t, "fw", "list", "ruleset"); !strings.Contains(live, "policy drop") {
+		t.Errorf("the adopted ruleset is not loaded:\n%s", live)
+	}
+	if st := h.rulesetStatus("fw"); !st.Ruleset.Matches {
+		t.Errorf("status: %+v", st)
+	}
+	h.mustVX("fw", "stop")
+	nstest.AssertSame(t, before)
+	assertNoRecord(t)
+}
+
+// TestAdoptRefusesIptablesRestore: iptables-restore inside the namespace
+// is refused with file, line and the hint to translate the rules; nothing
+// changes.
+func TestAdoptRefusesIptablesRestore(t *testing.T) {
+	c := adoptCase{guest: "fw", files: map[string]string{
+		"fw/scripts/pre-start": "ip netns add fw\nip netns exec fw iptables-restore /etc/iptables/rules.v4\n",
+	}}
+	h := c.setUp(t)
+	original := treeDigest(t, h.confdir)
+	r := h.vx("fw", "adopt")
+	want := filepath.Join(h.confdir, "fw/scripts/pre-start") + ":2: cannot adopt"
+	if r.code != 1 || !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, "iptables-restore-translate") {
+		t.Errorf("want exit 1 with %q and the translate hint: %s", want, r)
+	}
+	assertSameTree(t, "adopting iptables-restore", original, treeDigest(t, h.confdir))
+}
