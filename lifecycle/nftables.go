@@ -25,6 +25,11 @@ const DefaultNft = "/usr/sbin/nft"
 // NftPackage is the Debian package that holds nft.
 const NftPackage = "nftables"
 
+// errNoThrowaway is wrapped by the error of a check that could not make
+// its throwaway network namespace (without root: user namespaces are not
+// allowed on this host).
+var errNoThrowaway = errors.New("cannot make a throwaway network namespace")
+
 // ErrNftNotFound is wrapped by the error of a command that needs nft (a
 // namespace has an nftables ruleset) when nft cannot be found.
 var ErrNftNotFound = errors.New("nftables' nft command not found")
@@ -121,7 +126,7 @@ func (e *Env) runNftThrowaway(ctx context.Context, stdin string, args ...string)
 	c := e.newNft(stdin, args...)
 	c.cmd.SysProcAttr = throwawayNetns()
 	if err := c.cmd.Start(); err != nil {
-		return "", fmt.Errorf("running %s in a throwaway network namespace: %w", e.Nft, err)
+		return "", fmt.Errorf("running %s: %w: %w", e.Nft, errNoThrowaway, err)
 	}
 	return c.wait(ctx, "in a throwaway network namespace")
 }

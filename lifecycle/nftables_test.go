@@ -120,3 +120,23 @@ func TestObserveWithoutRuleset(t *testing.T) {
 		t.Errorf("observeRuleset = %+v, %v", st, err)
 	}
 }
+
+// TestRulesetProblemsNoThrowaway: when the throwaway namespace cannot be
+// made (here: nft cannot be started at all), a check without root only
+// warns that the ruleset was not checked; as root it is an error.
+func TestRulesetProblemsNoThrowaway(t *testing.T) {
+	e := &Env{Nft: filepath.Join(t.TempDir(), "missing-nft")}
+	def := &config.Namespace{Name: "x", Nftables: "/c/.netns/x/nftables"}
+	saved := runsAsRoot
+	t.Cleanup(func() { runsAsRoot = saved })
+	runsAsRoot = func() bool { return false }
+	ps := e.RulesetProblems(context.Background(), def)
+	if len(ps) != 1 || ps[0].Severity != config.SeverityWarning || !strings.Contains(ps[0].Msg, "not checked: ") || ps[0].File != def.Nftables {
+		t.Errorf("without root: %v", ps)
+	}
+	runsAsRoot = func() bool { return true }
+	ps = e.RulesetProblems(context.Background(), def)
+	if len(ps) != 1 || ps[0].Severity != config.SeverityError || !strings.Contains(ps[0].Msg, "cannot make a throwaway network namespace") {
+		t.Errorf("as root: %v", ps)
+	}
+}

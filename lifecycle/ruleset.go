@@ -2,8 +2,10 @@ package lifecycle
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/netns"
@@ -186,6 +188,10 @@ func (e *Env) rulesetApplySteps(ns *netns.NS, def *config.Namespace) ([]applySte
 	}}}, nil
 }
 
+// runsAsRoot reports whether this process runs as root (a variable for
+// tests).
+var runsAsRoot = func() bool { return os.Geteuid() == 0 }
+
 // RulesetProblems checks the ruleset of namespace def without touching
 // the host: nft must be there, and `nft -c -f` in a throwaway network
 // namespace (never def's, never the host's) must accept the file. A
@@ -201,7 +207,12 @@ func (e *Env) RulesetProblems(ctx context.Context, def *config.Namespace) config
 	if err := e.needNft(def); err != nil {
 		return config.Problems{{File: def.Nftables, Msg: fmt.Sprintf("cannot be loaded: %v", e.NftErr)}}
 	}
-	if _, err := e.runNftThrowaway(ctx, loadInput(def.Nftables), "-c", "-f", "-"); err != nil {
+	_, err := e.runNftThrowaway(ctx, loadInput(def.Nftables), "-c", "-f", "-")
+	switch {
+	case errors.Is(err, errNoThrowaway) && !runsAsRoot():
+		return config.Problems{{File: def.Nftables, Severity: config.SeverityWarning,
+			Msg: fmt.Sprintf("not checked: %v (this host allows no user namespaces; run check as root)", err)}}
+	case err != nil:
 		return config.Problems{{File: def.Nftables, Msg: fmt.Sprintf("nft -c -f refuses the ruleset: %v", err)}}
 	}
 	return nil

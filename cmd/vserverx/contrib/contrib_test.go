@@ -323,7 +323,7 @@ func TestBashCompletion(t *testing.T) {
 		{"vserverx --netns-dir /run/netns --confdir " + conf + " g", []string{"gamma"}},
 		{"vserverx --confdir " + filepath.Join(dir, "nonexistent") + " ", commands},
 		{"vserverx --conf", []string{"--confdir"}},
-		{"vserverx -", []string{"--confdir", "--help", "--netns-dir", "--quiet", "--state-dir", "--util-vserver-vars", "--verbose", "--version", "--vserver", "-h", "-q", "-v"}},
+		{"vserverx -", []string{"--confdir", "--help", "--netns-dir", "--nft", "--quiet", "--state-dir", "--util-vserver-vars", "--verbose", "--version", "--vserver", "-h", "-q", "-v"}},
 		{"vserverx --confdir con", []string{"conf", "confdir2"}},
 		{"vserverx --confdir " + conf + " alpha st", []string{"start", "status", "stop"}},
 		{"vserverx --confdir " + conf + " alpha start ", nil},
