@@ -129,15 +129,16 @@ func (e *Env) replaceRuleset(ctx context.Context, ns *netns.NS, def *config.Name
 }
 
 // loadRuleset loads def's ruleset file into ns and records it; undo puts
-// back what was there before. A failed load changed nothing (nft -f is
-// one transaction), so it has nothing to undo.
+// back what was there before. A load nft refused changed nothing (nft -f
+// is one transaction), so it has nothing to undo; one interrupted by a
+// signal may have been committed, so it is undone.
 func (e *Env) loadRuleset(ctx context.Context, ns *netns.NS, def *config.Namespace, undo netns.Undo) (netns.Undo, error) {
 	sum, err := fileDigest(def.Nftables)
 	if err != nil {
 		return netns.NoUndo, err
 	}
 	if _, err := e.runNftIn(ctx, ns, loadInput(def.Nftables), "-f", "-"); err != nil {
-		return netns.NoUndo, fmt.Errorf("namespace %s: loading the ruleset %s: %w", def.Name, def.Nftables, err)
+		return undoIfInterrupted(ctx, undo), fmt.Errorf("namespace %s: loading the ruleset %s: %w", def.Name, def.Nftables, err)
 	}
 	live, err := e.listRuleset(ctx, ns)
 	if err == nil {
@@ -150,13 +151,22 @@ func (e *Env) loadRuleset(ctx context.Context, ns *netns.NS, def *config.Namespa
 	return undo, nil
 }
 
+// undoIfInterrupted is undo when ctx has ended (an nft that got the
+// signal may have committed its transaction first), else NoUndo.
+func undoIfInterrupted(ctx context.Context, undo netns.Undo) netns.Undo {
+	if ctx.Err() != nil {
+		return undo
+	}
+	return netns.NoUndo
+}
+
 // flushRuleset empties the ruleset of ns (x), which vserverx loaded from a
 // file no longer defined, and forgets its record.
 //
 // Equivalent to: ip netns exec NAME nft flush ruleset
 func (e *Env) flushRuleset(ctx context.Context, ns *netns.NS, x string, undo netns.Undo) (netns.Undo, error) {
 	if _, err := e.runNftIn(ctx, ns, "flush ruleset\n", "-f", "-"); err != nil {
-		return netns.NoUndo, fmt.Errorf("namespace %s: flushing the ruleset: %w", x, err)
+		return undoIfInterrupted(ctx, undo), fmt.Errorf("namespace %s: flushing the ruleset: %w", x, err)
 	}
 	if err := e.forgetRecord(x); err != nil {
 		return undo, err

@@ -499,3 +499,27 @@ func TestAdoptRefusesIptablesRestore(t *testing.T) {
 	}
 	assertSameTree(t, "adopting iptables-restore", original, treeDigest(t, h.confdir))
 }
+
+// TestApplyBrokenRuleset: apply of a ruleset nft refuses fails with nft's
+// message and changes nothing: the namespace keeps the ruleset it had and
+// the guest keeps running.
+func TestApplyBrokenRuleset(t *testing.T) {
+	h := firewallHost(t, true)
+	h.mustVX("fw", "start")
+	was := nftIn(t, "fw", "--stateless", "list", "ruleset")
+	file := filepath.Join(h.confdir, ".netns/fw/nftables")
+	rules, _ := os.ReadFile(file)
+	h.write(".netns/fw/nftables", strings.Replace(string(rules), "ct state invalid drop", "ct state invalid dorp", 1))
+	r := h.vx("fw", "apply")
+	if r.code != 1 || !regexp.MustCompile(regexp.QuoteMeta(file)+`:\d+:\d+-\d+: Error: syntax error`).MatchString(r.stderr) ||
+		!strings.Contains(r.stderr, "the guests kept running") {
+		t.Errorf("apply of a broken ruleset: %s", r)
+	}
+	if now := nftIn(t, "fw", "--stateless", "list", "ruleset"); now != was {
+		t.Errorf("the failed apply changed the ruleset:\nwas\n%s\nnow\n%s", was, now)
+	}
+	if h.vserver("fw", "running").code != 0 {
+		t.Error("the guest stopped")
+	}
+	h.mustVX("fw", "stop")
+}
