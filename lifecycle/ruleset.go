@@ -74,7 +74,7 @@ func (e *Env) rulesetDiffers(ctx context.Context, ns *netns.NS, def *config.Name
 func (e *Env) rulesetStep(def *config.Namespace) insideStep {
 	return insideStep{
 		Step: Step{
-			Title: fmt.Sprintf("load the nftables ruleset %s inside %s (%s -f), before any interface is UP: from here on no packet crosses %s unfiltered",
+			Title: fmt.Sprintf("load the nftables ruleset %s inside %s (%s), before any interface is UP: from here on no packet crosses %s unfiltered",
 				def.Nftables, def.Name, e.nftText(), def.Name),
 			Details: []string{
 				"replaces the whole ruleset in one transaction, as if the file began with `flush ruleset`; a failing file changes nothing",
@@ -96,12 +96,12 @@ func (e *Env) rulesetStep(def *config.Namespace) insideStep {
 	}
 }
 
-// nftText is nft's path, or why it was not found (for plans).
+// nftText is the load command, or that nft was not found (for plans).
 func (e *Env) nftText() string {
 	if e.Nft != "" {
-		return e.Nft
+		return e.Nft + " -f"
 	}
-	return "nft, NOT FOUND"
+	return "nft -f; nft NOT FOUND: start refuses"
 }
 
 // replaceRuleset makes def's ruleset file the whole ruleset of ns in one
@@ -132,6 +132,8 @@ func (e *Env) replaceRuleset(ctx context.Context, ns *netns.NS, def *config.Name
 // back what was there before. A load nft refused changed nothing (nft -f
 // is one transaction), so it has nothing to undo; one interrupted by a
 // signal may have been committed, so it is undone.
+//
+// Equivalent to: printf 'flush ruleset\ninclude "FILE"\n' | ip netns exec NAME nft -f -
 func (e *Env) loadRuleset(ctx context.Context, ns *netns.NS, def *config.Namespace, undo netns.Undo) (netns.Undo, error) {
 	sum, err := fileDigest(def.Nftables)
 	if err != nil {
