@@ -28,9 +28,12 @@ type RulesetState struct {
 func (e *Env) observeRuleset(ctx context.Context, ns *netns.NS, def *config.Namespace) (RulesetState, error) {
 	st := RulesetState{File: def.Nftables}
 	rec, had, err := e.readRecord(def.Name)
-	if err != nil || (!had && def.Nftables == "") {
-		st.Matches = err == nil
+	switch {
+	case err != nil:
 		return st, err
+	case !had && def.Nftables == "": // no ruleset of vserverx's, none defined
+		st.Matches = true
+		return st, nil
 	}
 	st.Loaded = rec.File
 	if err := e.needNft(def); err != nil {
