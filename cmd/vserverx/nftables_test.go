@@ -523,3 +523,25 @@ func TestApplyBrokenRuleset(t *testing.T) {
 	}
 	h.mustVX("fw", "stop")
 }
+
+// TestRulesetPlainVserverStart: a plain `vserver fw start` (the scriptlets
+// call vserverx) loads the ruleset too, and `vserver fw stop` removes the
+// namespace and the record.
+func TestRulesetPlainVserverStart(t *testing.T) {
+	h := firewallHost(t, true)
+	before := nstest.Snapshot(t)
+	if r := h.vserver("fw", "start"); r.code != 0 {
+		t.Fatalf("vserver fw start: %s", r)
+	}
+	if live := nftIn(t, "fw", "list", "ruleset"); !strings.Contains(live, `comment "dropped by the forward policy"`) {
+		t.Errorf("plain vserver start did not load the ruleset:\n%s", live)
+	}
+	if st := h.rulesetStatus("fw"); !st.Ruleset.Matches {
+		t.Errorf("status: %+v", st)
+	}
+	if r := h.vserver("fw", "stop"); r.code != 0 {
+		t.Fatalf("vserver fw stop: %s", r)
+	}
+	nstest.AssertSame(t, before)
+	assertNoRecord(t)
+}
