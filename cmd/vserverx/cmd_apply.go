@@ -19,7 +19,8 @@ carrying vserverx's alias, their MAC, MTU, addresses, default routes and UP
 state, the sysctls of sysctl/ - and, under X's lock, prints the difference as
 numbered steps and makes it: creates missing interfaces, adds and removes
 addresses and default routes, sets MTU, UP and sysctls, removes interfaces
-whose definition was deleted. An address or default route is removed only
+whose definition was deleted, and first of all replaces a ruleset that is
+not what the nftables file produces, as a whole in one transaction. An address or default route is removed only
 when it is configured (not link-local or learnt by the kernel), not in the
 definition and not in a member's util-vserver interfaces/. Links without
 vserverx's alias and the guests are never touched. A change that deletes an

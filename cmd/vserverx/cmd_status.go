@@ -16,8 +16,9 @@ func (a *app) statusCommand(name string) *cli.Command {
 type, MAC, state, addresses), each address util-vserver adds from a
 member's own interfaces/ and whether it is there, the processes living in
 it, the members of the group and which of them run, how the namespace
-differs from its definition (see 'apply'), and util-vserver's own
-'vserver NAME status'.
+differs from its definition (see 'apply'), whether it holds the ruleset of
+its nftables file (unchanged file, and no rule changed by hand inside), and
+util-vserver's own 'vserver NAME status'.
 Exit status as 'vserver NAME status': 0 running, 3 stopped; 4 when that
 cannot be seen: without root, whether guests run, the processes and the
 interfaces in the namespace are shown as unknown (JSON: running_known,
