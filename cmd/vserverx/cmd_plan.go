@@ -15,7 +15,7 @@ func (a *app) planCommand(name string) *cli.Command {
 		usage: "print the steps 'start' would take; change nothing",
 		words: true,
 		desc: `Prints, in order, the steps 'vserverx NAME start ARGS...' takes: the lock,
-creating or joining the namespace, each interface (type, parent, temporary
+creating or joining the namespace, loading its nftables ruleset, each interface (type, parent, temporary
 and final name, MAC, MTU, addresses, routes), sysctls, vprocunhide and the
 exact vserver command line; before them, the addresses util-vserver adds
 inside the namespace from each member's own interfaces/ (and on which

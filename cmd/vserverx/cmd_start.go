@@ -16,7 +16,8 @@ func wrapped(cmd, usage, desc string) guestCmd {
 func (a *app) startCommand(name string) *cli.Command {
 	return a.guestCommand(name, wrapped("start", "set up the namespace, then run 'vserver NAME start ARGS...' inside it",
 		`Validates the guest and its namespace definition, takes the namespace lock,
-creates the named network namespace (or joins it), converges its interfaces,
+creates the named network namespace (or joins it), loads its nftables
+ruleset inside it before any interface is UP, converges its interfaces,
 applies sysctls, runs vprocunhide inside it, then runs util-vserver's
 'vserver NAME start ARGS...' inside it with VSERVERX_NETNS set. If that
 fails, everything this call created is undone (unless another process
