@@ -20,7 +20,7 @@ const (
 )
 
 // NamespaceKeys lists the entries allowed in CONFDIR/.netns/X.
-var NamespaceKeys = []string{NSID, NSInterfaces, NSSysctl, NSNoVprocunhide, NSNftables}
+var NamespaceKeys = []string{NSID, NSInterfaces, NSSysctl, NSNoVprocunhide, NSNftables, NSRoutes, NSRules}
 
 // idSource is where a namespace may take its id from when it has no id file:
 // the context of the guest of the same name.
@@ -48,6 +48,7 @@ func loadNamespace(dir, x string, guestID idSource) (*Namespace, Problems) {
 	ns.Interfaces = readInterfaces(r, ns)
 	finishInterfaces(r, ns, guestID)
 	readNftables(r, ns)
+	readRouting(r, ns)
 	return ns, probs
 }
 

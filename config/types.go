@@ -89,6 +89,8 @@ type Namespace struct {
 
 	Interfaces    []Interface // sorted by Num
 	Sysctls       []Sysctl    // sorted by Key
+	Routes        []Route     // the routes file, in file order
+	Rules         []Rule      // the rules file, in file order (a line without from/to: one per family)
 	NoVprocunhide bool        // the novprocunhide file exists
 	// Nftables is the path of the nftables ruleset file, loaded inside the
 	// namespace before any interface is UP; "" when there is none.
