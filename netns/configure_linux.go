@@ -94,9 +94,13 @@ func isDefault(r netlink.Route) bool {
 	return ones == 0 && r.Dst.IP.IsUnspecified()
 }
 
-// addRoutes adds the configured default routes l lacks.
+// addRoutes adds the configured default routes l lacks, carrying
+// RouteProtocol. A default route via the gateway that is there already
+// counts whatever its protocol (earlier versions added them as proto
+// boot).
 //
-// Equivalent to: ip route add default via GW dev NAME, for each missing one.
+// Equivalent to: ip route add default via GW dev NAME proto 73, for each
+// missing one.
 func (e *engine) addRoutes(ifc *config.Interface, l netlink.Link, steps *undoStack) (bool, error) {
 	if len(ifc.Gateways) == 0 {
 		return false, nil
@@ -110,7 +114,7 @@ func (e *engine) addRoutes(ifc *config.Interface, l netlink.Link, steps *undoSta
 		if hasDefaultVia(have, gw) {
 			continue
 		}
-		r := &netlink.Route{LinkIndex: l.Attrs().Index, Gw: gw.AsSlice()}
+		r := &netlink.Route{LinkIndex: l.Attrs().Index, Gw: gw.AsSlice(), Protocol: RouteProtocol}
 		if err := e.in.RouteAdd(r); err != nil {
 			return changed, e.ifcErr(ifc, "add default route via %s (%s): %w", gw, ifc.File("gateway"), err)
 		}

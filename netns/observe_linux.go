@@ -61,7 +61,8 @@ type ObservedAddr struct {
 type ObservedRoute struct {
 	Gateway netip.Addr
 	// Configured is true for a route someone added (protocol boot or
-	// static, as `ip route add` makes them), not one the kernel learnt
+	// static, as `ip route add` makes them, or vserverx's RouteProtocol),
+	// not one the kernel learnt
 	// (router advertisements, DHCP clients use other protocols).
 	Configured bool
 
@@ -177,7 +178,7 @@ func (e *engine) observeDefaults(l netlink.Link) ([]ObservedRoute, error) {
 		if !ok || !isDefault(r) {
 			continue
 		}
-		configured := r.Protocol == unix.RTPROT_BOOT || r.Protocol == unix.RTPROT_STATIC
+		configured := r.Protocol == unix.RTPROT_BOOT || r.Protocol == unix.RTPROT_STATIC || r.Protocol == RouteProtocol
 		out = append(out, ObservedRoute{Gateway: gw.Unmap(), Configured: configured, route: r})
 	}
 	return out, nil
