@@ -139,7 +139,8 @@ func (e *Env) applyPlan(m Managed, ns *netns.NS) (*ApplyPlan, error) {
 		Lock: LockPath(e.Paths.StateDir, m.NS()), steps: append(ruleset, d.steps()...)}, nil
 }
 
-// observe reads what ns holds of vserverx's links and of def's sysctls.
+// observe reads what ns holds of vserverx's links and of def's sysctls,
+// and its routes and rules.
 func observe(ns *netns.NS, def *config.Namespace) (held, error) {
 	links, err := netns.ObserveLinks(ns)
 	if err != nil {
@@ -149,7 +150,11 @@ func observe(ns *netns.NS, def *config.Namespace) (held, error) {
 	if err != nil {
 		return held{}, err
 	}
-	return held{links: links, sysctls: sysctls}, nil
+	routing, err := netns.ObserveRouting(ns)
+	if err != nil {
+		return held{}, err
+	}
+	return held{links: links, sysctls: sysctls, routing: routing}, nil
 }
 
 // recreateRefusal is the error of an apply that needs --recreate.

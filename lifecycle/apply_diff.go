@@ -28,6 +28,7 @@ type applyStep struct {
 type held struct {
 	links   []netns.ObservedLink
 	sysctls map[string]string
+	routing netns.Routing // every route and rule of X (vserverx's carry netns.RouteProtocol)
 }
 
 // differ computes the steps that make X as its definition says. It is pure:
@@ -54,6 +55,7 @@ func (d differ) steps() []applyStep {
 	for i := range d.def.Interfaces {
 		out = append(out, d.interfaceSteps(&d.def.Interfaces[i])...)
 	}
+	out = append(out, d.routingSteps()...)
 	if s, ok := d.sysctlStep(); ok {
 		out = append(out, s)
 	}
@@ -283,7 +285,7 @@ func (d differ) classicAddrs(dev string) map[netip.Addr]bool {
 func (d differ) extraDefaults(ifc *config.Interface, o *netns.ObservedLink) []netns.ObservedRoute {
 	var out []netns.ObservedRoute
 	for _, r := range o.Defaults {
-		if r.Configured && !slices.Contains(ifc.Gateways, r.Gateway) && !d.classicGateway(o.Name, r.Gateway) {
+		if r.Configured && !slices.Contains(ifc.Gateways, r.Gateway) && !d.classicGateway(o.Name, r.Gateway) && !d.routesFileDefault(o, r) {
 			out = append(out, r)
 		}
 	}

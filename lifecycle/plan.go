@@ -115,7 +115,7 @@ func (e *Env) startPlan(m Managed, args []string) *Plan {
 }
 
 // setupPlan has the steps that set m's namespace up (lock, create or join,
-// interfaces, sysctls, vprocunhide), without running vserver. It reads
+// interfaces, routes and rules, sysctls, vprocunhide), without running vserver. It reads
 // nothing and changes nothing.
 func (e *Env) setupPlan(m Managed) *Plan {
 	def := m.Group.NS
@@ -129,6 +129,9 @@ func (e *Env) setupPlan(m Managed) *Plan {
 	}
 	for i := range def.Interfaces {
 		p.inside = append(p.inside, e.interfaceStep(def, &def.Interfaces[i]))
+	}
+	if s, ok := routingStep(def); ok {
+		p.inside = append(p.inside, s)
 	}
 	if len(def.Sysctls) > 0 {
 		p.inside = append(p.inside, sysctlStep(def))

@@ -39,6 +39,14 @@ type Status struct {
 	// definition (nil: none is defined or loaded, or it cannot be seen).
 	Ruleset *RulesetState `json:"ruleset,omitempty"`
 
+	// Routes and Rules are every route (all tables, IPv4 and IPv6) and
+	// policy rule of the namespace; vserverx's carry protocol
+	// netns.RouteProtocol. RoutingNotDefined names those someone else
+	// added that neither the definition nor the kernel explains.
+	Routes            []netns.RouteEntry `json:"routes,omitempty"`
+	Rules             []netns.RuleEntry  `json:"rules,omitempty"`
+	RoutingNotDefined []string           `json:"routing_not_defined,omitempty"`
+
 	// Without root, whether the guests run, the processes in the namespace
 	// and its interfaces cannot be seen: these say so (running, pids and
 	// interfaces are then empty, not "stopped" or "none"), and Unknown
@@ -158,6 +166,7 @@ func (e *Env) fillNamespace(st *Status, grp *config.Group) {
 	} else {
 		st.Problems = append(st.Problems, err.Error())
 	}
+	e.fillRouting(st, ns, grp)
 	e.fillDrift(st, ns, grp)
 	e.fillRuleset(st, ns, grp.NS)
 }
@@ -222,6 +231,8 @@ func (s *Status) printInside(w io.Writer) {
 	}
 	s.printGuestAddresses(w)
 	s.printRuleset(w)
+
+	s.printRouting(w)
 	pids := orNone(joinInts(s.Pids))
 	if !s.PidsKnown {
 		pids = "unknown"

@@ -29,7 +29,8 @@ initialize scriptlets would bypass the host-wide mount protection. Reports
 every problem with the file it is about; warnings are printed but do not
 count. Exit 0 when there is no problem, 1 otherwise. Run as root, it also
 warns when the running group's namespace differs from its definition (see
-'apply'). Needs no root and changes nothing.`,
+'apply') and names routes and rules in it that vserverx did not add and the
+definition does not explain. Needs no root and changes nothing.`,
 	}, func(c *cli.Context, env *lifecycle.Env) error { return a.runCheck(c.Context, env, name) })
 }
 
@@ -72,6 +73,16 @@ func (a *app) printDrift(g *config.Guest) {
 	}
 	if len(drift) > 0 {
 		fmt.Fprintln(a.stdout, "warning: "+lifecycle.DriftText(grp.NS.Name, g.Name, drift))
+	}
+	a.printUndefinedRouting(grp)
+}
+
+// printUndefinedRouting warns about routes and rules in the running
+// group's namespace that someone other than vserverx added.
+func (a *app) printUndefinedRouting(grp *config.Group) {
+	items, err := a.env.UndefinedRouting(grp)
+	if err == nil && len(items) > 0 {
+		fmt.Fprintln(a.stdout, "warning: "+lifecycle.UndefinedRoutingText(grp.NS.Name, items))
 	}
 }
 
