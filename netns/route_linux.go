@@ -183,6 +183,8 @@ func (e RouteEntry) asRoute() config.Route {
 // protoName names a route protocol as ip route shows it.
 func protoName(p int) string {
 	switch p {
+	case unix.RTPROT_UNSPEC:
+		return "unspec"
 	case unix.RTPROT_KERNEL:
 		return "kernel"
 	case unix.RTPROT_BOOT:
