@@ -25,18 +25,19 @@ const (
 )
 
 // InterfaceKeys lists the files allowed in an interfaces/N directory.
-var InterfaceKeys = []string{KeyType, KeyLink, KeyVLAN, KeyMode, KeyName, KeyHost,
+var InterfaceKeys = []string{KeyType, KeyLink, KeyVLAN, KeyMode, KeyFlags, KeyName, KeyHost,
 	KeyBridge, KeyMAC, KeyMTU, KeyIP, KeyGateway}
 
 // valueKeys are the single-value keys (the others, ip and gateway, are lists).
-var valueKeys = []string{KeyType, KeyLink, KeyVLAN, KeyMode, KeyName, KeyHost, KeyBridge, KeyMAC, KeyMTU}
+var valueKeys = []string{KeyType, KeyLink, KeyVLAN, KeyMode, KeyFlags, KeyName, KeyHost, KeyBridge, KeyMAC, KeyMTU}
 
 // keyTypes says which types a type-specific key belongs to; keys not listed
 // are allowed for every type.
 var keyTypes = map[string][]LinkType{
-	KeyLink:   {TypeVLAN, TypeMacvlan, TypePhys},
+	KeyLink:   {TypeVLAN, TypeMacvlan, TypeIPVlan, TypePhys},
 	KeyVLAN:   {TypeVLAN},
-	KeyMode:   {TypeMacvlan},
+	KeyMode:   {TypeMacvlan, TypeIPVlan},
+	KeyFlags:  {TypeIPVlan},
 	KeyHost:   {TypeVeth},
 	KeyBridge: {TypeVeth},
 }
@@ -45,6 +46,7 @@ var keyTypes = map[string][]LinkType{
 var requiredKeys = map[LinkType][]string{
 	TypeVLAN:    {KeyLink, KeyVLAN},
 	TypeMacvlan: {KeyLink},
+	TypeIPVlan:  {KeyLink},
 	TypePhys:    {KeyLink},
 }
 
@@ -73,6 +75,7 @@ func readInterface(r reader, ns *Namespace, num int, dir string) Interface {
 	ir.readLink()
 	ir.readVLAN()
 	ir.readMode()
+	ir.readIPVlan()
 	ir.readName()
 	ir.readHost(ns.Name)
 	ir.readBridge()
@@ -231,6 +234,9 @@ func (ir ifaceReader) readHost(x string) {
 }
 
 func (ir ifaceReader) readMAC() {
+	if ir.checkIPVlanMAC() {
+		return
+	}
 	ir.ifc.MACAuto = ir.ifc.Type != TypePhys // phys keeps its own address
 	v, ok := ir.vals[KeyMAC]
 	if !ok {

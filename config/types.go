@@ -15,13 +15,14 @@ type LinkType string
 const (
 	TypeVLAN    LinkType = "vlan"    // ip link add link PARENT name D type vlan id ID
 	TypeMacvlan LinkType = "macvlan" // ip link add link PARENT name D type macvlan mode MODE
+	TypeIPVlan  LinkType = "ipvlan"  // ip link add link PARENT name D type ipvlan mode MODE FLAG
 	TypeVeth    LinkType = "veth"    // ip link add D type veth peer name HOST
 	TypePhys    LinkType = "phys"    // ip link set DEV netns X
 )
 
 // LinkTypes lists the allowed values of interfaces/N/type, in the order the
 // documentation shows them.
-var LinkTypes = []LinkType{TypeVLAN, TypeMacvlan, TypeVeth, TypePhys}
+var LinkTypes = []LinkType{TypeVLAN, TypeMacvlan, TypeIPVlan, TypeVeth, TypePhys}
 
 // MacvlanMode is the content of interfaces/N/mode.
 type MacvlanMode string
@@ -45,14 +46,19 @@ type Interface struct {
 	Dir  string // path of CONFDIR/.netns/X/interfaces/N, for error messages
 	Type LinkType
 
-	Link   string      // host device: parent of vlan/macvlan, the device phys moves in
+	Link   string      // host device: parent of vlan/macvlan/ipvlan, the device phys moves in
 	VLAN   int         // 802.1Q id 1–4094 for vlan, 0 otherwise
 	Mode   MacvlanMode // macvlan only ("" for other types); ModeBridge when the file is absent
+	// IPVlanMode and IPVlanFlag are ipvlan's mode (IPVlanL2 when the file
+	// is absent) and flags file (IPVlanBridge when absent); "" for other
+	// types.
+	IPVlanMode IPVlanMode
+	IPVlanFlag IPVlanFlag
 	Name   string      // name inside the namespace; "ethN" by default
 	Host   string      // veth only: host-side peer name (default derived)
 	Bridge string      // veth only: host bridge for the host side, "" for none
 
-	MAC     net.HardwareAddr // address inside the namespace (generated or explicit); nil for phys without an explicit mac (it keeps its own)
+	MAC     net.HardwareAddr // address inside the namespace (generated or explicit); nil for phys without an explicit mac (it keeps its own) and for ipvlan (its parent's)
 	MACAuto bool             // true when mac is "auto" (the default, not for phys) and MAC is generated (nil when the id is unknown: a Problem)
 	HostMAC net.HardwareAddr // veth only: the host side's address (first octet 06 when generated)
 	MTU     int              // 0 means: leave the kernel's default

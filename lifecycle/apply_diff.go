@@ -158,7 +158,7 @@ func (d differ) recreateStep(ifc *config.Interface, o *netns.ObservedLink, why [
 
 // recreateReasons lists what differs on link o that only deleting and
 // creating it again can change: its type, name, parent, VLAN id, macvlan
-// mode, MAC, phys device, veth host side.
+// or ipvlan mode, ipvlan flags, MAC, phys device, veth host side.
 func recreateReasons(def *config.Namespace, ifc *config.Interface, o *netns.ObservedLink) []string {
 	var why []string
 	differs := func(what, now, want, key string) {
@@ -178,6 +178,10 @@ func recreateReasons(def *config.Namespace, ifc *config.Interface, o *netns.Obse
 	case config.TypeMacvlan:
 		differs("parent", o.Parent, ifc.Link, config.KeyLink)
 		differs("macvlan mode", string(o.Mode), string(ifc.Mode), config.KeyMode)
+	case config.TypeIPVlan:
+		differs("parent", o.Parent, ifc.Link, config.KeyLink)
+		differs("ipvlan mode", string(o.IPVlanMode), string(ifc.IPVlanMode), config.KeyMode)
+		differs("ipvlan flags", string(o.IPVlanFlag), string(ifc.IPVlanFlag), config.KeyFlags)
 	case config.TypePhys:
 		differs("host device", o.PhysOrig, ifc.Link, config.KeyLink)
 	case config.TypeVeth:

@@ -260,6 +260,8 @@ func describeLink(ifc *config.Interface) string {
 		return fmt.Sprintf("vlan %d on %s, named %s inside", ifc.VLAN, ifc.Link, ifc.Name)
 	case config.TypeMacvlan:
 		return fmt.Sprintf("macvlan (mode %s) on %s, named %s inside", ifc.Mode, ifc.Link, ifc.Name)
+	case config.TypeIPVlan:
+		return fmt.Sprintf("ipvlan (mode %s, %s) on %s, named %s inside", ifc.IPVlanMode, ifc.IPVlanFlag, ifc.Link, ifc.Name)
 	case config.TypeVeth:
 		s := fmt.Sprintf("veth pair %s (host) / %s (inside)", ifc.Host, ifc.Name)
 		if ifc.Bridge != "" {
@@ -299,6 +301,9 @@ func parentText(ifc *config.Interface) string {
 }
 
 func macText(ifc *config.Interface) string {
+	if ifc.Type == config.TypeIPVlan {
+		return "of its parent " + ifc.Link + " (an ipvlan has no MAC of its own)"
+	}
 	s := macOrKeep(ifc.MAC)
 	if ifc.MACAuto && ifc.MAC != nil {
 		s += " (generated)"

@@ -73,18 +73,18 @@ func (e *engine) createVirtual(ifc *config.Interface, steps *undoStack) error {
 	return e.configureInside(ifc, tmp, steps)
 }
 
-// onParent describes the parent of a vlan/macvlan for messages.
+// onParent describes the parent of a vlan/macvlan/ipvlan for messages.
 func onParent(ifc *config.Interface) string {
-	if ifc.Type == config.TypeVLAN || ifc.Type == config.TypeMacvlan {
+	if hasParent(ifc) {
 		return " on " + ifc.Link
 	}
 	return ""
 }
 
-// hostParent returns the host index of the parent of a vlan or macvlan, 0
+// hostParent returns the host index of the parent of a vlan, macvlan or ipvlan, 0
 // for other types.
 func (e *engine) hostParent(ifc *config.Interface) (int, error) {
-	if ifc.Type != config.TypeVLAN && ifc.Type != config.TypeMacvlan {
+	if !hasParent(ifc) {
 		return 0, nil
 	}
 	p, err := e.host.LinkByName(ifc.Link)

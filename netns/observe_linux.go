@@ -25,10 +25,12 @@ type ObservedLink struct {
 	// device vserverx moved in), or the kernel's kind for anything else.
 	Type config.LinkType
 
-	Parent   string             // vlan, macvlan: the host device it hangs off ("" when not found)
-	VLAN     int                // vlan: its id
-	Mode     config.MacvlanMode // macvlan: its mode
-	PhysOrig string             // phys: the device's name on the host
+	Parent     string             // vlan, macvlan: the host device it hangs off ("" when not found)
+	VLAN       int                // vlan: its id
+	Mode       config.MacvlanMode // macvlan: its mode
+	IPVlanMode config.IPVlanMode  // ipvlan: its mode
+	IPVlanFlag config.IPVlanFlag  // ipvlan: its flags
+	PhysOrig   string             // phys: the device's name on the host
 
 	MAC  net.HardwareAddr
 	MTU  int
@@ -125,6 +127,9 @@ func (e *engine) observeKind(o *ObservedLink, l ownLink) {
 		o.Parent = e.hostName(v.ParentIndex)
 	case *netlink.Macvlan:
 		o.Mode = modeName(v.Mode)
+		o.Parent = e.hostName(v.ParentIndex)
+	case *netlink.IPVlan:
+		o.IPVlanMode, o.IPVlanFlag = ipvlanNames(v)
 		o.Parent = e.hostName(v.ParentIndex)
 	}
 }
@@ -372,7 +377,7 @@ func setDownByName(h *netlink.Handle, name string) error {
 // asInterface is the definition that creates l again as it was found.
 func (l ObservedLink) asInterface(def *config.Namespace) *config.Interface {
 	ifc := &config.Interface{Num: l.Num, Dir: fmt.Sprintf("%s (as found before apply)", l.Name),
-		Type: l.Type, Link: l.Parent, VLAN: l.VLAN, Mode: l.Mode, Name: l.Name,
+		Type: l.Type, Link: l.Parent, VLAN: l.VLAN, Mode: l.Mode, IPVlanMode: l.IPVlanMode, IPVlanFlag: l.IPVlanFlag, Name: l.Name,
 		Host: l.Host, Bridge: l.Bridge, MAC: l.MAC, HostMAC: l.HostMAC, MTU: l.MTU}
 	if l.Type == config.TypePhys {
 		ifc.Link = l.PhysOrig

@@ -19,7 +19,7 @@ var macvlanModes = map[config.MacvlanMode]netlink.MacvlanMode{
 }
 
 // linkRequest returns the link to create for a vlan, macvlan or veth
-// interface: under the temporary name tmp, with its MAC, alias and MTU set
+// interface (or an ipvlan: ipvlanRequest): under the temporary name tmp, with its MAC, alias and MTU set
 // at creation; parent is the host index of ifc.Link (vlan, macvlan). The
 // caller sets the namespace it is created in.
 //
@@ -46,6 +46,9 @@ func linkRequest(def *config.Namespace, ifc *config.Interface, tmp string, paren
 		}
 		la.ParentIndex = parent
 		return &netlink.Macvlan{LinkAttrs: la, Mode: mode}, nil
+	case config.TypeIPVlan:
+		la.ParentIndex = parent
+		return ipvlanRequest(la, ifc)
 	case config.TypeVeth:
 		v := &netlink.Veth{LinkAttrs: la, PeerName: def.VethHostName(ifc), PeerTxQLen: -1}
 		if ifc.HostMAC != nil {
@@ -53,5 +56,5 @@ func linkRequest(def *config.Namespace, ifc *config.Interface, tmp string, paren
 		}
 		return v, nil
 	}
-	return nil, fmt.Errorf("type %q cannot be created (allowed here: vlan, macvlan, veth)", ifc.Type)
+	return nil, fmt.Errorf("type %q cannot be created (allowed here: vlan, macvlan, ipvlan, veth)", ifc.Type)
 }
