@@ -46,17 +46,17 @@ type Interface struct {
 	Dir  string // path of CONFDIR/.netns/X/interfaces/N, for error messages
 	Type LinkType
 
-	Link   string      // host device: parent of vlan/macvlan/ipvlan, the device phys moves in
-	VLAN   int         // 802.1Q id 1–4094 for vlan, 0 otherwise
-	Mode   MacvlanMode // macvlan only ("" for other types); ModeBridge when the file is absent
+	Link string      // host device: parent of vlan/macvlan/ipvlan, the device phys moves in
+	VLAN int         // 802.1Q id 1–4094 for vlan, 0 otherwise
+	Mode MacvlanMode // macvlan only ("" for other types); ModeBridge when the file is absent
 	// IPVlanMode and IPVlanFlag are ipvlan's mode (IPVlanL2 when the file
 	// is absent) and flags file (IPVlanBridge when absent); "" for other
 	// types.
 	IPVlanMode IPVlanMode
 	IPVlanFlag IPVlanFlag
-	Name   string      // name inside the namespace; "ethN" by default
-	Host   string      // veth only: host-side peer name (default derived)
-	Bridge string      // veth only: host bridge for the host side, "" for none
+	Name       string // name inside the namespace; "ethN" by default
+	Host       string // veth only: host-side peer name (default derived)
+	Bridge     string // veth only: host bridge for the host side, "" for none
 
 	MAC     net.HardwareAddr // address inside the namespace (generated or explicit); nil for phys without an explicit mac (it keeps its own) and for ipvlan (its parent's)
 	MACAuto bool             // true when mac is "auto" (the default, not for phys) and MAC is generated (nil when the id is unknown: a Problem)
