@@ -88,11 +88,11 @@ var vmPackages = []vmPackage{
 	{name: "selftest", dir: "netns/vmtest/selftest",
 		mustPass: []string{"TestOnlyLoopback", "TestModulesLoaded", "TestVLANOnDummyTrunk", "TestVLANInNamespace", "TestIPVLANOnDummy"}},
 	{name: "netns", dir: "netns", driverTests: true},
-	// The end-to-end VLAN test runs the static vserverx (named by
+	// The end-to-end VLAN and ipvlan tests run the static vserverx (named by
 	// VSERVERX_E2E_BIN, so the harness does not call go build) against the
 	// stand-in util-vserver, from /src/cmd/vserverx: the harness finds
 	// testdata/ at ../.. (/src).
-	{name: "vserverx", dir: "cmd/vserverx", run: []string{"TestE2EClassicVLAN"},
+	{name: "vserverx", dir: "cmd/vserverx", run: []string{"TestE2EClassicVLAN", "TestE2EIPVlan"},
 		programs: standinPrograms, trees: []string{"testdata/util-vserver", "testdata/confdirs"},
 		env:    []string{"STANDIN_ALLOW_HOST=1", "VSERVERX_E2E_BIN=/usr/sbin/vserverx"},
 		builds: []goProgram{{dir: "cmd/vserverx", guest: "/usr/sbin/vserverx"}}},
