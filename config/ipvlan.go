@@ -1,6 +1,9 @@
 package config
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // KeyFlags is the ipvlan flags file of an interfaces/N directory.
 const KeyFlags = "flags"
@@ -71,4 +74,43 @@ func (ir ifaceReader) checkIPVlanMAC() bool {
 		ir.add(ir.ifc.File(KeyMAC), "not allowed for type ipvlan: an ipvlan has its parent %s's MAC address; use macvlan for an address of its own", ir.ifc.Link)
 	}
 	return true
+}
+
+// ipvlanUse is one ipvlan of a definition, for the check across them.
+type ipvlanUse struct {
+	ns  *Namespace
+	ifc *Interface
+}
+
+// checkIPVlanParents records ipvlans on one host device whose mode or
+// flags differ, across all namespace definitions (the same one
+// included): the kernel keeps one mode and one flags setting per parent,
+// shared by every ipvlan on it, so creating one would switch the others.
+// Each ipvlan that differs from the first one (in namespace and
+// interface order) is named.
+func (t *Tree) checkIPVlanParents() {
+	first := map[string]ipvlanUse{}
+	for _, x := range sortedKeys(t.defs) {
+		ns := t.defs[x]
+		for i := range ns.Interfaces {
+			ifc := &ns.Interfaces[i]
+			if ifc.Type != TypeIPVlan || ifc.Link == "" {
+				continue
+			}
+			f, seen := first[ifc.Link]
+			if !seen {
+				first[ifc.Link] = ipvlanUse{ns, ifc}
+				continue
+			}
+			if f.ifc.IPVlanMode != ifc.IPVlanMode || f.ifc.IPVlanFlag != ifc.IPVlanFlag {
+				t.nsProbs[x] = append(t.nsProbs[x], Problem{File: ifc.File(KeyMode),
+					Msg: fmt.Sprintf("ipvlan mode %s, flags %s on %s differs from mode %s, flags %s of %s: the kernel has one mode and one flags setting per parent device, shared by all its ipvlans; give every ipvlan on %s the same mode and flags files",
+						ifc.IPVlanMode, ifc.IPVlanFlag, ifc.Link, f.ifc.IPVlanMode, f.ifc.IPVlanFlag, f.ifc.Dir, ifc.Link)})
+			}
+		}
+	}
+}
+
+func hasIPVlan(ns *Namespace) bool {
+	return slices.ContainsFunc(ns.Interfaces, func(ifc Interface) bool { return ifc.Type == TypeIPVlan })
 }

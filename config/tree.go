@@ -211,14 +211,15 @@ func (t *Tree) definition(x string) *Namespace {
 	return ns
 }
 
-// checkVethHostNames runs the check of veth host-side names across every
-// definition when group x has a veth (the only case that needs the other
-// definitions read), and always for every group.
+// checkVethHostNames runs the checks across every definition (veth
+// host-side names, ipvlan parents' modes) when group x has a veth or an
+// ipvlan (the only cases that need the other definitions read), and
+// always for every group.
 func (t *Tree) checkVethHostNames(x string) {
 	if t.hostNamesChecked {
 		return
 	}
-	if ns := t.defs[x]; x != "" && (ns == nil || !hasVeth(ns)) {
+	if ns := t.defs[x]; x != "" && (ns == nil || !hasVeth(ns) && !hasIPVlan(ns)) {
 		return
 	}
 	t.hostNamesChecked = true
@@ -228,6 +229,7 @@ func (t *Tree) checkVethHostNames(x string) {
 		}
 	}
 	t.checkHostNames()
+	t.checkIPVlanParents()
 }
 
 func hasVeth(ns *Namespace) bool {

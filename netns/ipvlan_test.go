@@ -10,13 +10,14 @@ import (
 	"github.com/vserverx/vserverx/netns/nstest"
 )
 
-// ipvlanDef has two ipvlans on parent: eth0 in mode l2 with flags bridge
-// (the defaults) and eth1 in mode l3s with flags private.
-func ipvlanDef(t testing.TB, parent string) *config.Namespace {
+// ipvlanDef has two ipvlans: eth0 on parent0 in mode l2 with flags
+// bridge (the defaults) and eth1 on parent1 in mode l3s with flags
+// private (the kernel keeps one mode per parent).
+func ipvlanDef(t testing.TB, parent0, parent1 string) *config.Namespace {
 	return testDef("ipv",
-		config.Interface{Num: 0, Type: config.TypeIPVlan, Link: parent, IPVlanMode: config.IPVlanL2, IPVlanFlag: config.IPVlanBridge,
+		config.Interface{Num: 0, Type: config.TypeIPVlan, Link: parent0, IPVlanMode: config.IPVlanL2, IPVlanFlag: config.IPVlanBridge,
 			Addrs: prefixes(t, "192.0.2.10/24"), Gateways: addrs("192.0.2.1")},
-		config.Interface{Num: 1, Type: config.TypeIPVlan, Link: parent, IPVlanMode: config.IPVlanL3S, IPVlanFlag: config.IPVlanPrivate,
+		config.Interface{Num: 1, Type: config.TypeIPVlan, Link: parent1, IPVlanMode: config.IPVlanL3S, IPVlanFlag: config.IPVlanPrivate,
 			Addrs: prefixes(t, "198.51.100.10/24"), MTU: 1400})
 }
 
@@ -29,9 +30,9 @@ func ipvlanDef(t testing.TB, parent string) *config.Namespace {
 func TestIPVlanInterface(t *testing.T) {
 	nstest.RequireDriver(t, "ipvlan")
 	freshDir(t)
-	tr := trunk(t, "trunk0", "veth")
+	trunks := []netlink.Link{trunk(t, "trunk0", "veth"), trunk(t, "trunk1", "veth")}
 	before := hostLinkNames(t)
-	def := ipvlanDef(t, "trunk0")
+	def := ipvlanDef(t, "trunk0", "trunk1")
 	ns := setup(t, def)
 	h, err := ns.NewHandle()
 	if err != nil {
@@ -43,7 +44,8 @@ func TestIPVlanInterface(t *testing.T) {
 		mode netlink.IPVlanMode
 		flag netlink.IPVlanFlag
 		mtu  int
-	}{{"eth0", netlink.IPVLAN_MODE_L2, netlink.IPVLAN_FLAG_BRIDGE, tr.Attrs().MTU}, {"eth1", netlink.IPVLAN_MODE_L3S, netlink.IPVLAN_FLAG_PRIVATE, 1400}} {
+	}{{"eth0", netlink.IPVLAN_MODE_L2, netlink.IPVLAN_FLAG_BRIDGE, trunks[0].Attrs().MTU}, {"eth1", netlink.IPVLAN_MODE_L3S, netlink.IPVLAN_FLAG_PRIVATE, 1400}} {
+		tr := trunks[i]
 		checkKernelLink(t, ns, want.name, "ipvlan", tr.Attrs().Index, 0, tr.Attrs().HardwareAddr.String(), def.Alias(i))
 		l, err := h.LinkByName(want.name)
 		if err != nil {
@@ -55,7 +57,7 @@ func TestIPVlanInterface(t *testing.T) {
 		}
 	}
 	o := observeOne(t, ns, 1)
-	if o.Type != config.TypeIPVlan || o.Parent != "trunk0" || o.IPVlanMode != config.IPVlanL3S || o.IPVlanFlag != config.IPVlanPrivate {
+	if o.Type != config.TypeIPVlan || o.Parent != "trunk1" || o.IPVlanMode != config.IPVlanL3S || o.IPVlanFlag != config.IPVlanPrivate {
 		t.Errorf("observed %+v", o)
 	}
 	if len(o.Addr) == 0 || o.Addr[0].Prefix.String() != "198.51.100.10/24" {
