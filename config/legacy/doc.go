@@ -63,7 +63,10 @@
 // [dev] D with up, down, address, netns X, name N, mtu N, master BR, link
 // del D (dropped: vserverx tears down itself), addr add CIDR [brd +] dev D,
 // route add default via GW [dev D] (without dev, the one interface whose
-// address holds GW).
+// address holds GW; an interfaces/N/gateway entry), route add of any
+// other route the routes file knows (PREFIX|default [via A] [dev D]
+// [table T] [metric N] [src A] [onlink] [mtu N], blackhole, unreachable,
+// prohibit; a line of .netns/X/routes, with the device's final name).
 //
 // Devices are followed through renames and moves. One that ends in X
 // becomes an interface, numbered in order of appearance: a vlan (parent,
@@ -81,6 +84,7 @@
 // constant; two namespace names; a device created again with other
 // settings; devices created inside X (vserverx creates them from the host
 // side); a device left on the host; addresses or routes on the host;
-// routes other than default routes; the MAC or a different MTU of a veth's
+// route words the routes file does not know (proto, ...); ip rule; the
+// MAC or a different MTU of a veth's
 // host side; a computed MAC of a phys device.
 package legacy

@@ -11,10 +11,11 @@ import (
 
 // ipCmd is one ip command being read: the words after the program.
 type ipCmd struct {
-	e    *evaluator
-	n    *node
-	ns   string // the namespace it works in: -n X or netns exec X ("" = host)
-	args []string
+	e      *evaluator
+	n      *node
+	ns     string // the namespace it works in: -n X or netns exec X ("" = host)
+	args   []string
+	family string // -4, -6 or ""
 }
 
 // ip reads the ip command whose words after the program are args, run in
@@ -75,6 +76,7 @@ func (c *ipCmd) options() error {
 		c.args = c.args[1:]
 		switch opt {
 		case "-4", "-6":
+			c.family = opt
 		case "-n", "-netns":
 			x, err := c.next("the namespace of " + opt)
 			if err != nil {
@@ -541,31 +543,40 @@ func (c *ipCmd) addAddr(cidr, dev string) error {
 // defaultRoutes are the destinations ip reads as a default route.
 var defaultRoutes = []string{"default", "0.0.0.0/0", "::/0"}
 
-// routeAdd reads ip route add default via GW [dev D].
+// routeAdd reads ip route add default via GW [dev D] (a gateway file
+// entry) or any other route the routes file knows (routeLine).
 func (c *ipCmd) routeAdd() error {
-	var dest, via, dev string
+	var words []string
 	for len(c.args) > 0 {
 		w, err := c.next("the destination")
-		switch {
-		case err != nil:
-			return err
-		case w == "via":
-			via, err = c.next("the gateway")
-		case w == "dev":
-			dev, err = c.next("the device")
-		case dest == "":
-			dest = w
-		default:
-			err = c.refuse("%q: %q is not understood", c.n.raw, w)
-		}
 		if err != nil {
 			return err
 		}
+		words = append(words, w)
 	}
-	if !slices.Contains(defaultRoutes, dest) || via == "" {
-		return c.refuse("%q: only default routes via a gateway are understood (vserverx's gateway file)", c.n.raw)
+	if via, dev, ok := plainDefault(words); ok {
+		return c.addGateway(via, dev)
 	}
-	return c.addGateway(via, dev)
+	return c.routeLine(words)
+}
+
+// plainDefault reports whether words are default via GW [dev D], and
+// returns GW and D.
+func plainDefault(words []string) (via, dev string, ok bool) {
+	if len(words) == 0 || !slices.Contains(defaultRoutes, words[0]) {
+		return "", "", false
+	}
+	for i := 1; i+1 < len(words); i += 2 {
+		switch words[i] {
+		case "via":
+			via = words[i+1]
+		case "dev":
+			dev = words[i+1]
+		default:
+			return "", "", false
+		}
+	}
+	return via, dev, len(words)%2 == 1 && via != ""
 }
 
 func (c *ipCmd) addGateway(via, dev string) error {

@@ -46,6 +46,7 @@ type netState struct {
 	ns     string
 	nsFrom string // file:line
 	links  []*link
+	routes []legacyRoute // routes file lines, in order
 	notes  []string
 
 	nftables, nftablesFrom string // the ruleset nft -f loads into ns (content), and where
@@ -93,7 +94,8 @@ func (st *netState) add(l *link) error {
 // proposal turns the final state into interfaces of namespace st.ns,
 // numbered in the order the devices appeared.
 func (st *netState) proposal() (*Proposal, error) {
-	p := &Proposal{Guest: st.guest, NS: st.ns, NSFrom: st.nsFrom, Notes: st.notes, Nftables: st.nftables, NftablesFrom: st.nftablesFrom}
+	p := &Proposal{Guest: st.guest, NS: st.ns, NSFrom: st.nsFrom, Notes: st.notes, Nftables: st.nftables, NftablesFrom: st.nftablesFrom,
+		Routes: st.routesFile()}
 	for _, l := range st.links {
 		ifc, ok, err := st.interfaceOf(l)
 		if err != nil {

@@ -51,6 +51,7 @@ type Proposal struct {
 	IDFrom string
 
 	Interfaces []ProposedInterface // numbered 0, 1, 2, ... in order of appearance
+	Routes     string              // the routes file: routes other than plain default routes, "" for none
 	SharedOnly bool                // X is defined elsewhere: only spaces/net is to be written
 
 	// DisableDefaults says that CONFDIR/NAME/nonetns must be created, so
@@ -104,6 +105,7 @@ func (p *Proposal) Render() map[string]string {
 			files[path.Join(dir, key)] = v
 		}
 	}
+	p.renderRoutes(files)
 	return files
 }
 
