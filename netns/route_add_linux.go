@@ -150,9 +150,6 @@ func family(a netip.Addr) int {
 func AddRule(n *NS, r config.Rule) (Undo, error) {
 	req := ruleRequest(r)
 	if err := withHandle(n, func(h *netlink.Handle) error { return h.RuleAdd(req) }); err != nil {
-		if errors.Is(err, unix.EEXIST) {
-			err = fmt.Errorf("the same rule exists already, not added by vserverx from this line: %w", err)
-		}
 		return NoUndo, fmt.Errorf("network namespace %s: add rule %s (%s): %w", n.Name, r, r.Where(), err)
 	}
 	return func() error {

@@ -223,3 +223,34 @@ func TestRemoveRouting(t *testing.T) {
 		t.Errorf("undo did not restore:\n%s\nwas:\n%s", after, before)
 	}
 }
+
+// TestAddRouteDevGone: a route through an interface that is gone fails
+// naming the route, its line and the interface; nothing is left behind. A
+// rule like one someone else added (another protocol) is not a clash: the
+// kernel keeps both.
+func TestAddRouteDevGone(t *testing.T) {
+	nstest.RequireRoot(t)
+	warmDir(t)
+	ns := setup(t, routingDef(t, nil, nil))
+	before := ipNs(t, ns, "-d", "route", "show", "table", "all") + ipNs(t, ns, "rule")
+	gone := route(9, config.RouteUnicast, "10.0.0.0/8", "", "eth9", config.TableMain, 0)
+	_, err := AddRoute(ns, gone)
+	mustContain(t, "error", errString(err), "network namespace rt: add route 10.0.0.0/8 dev eth9 (/etc/vservers/.netns/rt/routes line 9): interface eth9:")
+	if after := ipNs(t, ns, "-d", "route", "show", "table", "all") + ipNs(t, ns, "rule"); after != before {
+		t.Errorf("the failed run left changes:\n%s\nwas:\n%s", after, before)
+	}
+	ipNs(t, ns, "rule", "add", "from", "192.0.2.0/24", "lookup", "100", "priority", "1000")
+	undo, err := AddRule(ns, testRules()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(ipNs(t, ns, "rule"), "1000:\tfrom 192.0.2.0/24 lookup 100"); n != 2 {
+		t.Errorf("%d rules 1000, want the foreign one and vserverx's", n)
+	}
+	if err := undo(); err != nil {
+		t.Fatal(err)
+	}
+	if rules := ipNs(t, ns, "rule"); !strings.Contains(rules, "1000:\tfrom 192.0.2.0/24 lookup 100") || strings.Contains(rules, "proto 73") {
+		t.Errorf("undo of vserverx's rule did not leave exactly the foreign one:\n%s", rules)
+	}
+}

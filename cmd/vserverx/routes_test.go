@@ -157,3 +157,25 @@ func TestFailedRouteUndoesStart(t *testing.T) {
 		"exists in table local already")
 	nstest.AssertSame(t, before)
 }
+
+// TestApplyRouteFailureRestores: when apply cannot add a route (a foreign
+// route holds its place), the changes made before it are undone: the
+// namespace's routing is as it was, and the error names the change.
+func TestApplyRouteFailureRestores(t *testing.T) {
+	h := runningGroup(t)
+	h.write(".netns/dmz/routes", "10.0.0.0/8 via 192.0.2.1\n")
+	pids := h.startGroup()
+	nstest.IP(t, "-n", "dmz", "route", "add", "blackhole", "10.99.0.0/16", "proto", "static")
+	h.write(".netns/dmz/routes", "172.16.0.0/12 via 192.0.2.1\nblackhole 10.99.0.0/16\n")
+	before := routesOf(t, "dmz")
+	r := h.vx("web", "apply")
+	if r.code == 0 {
+		t.Fatalf("apply should fail: %s", r)
+	}
+	mustHave(t, "apply", r.stderr, "change 3 (add route blackhole 10.99.0.0/16 (table main) ("+filepath.Join(h.confdir, ".netns/dmz/routes")+" line 2)) failed",
+		"restored the 2 change(s) made before it", "exists in table main already")
+	if now := routesOf(t, "dmz"); now != before {
+		t.Errorf("the failed apply left changes:\n%s\nwas:\n%s", now, before)
+	}
+	h.assertGuestsUntouched(pids)
+}
