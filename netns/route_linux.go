@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"slices"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -267,12 +266,8 @@ func ruleMask(r config.Rule) uint32 {
 	return r.Mask
 }
 
-// ownRoutes returns the routes of rt that vserverx added.
-func (rt Routing) ownRoutes() []RouteEntry {
-	return slices.DeleteFunc(slices.Clone(rt.Routes), func(e RouteEntry) bool { return !e.Own() })
-}
-
-// errRoutingGone is what deleting a route or rule that is gone returns.
+// routingGone reports whether err says the route or rule to delete is
+// gone already (with its interface, or by someone else's hand).
 func routingGone(err error) bool {
 	return errors.Is(err, unix.ESRCH) || errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENODEV)
 }

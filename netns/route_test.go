@@ -28,6 +28,24 @@ func route(line int, typ config.RouteType, dst, via, dev string, table, metric i
 	return r
 }
 
+// routingOf is every route (all tables) and rule of ns but the kernel's
+// own (proto kernel), which come and go with IPv6 link-local addresses.
+func routingOf(t *testing.T, ns *NS) string {
+	t.Helper()
+	return filterKernel(ipNs(t, ns, "-d", "route", "show", "table", "all") + ipNs(t, ns, "rule"))
+}
+
+// filterKernel drops the lines of routes that are the kernel's own.
+func filterKernel(routes string) string {
+	var out []string
+	for _, l := range strings.Split(routes, "\n") {
+		if !strings.Contains(l, "proto kernel") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
 // testRoutes are one route of each kind the routes file knows.
 func testRoutes() []config.Route {
 	mtu := route(3, config.RouteUnicast, "198.51.100.0/24", "", "lan", config.TableMain, 0)
@@ -99,7 +117,7 @@ func TestEnsureRouting(t *testing.T) {
 	if err := again(); err != nil {
 		t.Fatal(err)
 	}
-	if now := ipNs(t, ns, "-d", "route", "show", "table", "all"); now != routes {
+	if now := ipNs(t, ns, "-d", "route", "show", "table", "all"); filterKernel(now) != filterKernel(routes) {
 		t.Errorf("the second run changed the routes:\n%s\nwas:\n%s", now, routes)
 	}
 	checkObserved(t, ns, def)
@@ -168,11 +186,11 @@ func TestEnsureRoutingConflict(t *testing.T) {
 	warmDir(t)
 	ns := setup(t, routingDef(t, nil, nil))
 	ipNs(t, ns, "route", "add", "blackhole", "10.99.0.0/16", "proto", "static")
-	before := ipNs(t, ns, "-d", "route", "show", "table", "all") + ipNs(t, ns, "rule")
+	before := routingOf(t, ns)
 	_, err := EnsureRouting(ns, routingDef(t, testRoutes(), testRules()))
 	mustContain(t, "error", errString(err), "network namespace rt: add route blackhole 10.99.0.0/16 (/etc/vservers/.netns/rt/routes line 5)",
 		"exists in table main already, not added by vserverx")
-	if after := ipNs(t, ns, "-d", "route", "show", "table", "all") + ipNs(t, ns, "rule"); after != before {
+	if after := routingOf(t, ns); after != before {
 		t.Errorf("the failed run left changes:\n%s\nwas:\n%s", after, before)
 	}
 }
@@ -232,11 +250,11 @@ func TestAddRouteDevGone(t *testing.T) {
 	nstest.RequireRoot(t)
 	warmDir(t)
 	ns := setup(t, routingDef(t, nil, nil))
-	before := ipNs(t, ns, "-d", "route", "show", "table", "all") + ipNs(t, ns, "rule")
+	before := routingOf(t, ns)
 	gone := route(9, config.RouteUnicast, "10.0.0.0/8", "", "eth9", config.TableMain, 0)
 	_, err := AddRoute(ns, gone)
 	mustContain(t, "error", errString(err), "network namespace rt: add route 10.0.0.0/8 dev eth9 (/etc/vservers/.netns/rt/routes line 9): interface eth9:")
-	if after := ipNs(t, ns, "-d", "route", "show", "table", "all") + ipNs(t, ns, "rule"); after != before {
+	if after := routingOf(t, ns); after != before {
 		t.Errorf("the failed run left changes:\n%s\nwas:\n%s", after, before)
 	}
 	ipNs(t, ns, "rule", "add", "from", "192.0.2.0/24", "lookup", "100", "priority", "1000")
