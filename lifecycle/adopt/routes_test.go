@@ -1,0 +1,48 @@
+package adopt
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/config/configtest"
+)
+
+// TestScriptletRoutesAdopted: a hand-written scriptlet's route other than
+// the default route becomes the routes file of the new definition, which
+// the adopted guest's check accepts; a route the routes file refuses (a
+// gateway no address reaches) refuses the adoption, naming the line.
+func TestScriptletRoutesAdopted(t *testing.T) {
+	script := "ip link set eth1 netns g\nip -n g addr add 192.0.2.2/24 dev eth1\nip -n g route add 10.0.0.0/8 via 192.0.2.1 table 100\n"
+	dir := configtest.Confdir(t, map[string]string{"g/context": "9\n", "g/scripts/pre-start": script})
+	p, err := prepare(t, dir, "g", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Apply(nil); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ".netns/g/routes"))
+	if err != nil || string(b) != "10.0.0.0/8 via 192.0.2.1 table 100\n" {
+		t.Errorf("routes file %q, %v", b, err)
+	}
+	tree, err := config.Load(config.Paths{ConfDir: dir, NetnsDir: "/run/netns"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs := tree.Group("g").NS.Routes; len(rs) != 1 || rs[0].Table != 100 {
+		t.Errorf("adopted routes %v", rs)
+	}
+
+	bad := strings.Replace(script, "via 192.0.2.1", "via 203.0.113.1", 1)
+	dir = configtest.Confdir(t, map[string]string{"g/context": "9\n", "g/scripts/pre-start": bad})
+	_, err = prepare(t, dir, "g", "")
+	if err == nil || !strings.Contains(err.Error(), dir+"/.netns/g/routes: line 1, word 3 \"203.0.113.1\": no prefix configured") {
+		t.Errorf("adoption of an unreachable gateway: %v", err)
+	}
+	if _, serr := os.Stat(filepath.Join(dir, ".netns")); !os.IsNotExist(serr) {
+		t.Errorf("the refused adoption left %s/.netns: %v", dir, serr)
+	}
+}
