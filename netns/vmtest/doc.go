@@ -58,9 +58,9 @@
 // programs, trees, env and builds fields; standinPrograms is what
 // testdata/util-vserver's stand-in needs (its own tests pass in the VM with
 // it and STANDIN_ALLOW_HOST=1). The cmd/vserverx entry runs
-// TestE2EClassicVLAN and TestE2EIPVlan that way: a static vserverx at /usr/sbin/vserverx
-// (VSERVERX_E2E_BIN tells the test harness to use it instead of go build),
-// the stand-in and testdata/confdirs under /src. Elsewhere, a Spec is
+// TestE2EClassicVLAN and TestE2EIPVlan that way: a static vserverx at
+// /usr/sbin/vserverx (VSERVERX_E2E_BIN tells the test harness to use it
+// instead of go build), the stand-in and testdata/confdirs under /src. Elsewhere, a Spec is
 // extended so:
 //
 //	spec.Programs = append(spec.Programs, "bash", "/usr/bin/flock") // ELF programs, with their libraries, at their host paths
