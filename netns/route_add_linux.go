@@ -62,11 +62,16 @@ func withHandle(n *NS, fn func(h *netlink.Handle) error) error {
 	return fn(h)
 }
 
-// AddRoute adds route r of the routes file to n, carrying RouteProtocol.
-// The Undo deletes exactly that route (by its protocol too).
+// AddRoute adds route r of the routes file to n, carrying RouteProtocol;
+// a route with an IPv6 source address waits until that address has
+// finished duplicate address detection (waitForSource). The Undo deletes
+// exactly that route (by its protocol too).
 //
 // Equivalent to: ip -n X route add ROUTE proto 73.
 func AddRoute(n *NS, r config.Route) (Undo, error) {
+	if err := waitForSource(n, r); err != nil {
+		return NoUndo, err
+	}
 	var req *netlink.Route
 	err := withHandle(n, func(h *netlink.Handle) error {
 		var err error

@@ -272,3 +272,34 @@ func TestAddRouteDevGone(t *testing.T) {
 		t.Errorf("undo of vserverx's rule did not leave exactly the foreign one:\n%s", rules)
 	}
 }
+
+// TestRouteSourceWaitsForDAD: a route whose IPv6 source address is still
+// in duplicate address detection is added once the address is usable; one
+// whose source failed DAD (the host side holds the same address) is an
+// error naming the address, and nothing is added.
+func TestRouteSourceWaitsForDAD(t *testing.T) {
+	nstest.RequireRoot(t)
+	warmDir(t)
+	ns := setup(t, routingDef(t, nil, nil))
+	ipNs(t, ns, "addr", "add", "2001:db8::20/64", "dev", "lan")
+	ok := route(1, config.RouteUnicast, "2001:db8:9::/48", "", "lan", config.TableMain, config.DefaultIPv6Metric)
+	ok.Src = netip.MustParseAddr("2001:db8::20")
+	if !strings.Contains(ipNs(t, ns, "addr", "show", "lan"), "tentative") {
+		t.Log("the address finished DAD before the route: the wait is not exercised")
+	}
+	if _, err := AddRoute(ns, ok); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, "routes", ipNs(t, ns, "-6", "route"), "2001:db8:9::/48 dev lan proto 73 src 2001:db8::20")
+
+	nstest.IP(t, "addr", "add", "2001:db8::30/64", "dev", "rt-h0", "nodad")
+	ipNs(t, ns, "addr", "add", "2001:db8::30/64", "dev", "lan")
+	bad := route(2, config.RouteUnicast, "2001:db8:8::/48", "", "lan", config.TableMain, config.DefaultIPv6Metric)
+	bad.Src = netip.MustParseAddr("2001:db8::30")
+	before := routingOf(t, ns)
+	_, err := AddRoute(ns, bad)
+	mustContain(t, "error", errString(err), "network namespace rt: route 2001:db8:8::/48 dev lan src 2001:db8::30 (/etc/vservers/.netns/rt/routes line 2): source address 2001:db8::30 failed duplicate address detection")
+	if after := routingOf(t, ns); after != before {
+		t.Errorf("the failed route changed the routing:\n%s\nwas:\n%s", after, before)
+	}
+}
