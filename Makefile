@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # vserverx — build, test, demo, install.
 #
 #   sudo make demo    run vserverx on a built-in example in a throwaway namespace
@@ -104,7 +105,8 @@ install: build install-contrib
 # make deb: the Debian package vserverx_$(VERSION)_$(DEBARCH).deb in DEBDIR,
 # built with dpkg-deb from `make install DESTDIR=$(DEBSTAGE)/root`: a
 # stripped binary, static like every build, so that it runs on releases older
-# than the build machine; the man page gzipped; copyright, changelog, lintian overrides,
+# than the build machine; the man page gzipped; the copyright file listing the
+# modules linked into the binary (deb/copyright.sh); changelog, lintian overrides,
 # control file and maintainer scripts from cmd/vserverx/contrib/deb (mkdeb.sh).
 # DEB_MAINTAINER='Name <address>' sets the Maintainer field. The archive's
 # timestamps are HEAD's commit time, so a rebuild of a commit is identical.
@@ -119,7 +121,7 @@ deb:
 		BIN=$(DEBSTAGE)/vserverx GOBUILDFLAGS=-trimpath GOLDFLAGS='-s -w' \
 		PREFIX=/usr SBINDIR=/usr/sbin MANDIR=/usr/share/man SYSTEMDUNITDIR=/lib/systemd/system \
 		INITDDIR=/etc/init.d DEFAULTDIR=/etc/default BASHCOMPDIR=/usr/share/bash-completion/completions
-	sh cmd/vserverx/contrib/deb/mkdeb.sh $(DEBSTAGE)/root $(VERSION) $(DEBARCH) $(DEB)
+	GO=$(GO) sh cmd/vserverx/contrib/deb/mkdeb.sh $(DEBSTAGE)/root $(VERSION) $(DEBARCH) $(DEB)
 
 clean:
 	rm -rf bin vserverx_*.deb

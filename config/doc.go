@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package config reads and validates everything vserverx knows about a
 // util-vserver confdir (/etc/vservers), once. No other package reads a
 // confdir file: they get the plain structs of this package.

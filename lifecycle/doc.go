@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package lifecycle starts and stops vserverx-managed guests.
 //
 // The model: a start is a Plan, an ordered list of Steps (lock the

@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package netns is vserverx's network engine: iproute2-compatible named
 // network namespaces, the links vserverx puts into them, and the undo of
 // every step.

@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package vspace fits vserverx's named network namespaces into
 // util-vserver's start and stop: it rewrites util-vserver's
 // VSPACE_SHARED_CMD array, writes the bash scriptlets that hand the array

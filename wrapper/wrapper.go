@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package wrapper finds util-vserver's vserver command and runs it, inside
 // a network namespace when asked, the way vserverx needs: in a mount
 // namespace whose root is rslave (so util-vserver's namespace cleanup cannot

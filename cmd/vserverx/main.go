@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command vserverx runs Linux-VServer guests in named network namespaces.
 // It wraps util-vserver's vserver command: `vserverx NAME start` sets up the
 // guest's namespace and runs `vserver NAME start` inside it. See

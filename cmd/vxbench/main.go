@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command vxbench is vserverx's benchmark: what an administrator waits for
 // at vserverx's command line (start, stop, plan, list, concurrent stops of
 // a group's members), how fast vserverx's engine prepares and removes a

@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package configtest writes confdirs for tests: a map from a path relative
 // to the confdir to its content stands for the files of util-vserver's
 // one-value-per-file configuration.

@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package legacy reads the network configuration a guest had before
 // vserverx — util-vserver's own netns/ directory and hand-written ip
 // scriptlets — and proposes the same thing in vserverx's terms: a namespace

@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package adopt turns a guest whose network is configured the old ways into
 // a vserverx-managed guest with the same addresses: `vserverx NAME adopt`.
 //

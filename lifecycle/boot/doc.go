@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package boot is the engine behind `vserverx start-all`, `stop-all` and
 // `status-all`, the replacement of util-vserver's start-vservers /
 // vservers-default init script. It reads the guests' apps/init/mark and

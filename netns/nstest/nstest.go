@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package nstest runs privileged tests inside a throwaway sandbox and gives
 // them stand-ins for the host's network.
 //

@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package vmtest runs privileged tests on a real, stock Debian kernel
 // inside a qemu VM, for the code paths the build machines' kernel cannot
 // exercise (it lacks the 8021q, dummy and ipvlan drivers).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # floor.sh add|del NS...
 #
 # The floor of vxbench's benchmark: N bare named namespaces, created with

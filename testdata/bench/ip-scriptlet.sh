@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # ip-scriptlet.sh setup|teardown < SPEC
 #
 # The hand-written iproute2 scriptlet the benchmark races against: what administrators run

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # demo.sh BIN — what `sudo make demo` runs.
 #
 # Shows vserverx on a built-in example, entirely inside a throwaway network,

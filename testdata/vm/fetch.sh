@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # fetch.sh installs and caches what the real-kernel test VM needs:
 #
 #   - qemu-system-x86, busybox-static and xz-utils (apt-get install, when

@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 package contrib
 
 import (
@@ -277,7 +280,7 @@ func checkConffiles(t *testing.T, p *debPackage) {
 
 // checkBinary: the packaged vserverx reports the package version, is
 // static (no program interpreter), built with CGO_ENABLED=0 and -trimpath,
-// and every Go module linked into it is named in the copyright file.
+// and the copyright file names exactly the Go modules linked into it.
 func checkBinary(t *testing.T, p *debPackage) {
 	bin := filepath.Join(p.root, "usr/sbin/vserverx")
 	if out := runOK(t, bin, "--version"); out != "vserverx version "+p.fields["Version"]+"\n" {
@@ -302,11 +305,28 @@ func checkBinary(t *testing.T, p *debPackage) {
 			t.Errorf("usr/sbin/vserverx was not built with %s: %v", want, info.Settings)
 		}
 	}
-	copyright := readFile(t, filepath.Join(p.root, "usr/share/doc/vserverx/copyright"))
+	checkCopyrightLists(t, readFile(t, filepath.Join(p.root, "usr/share/doc/vserverx/copyright")), info)
+}
+
+// checkCopyrightLists: the copyright file has a Files paragraph for
+// vserverx (*), the Go standard library (go/*) and each module linked into
+// the binary, with its version, and none for anything else.
+func checkCopyrightLists(t *testing.T, copyright string, info *debug.BuildInfo) {
+	want := []string{"*", "go/*"}
 	for _, dep := range info.Deps {
-		if !strings.Contains(copyright, "\nFiles: "+dep.Path+"/*\n") {
-			t.Errorf("copyright has no Files: %s/* paragraph, but the binary contains that module", dep.Path)
+		want = append(want, dep.Path+"/*")
+		if comment := "Comment: Go module " + dep.Path + " " + dep.Version + ".\n"; !strings.Contains(copyright, comment) {
+			t.Errorf("copyright lacks %q", comment)
 		}
+	}
+	var got []string
+	for _, para := range strings.Split(copyright, "\n\n") {
+		if files, ok := strings.CutPrefix(para, "Files: "); ok {
+			got = append(got, strings.SplitN(files, "\n", 2)[0])
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("copyright has Files paragraphs %q; the binary contains %q", got, want)
 	}
 }
 

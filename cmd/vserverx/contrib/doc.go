@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package contrib holds vserverx's packaging files and their tests:
 //
 //   - vserverx.service: systemd unit (Type=oneshot, RemainAfterExit) running
@@ -11,8 +14,13 @@
 //     package: version.sh (the version rule), mkdeb.sh (assembles and runs
 //     dpkg-deb), control.in, conffiles, the maintainer scripts (postinst,
 //     prerm, postrm: register the unit and the init script, enable and start
-//     nothing), copyright and lintian-overrides.
+//     nothing), lintian-overrides, and copyright.sh, which writes the
+//     package's DEP-5 copyright file from the modules `go version -m` finds
+//     in the binary (copyright.head for vserverx and the Go standard
+//     library, modules.dep5 for each module, licenses.dep5 for the licence
+//     texts) and refuses a module that modules.dep5 does not list.
 //
 // The package has no code; its tests check the files with the tools that
-// read them (systemd-analyze, sh, bash, make, dpkg-deb, lintian).
+// read them (systemd-analyze, sh, bash, make, dpkg-deb, lintian), and
+// that every source file of the repository carries its SPDX licence tag.
 package contrib

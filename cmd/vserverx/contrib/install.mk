@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Installs vserverx's packaging files: the systemd unit, the SysV init
 # script, its defaults file and the bash completion.
 #

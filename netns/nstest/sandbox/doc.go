@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package sandbox holds the parts of the test sandbox that do not need
 // package testing, so that the benchmark (cmd/vxbench), a program, can use
 // them too: preparing a fresh network and mount namespace, stand-in host

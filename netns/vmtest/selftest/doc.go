@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package selftest holds the test VM's own proof (see netns/vmtest): tests
 // that need the 8021q, dummy and ipvlan drivers, which the build machines'
 // kernel lacks, and check the kernel's own view of what netlink created

@@ -1,10 +1,13 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # mkdeb.sh ROOT VERSION ARCH OUTPUT: turn ROOT, a tree made by
 # `make install DESTDIR=ROOT`, into the Debian package OUTPUT: gzips the man
-# page, adds the copyright, the Debian changelog and the lintian overrides,
+# page, adds the copyright file (made by copyright.sh from the modules
+# linked into the binary), the Debian changelog and the lintian overrides,
 # writes DEBIAN/ (control, conffiles, md5sums, maintainer scripts) and runs
 # `dpkg-deb --build --root-owner-group`. `make deb` calls it.
 #
+# GO names the go command that copyright.sh runs (default: go).
 # DEB_MAINTAINER overrides the Maintainer field and the changelog's signer.
 set -eu
 umask 022
@@ -56,7 +59,9 @@ control() {
 }
 
 gzip -9nf "$root/usr/share/man/man8/vserverx.8"
-install -D -m 0644 "$here/copyright" "$doc/copyright"
+install -d -m 0755 "$doc"
+sh "$here/copyright.sh" "$root/usr/sbin/vserverx" >"$doc/copyright"
+chmod 0644 "$doc/copyright"
 changelog | gzip -9n >"$doc/changelog.Debian.gz"
 chmod 0644 "$doc/changelog.Debian.gz"
 install -D -m 0644 "$here/lintian-overrides" "$root/usr/share/lintian/overrides/vserverx"

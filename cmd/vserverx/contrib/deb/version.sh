@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # version.sh prints vserverx's version: what `vserverx --version` reports and
 # the version of the Debian package, so both are always the same string.
 #
