@@ -5,6 +5,8 @@
 #   sudo make test    the whole test suite (privileged tests in a sandbox, VM tests)
 #   make test-fast    the same without the qemu VM tests
 #   make test-vm-faults  only the VM's vserverx tests, with the vlan fault injection
+#   make test-go-min  build and vet with the oldest Go that go.mod names
+#   make clean-cache  remove the test caches (the VM's kernel, outside the checkout)
 #   make install      PREFIX=/usr DESTDIR=... (binary, man page, unit, init script, completion)
 #   make deb          vserverx_VERSION_ARCH.deb (DEBDIR=... puts it elsewhere)
 
@@ -26,15 +28,12 @@ GOLDFLAGS    ?=
 GOTAGS       := urfave_cli_no_docs
 
 # VERSION is what `vserverx --version` prints and the Debian package's version,
-# computed once per make run from `git describe`, made a valid Debian version
-# (it must start with a digit; a hyphen would start a Debian revision):
-#   tag v1.2.0 (or 1.2.0)         1.2.0
-#   3 commits after it            1.2.0+3.g48dede4
-#   no tag at all                 0.0~git20261128.48dede4  (HEAD's commit date, UTC)
+# computed once per make run: the release recorded in the file VERSION, and
+# how far HEAD is from the commit that last changed it:
+#   the release commit itself     0.1.0
+#   3 commits after it            0.1.0+3.g48dede4
 #   uncommitted changes           ...+dirty
-#   not a git checkout            0.0~unknown
-# In a tag "-" becomes "~" (v1.0-rc1: 1.0~rc1, older than 1.0). The rule is
-# cmd/vserverx/contrib/deb/version.sh; make VERSION=... overrides it.
+# The rule is cmd/vserverx/contrib/deb/version.sh; make VERSION=... overrides it.
 ifeq ($(origin VERSION),undefined)
 VERSION := $(shell sh cmd/vserverx/contrib/deb/version.sh)
 endif
@@ -42,7 +41,15 @@ ifeq ($(VERSION),)
 $(error VERSION is empty: version.sh failed (see above), or set VERSION=... yourself)
 endif
 
-.PHONY: all build test test-fast test-vm-faults test-deps vet vm-assets demo bench install deb clean
+# The oldest Go release that builds vserverx: the go line of go.mod.
+GOMIN := $(shell sed -n 's/^go //p' go.mod)
+
+# The test caches live outside the working tree: the VM's kernel and
+# modules (about 110 MB) in $(TESTCACHE)/vm. make clean-cache removes them.
+TESTCACHE ?= $(or $(XDG_CACHE_HOME),/var/cache)/vserverx-test
+export VSERVERX_VM_CACHE ?= $(TESTCACHE)/vm
+
+.PHONY: all build test test-fast test-vm-faults test-deps test-go-min vet vm-assets demo bench install deb clean clean-cache
 
 all: build
 
@@ -53,22 +60,38 @@ vet:
 	$(GO) vet ./...
 
 # The VM tests boot Debian's stock kernel under qemu; vm-assets installs
-# qemu and busybox-static and caches the kernel and modules (.cache/vm).
+# qemu and busybox-static and caches the kernel and modules
+# ($(VSERVERX_VM_CACHE)), saying what it installs and why.
 vm-assets:
-	bash testdata/vm/fetch.sh
+	@bash testdata/vm/fetch.sh
 
 # mandoc lints the man page alongside groff (the test skips it when absent);
 # lintian checks the package that make deb builds (the test skips only that
-# check when lintian is absent).
+# check when lintian is absent); nftables and iputils-ping serve the ruleset
+# tests. Each is named, with its reason, before apt-get installs it.
 test-deps: vm-assets
-	command -v mandoc >/dev/null || apt-get install -y -qq --no-install-recommends mandoc >/dev/null || \
-		echo "make: could not install mandoc; the man page is linted with groff only" >&2
-	command -v lintian >/dev/null || apt-get install -y -qq --no-install-recommends lintian >/dev/null || \
-		echo "make: could not install lintian; the Debian package is not linted" >&2
-	command -v nft >/dev/null && command -v ping >/dev/null || { echo "make: installing nftables and iputils-ping: the ruleset tests load real nft rulesets and ping through a namespace" >&2; \
-		apt-get install -y -qq --no-install-recommends nftables iputils-ping >/dev/null || echo "make: could not install nftables and iputils-ping; the ruleset tests are skipped" >&2; }
+	@command -v mandoc >/dev/null || { \
+		echo "make: installing mandoc with apt-get: the man page test lints man/vserverx.8 with it (besides groff)"; \
+		apt-get install -y -qq --no-install-recommends mandoc >/dev/null || \
+		echo "make: could not install mandoc; the man page is linted with groff only" >&2; }
+	@command -v lintian >/dev/null || { \
+		echo "make: installing lintian with apt-get: the package test lints the .deb that make deb builds"; \
+		apt-get install -y -qq --no-install-recommends lintian >/dev/null || \
+		echo "make: could not install lintian; the Debian package is not linted" >&2; }
+	@command -v nft >/dev/null && command -v ping >/dev/null || { \
+		echo "make: installing nftables and iputils-ping with apt-get: the ruleset tests load real nft rulesets and ping through a namespace"; \
+		apt-get install -y -qq --no-install-recommends nftables iputils-ping >/dev/null || \
+		echo "make: could not install nftables and iputils-ping; the ruleset tests are skipped" >&2; }
 
-test: vet test-deps
+# The code builds and vets with the oldest Go that go.mod promises:
+# GOTOOLCHAIN makes the go command fetch that release through the module
+# proxy (once; it stays in the module cache).
+test-go-min:
+	GOTOOLCHAIN=go$(GOMIN) $(GO) build ./...
+	GOTOOLCHAIN=go$(GOMIN) CGO_ENABLED=0 $(GO) build -tags $(GOTAGS) -o /dev/null ./cmd/vserverx
+	GOTOOLCHAIN=go$(GOMIN) $(GO) vet ./...
+
+test: vet test-go-min test-deps
 	VSERVERX_REQUIRE_VM=1 VSERVERX_VM_FAULTS=1 $(GO) test -count=1 -timeout 25m ./...
 
 # Only the VM's vserverx tests, with the vlan fault-injection test (start and
@@ -125,3 +148,7 @@ deb:
 
 clean:
 	rm -rf bin vserverx_*.deb
+
+# clean-cache also removes .cache/vm, where older checkouts kept the VM cache.
+clean-cache:
+	rm -rf $(TESTCACHE) $(VSERVERX_VM_CACHE) .cache/vm

@@ -15,8 +15,8 @@ import (
 
 // Environment variables the package reads.
 const (
-	// EnvCache names the asset cache directory (default
-	// <module root>/.cache/vm), filled by testdata/vm/fetch.sh.
+	// EnvCache names the asset cache directory (default: see CacheDir),
+	// filled by testdata/vm/fetch.sh.
 	EnvCache = "VSERVERX_VM_CACHE"
 	// EnvAccel forces qemu's accelerator: "tcg" or "kvm".
 	EnvAccel = "VSERVERX_VM_ACCEL"
@@ -37,7 +37,7 @@ type Assets struct {
 
 // FindAssets locates qemu, busybox and the kernel cache (see CacheDir).
 // Every missing piece is named in the error, which wraps ErrAssetsMissing.
-func FindAssets(moduleRoot string) (Assets, error) {
+func FindAssets() (Assets, error) {
 	var a Assets
 	var missing []string
 	var err error
@@ -47,7 +47,7 @@ func FindAssets(moduleRoot string) (Assets, error) {
 	if a.Busybox, err = exec.LookPath("busybox"); err != nil {
 		missing = append(missing, "busybox (package busybox-static)")
 	}
-	cache := CacheDir(moduleRoot)
+	cache := CacheDir()
 	if a.Kernel, err = kernelImage(cache); err != nil {
 		missing = append(missing, a.Kernel)
 	}
@@ -75,13 +75,19 @@ func kernelImage(cache string) (string, error) {
 	return vmlinuz, err
 }
 
-// CacheDir returns the asset cache directory: $VSERVERX_VM_CACHE, else
-// <moduleRoot>/.cache/vm.
-func CacheDir(moduleRoot string) string {
+// CacheDir returns the asset cache directory, outside the working tree:
+// $VSERVERX_VM_CACHE, else $XDG_CACHE_HOME/vserverx-test/vm, else
+// /var/cache/vserverx-test/vm (as testdata/vm/fetch.sh chooses it; make
+// clean-cache removes it).
+func CacheDir() string {
 	if dir := os.Getenv(EnvCache); dir != "" {
 		return dir
 	}
-	return filepath.Join(moduleRoot, ".cache", "vm")
+	base := os.Getenv("XDG_CACHE_HOME")
+	if base == "" {
+		base = "/var/cache"
+	}
+	return filepath.Join(base, "vserverx-test", "vm")
 }
 
 // A Module is a kernel module file the VM loads with insmod.

@@ -42,7 +42,8 @@
 //
 // # Environment
 //
-//	VSERVERX_VM_CACHE    asset cache (default <module root>/.cache/vm)
+//	VSERVERX_VM_CACHE    asset cache (default $XDG_CACHE_HOME/vserverx-test/vm,
+//	                     or /var/cache/vserverx-test/vm without XDG_CACHE_HOME)
 //	VSERVERX_REQUIRE_VM  1: TestVM fails instead of skipping when it
 //	                     cannot run (not root, assets missing); make test
 //	VSERVERX_SKIP_VM     1: TestVM skips (make test-fast)

@@ -222,7 +222,7 @@ cp `+truePath+` "$out"
 func TestFindAssetsMissing(t *testing.T) {
 	cache := t.TempDir()
 	t.Setenv(EnvCache, cache)
-	_, err := FindAssets("/nonexistent-root")
+	_, err := FindAssets()
 	if !errors.Is(err, ErrAssetsMissing) {
 		t.Fatalf("error %v, want ErrAssetsMissing", err)
 	}
@@ -291,5 +291,22 @@ func TestKernelImagePrefersVmlinux(t *testing.T) {
 	writeFile(t, filepath.Join(cache, "vmlinux"), "x", 0o644)
 	if k, err := kernelImage(cache); err != nil || k != filepath.Join(cache, "vmlinux") {
 		t.Errorf("both: %s, %v; want vmlinux", k, err)
+	}
+}
+
+// TestCacheDirOutsideTree: the cache is $VSERVERX_VM_CACHE, else under
+// $XDG_CACHE_HOME, else under /var/cache; never in the working tree.
+func TestCacheDirOutsideTree(t *testing.T) {
+	cases := []struct{ cache, xdg, want string }{
+		{"/c/vm", "/x", "/c/vm"},
+		{"", "/home/u/.cache", "/home/u/.cache/vserverx-test/vm"},
+		{"", "", "/var/cache/vserverx-test/vm"},
+	}
+	for _, c := range cases {
+		t.Setenv(EnvCache, c.cache)
+		t.Setenv("XDG_CACHE_HOME", c.xdg)
+		if got := CacheDir(); got != c.want {
+			t.Errorf("VSERVERX_VM_CACHE=%q XDG_CACHE_HOME=%q: CacheDir() = %s, want %s", c.cache, c.xdg, got, c.want)
+		}
 	}
 }

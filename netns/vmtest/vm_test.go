@@ -230,7 +230,7 @@ func requireVM(t *testing.T) (Assets, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assets, assetsErr := FindAssets(root)
+	assets, assetsErr := FindAssets()
 	verdict, reason := vmGate(os.Getenv(EnvSkip) == "1", os.Getenv(EnvRequire) == "1", os.Geteuid() == 0, assetsErr)
 	switch verdict {
 	case "skip":

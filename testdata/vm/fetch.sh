@@ -8,8 +8,9 @@
 #     linux-image-amd64 depends on is fetched with `apt-get download` and
 #     only vmlinuz and the modules listed in modules.txt are extracted.
 #
-# The cache directory is $VSERVERX_VM_CACHE, default <repo>/.cache/vm
-# (gitignored). It holds:
+# The cache directory is $VSERVERX_VM_CACHE, default
+# ${XDG_CACHE_HOME:-/var/cache}/vserverx-test/vm, outside the working tree
+# (`make clean-cache` removes it). It holds:
 #
 #   linux-image-*.deb   the downloaded package (kept, so re-extracting is offline)
 #   vmlinuz             the kernel
@@ -29,8 +30,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || (cd "$here/../.." && pwd))
-cache=${VSERVERX_VM_CACHE:-$root/.cache/vm}
+cache=${VSERVERX_VM_CACHE:-${XDG_CACHE_HOME:-/var/cache}/vserverx-test/vm}
 modlist=$here/modules.txt
 export DEBIAN_FRONTEND=noninteractive
 
@@ -48,14 +48,25 @@ apt_retry() {
 
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 
+# why_needed prints what the test VM needs a package for.
+why_needed() {
+	case $1 in
+	qemu-system-x86) echo "qemu-system-x86 (boots the test VM: Debian's stock kernel, with the 8021q, dummy and ipvlan drivers this host may lack)" ;;
+	busybox-static) echo "busybox-static (the VM's shell and tools)" ;;
+	xz-utils) echo "xz-utils (unpacks the kernel image)" ;;
+	esac
+}
+
 install_tools() {
-	local missing=()
+	local missing=() p
 	installed qemu-system-x86 || missing+=(qemu-system-x86)
 	installed busybox-static || missing+=(busybox-static)
 	command -v xz >/dev/null || missing+=(xz-utils)
 	[ ${#missing[@]} -eq 0 ] && return 0
 	[ "$(id -u)" -eq 0 ] || die "needs root to install ${missing[*]}: run as root (sudo $0)"
-	log "installing ${missing[*]} (log: $cache/apt.log)"
+	log "installing with apt-get, for the real-kernel VM tests:"
+	for p in "${missing[@]}"; do log "  $(why_needed "$p")"; done
+	log "(log: $cache/apt.log)"
 	apt_retry apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$cache/apt.log" 2>&1 ||
 		{ tail -n 20 "$cache/apt.log" >&2; die "apt-get install ${missing[*]} failed"; }
 }
@@ -94,7 +105,7 @@ download() {
 	local pkg=$1 deb
 	deb=$(ls "$cache"/"$pkg"_*.deb 2>/dev/null | tail -n 1 || true)
 	if [ -n "$deb" ]; then echo "$deb"; return 0; fi
-	log "downloading $pkg (about 70 MB)"
+	log "downloading $pkg (about 70 MB) into $cache: the VM tests boot this kernel; only vmlinuz and the modules of modules.txt are kept unpacked"
 	# apt's _apt sandbox user may not write here; its warning goes to the log.
 	(cd "$cache" && apt_retry apt-get download -qq "$pkg" >>"$cache/apt.log" 2>&1) ||
 		{ tail -n 20 "$cache/apt.log" >&2; die "apt-get download $pkg failed"; }

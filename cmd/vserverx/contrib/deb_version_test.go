@@ -69,58 +69,86 @@ func (r *gitRepo) version() (string, string, int) {
 }
 
 // TestVersionRule walks one repository through the cases of the rule
-// documented in the Makefile (TestVersionAfterTag has commits after a tag).
+// documented in version.sh.
 func TestVersionRule(t *testing.T) {
 	r := newGitRepo(t)
-	hash := r.git("rev-parse", "--short", "HEAD")
+	short := func() string { return r.git("rev-parse", "--short", "HEAD") }
 	steps := []struct {
 		name string
 		do   func()
-		want string
+		want func() string
 	}{
-		{"no tag", func() {}, "0.0~git20260102." + hash},
-		{"no tag, dirty", func() { r.write("f", "2") }, "0.0~git20260102." + hash + "+dirty"},
-		{"on a tag", func() { r.git("checkout", "-q", "f"); r.git("tag", "v1.2.0") }, "1.2.0"},
-		{"pre-release tag", func() { r.commit("two"); r.git("tag", "v2.0-rc1") }, "2.0~rc1"},
-		{"tag without v, dirty", func() { r.commit("three"); r.git("tag", "2.0_1"); r.write("f", "3") }, "2.0.1+dirty"},
+		{"VERSION not committed", func() { r.write("VERSION", "1.2.0\n") }, func() string { return "1.2.0+g" + short() }},
+		{"on the release commit", func() { r.git("add", "VERSION"); r.git("commit", "-q", "-m", "1.2.0") }, func() string { return "1.2.0" }},
+		{"release, dirty", func() { r.write("f", "2") }, func() string { return "1.2.0+dirty" }},
+		{"two commits later", func() { r.git("checkout", "-q", "f"); r.commit("two"); r.commit("three") }, func() string { return "1.2.0+2.g" + short() }},
+		{"pre-release", func() { r.git("commit", "-q", "-m", "rc", r.write("VERSION", "2.0~rc1\n")) }, func() string { return "2.0~rc1" }},
 	}
 	for _, s := range steps {
 		s.do()
-		if out, stderr, code := r.version(); code != 0 || out != s.want+"\n" {
-			t.Errorf("%s: version.sh printed %q (exit %d, %s), want %q", s.name, out, code, stderr, s.want)
+		want := s.want()
+		if out, stderr, code := r.version(); code != 0 || out != want+"\n" {
+			t.Errorf("%s: version.sh printed %q (exit %d, %s), want %q", s.name, out, code, stderr, want)
 		}
 	}
 }
 
-// TestVersionAfterTag: commits after a tag count, with the hash of HEAD.
-func TestVersionAfterTag(t *testing.T) {
+// TestVersionShallowClone: in a clone whose history was cut after the
+// release, the commit count is unknown and the version says so.
+func TestVersionShallowClone(t *testing.T) {
 	r := newGitRepo(t)
-	r.git("tag", "v1.2.0")
+	r.git("add", r.write("VERSION", "1.2.0\n"))
+	r.git("commit", "-q", "-m", "1.2.0")
 	r.commit("two")
 	r.commit("three")
-	want := "1.2.0+2.g" + r.git("rev-parse", "--short", "HEAD") + "\n"
-	if out, stderr, code := r.version(); code != 0 || out != want {
-		t.Errorf("version.sh printed %q (exit %d, %s), want %q", out, code, stderr, want)
+	clone := &gitRepo{t: t, dir: filepath.Join(t.TempDir(), "clone")}
+	r.git("clone", "-q", "--depth=1", "file://"+r.dir, clone.dir)
+	want := "1.2.0+g" + clone.git("rev-parse", "--short", "HEAD") + "\n"
+	if out, stderr, code := clone.version(); code != 0 || out != want {
+		t.Errorf("version.sh in a shallow clone printed %q (exit %d, %s), want %q", out, code, stderr, want)
 	}
 }
 
-// TestVersionRefusesInvalid: a tag that cannot become a Debian version is
-// refused with the reason, and nothing is printed as the version.
-func TestVersionRefusesInvalid(t *testing.T) {
+// TestVersionRefuses: an invalid VERSION, or none, is refused with the
+// reason, and nothing is printed as the version.
+func TestVersionRefuses(t *testing.T) {
 	r := newGitRepo(t)
-	r.git("tag", "v1.0@beta")
 	out, stderr, code := r.version()
-	if code != 1 || out != "" || !strings.Contains(stderr, `"1.0@beta" (from git describe) is not a valid Debian version`) {
-		t.Errorf("version.sh on tag v1.0@beta: exit %d, stdout %q, stderr %q; want exit 1 and the reason", code, out, stderr)
+	if want := "version.sh: " + r.git("rev-parse", "--show-toplevel") + "/VERSION is missing: it holds the release number"; code != 1 || out != "" || !strings.Contains(stderr, want) {
+		t.Errorf("version.sh without VERSION: exit %d, stdout %q, stderr %q; want exit 1 and %q", code, out, stderr, want)
+	}
+	r.git("add", r.write("VERSION", "1.0@beta\n"))
+	r.git("commit", "-q", "-m", "bad")
+	out, stderr, code = r.version()
+	if code != 1 || out != "" || !strings.Contains(stderr, `"1.0@beta" (from VERSION) is not a valid Debian version`) {
+		t.Errorf("version.sh with VERSION 1.0@beta: exit %d, stdout %q, stderr %q; want exit 1 and the reason", code, out, stderr)
 	}
 }
 
-// TestVersionOutsideGit: a tree that is not a git checkout gets 0.0~unknown.
+// TestVersionOutsideGit: a tree that is not a git checkout (an unpacked
+// release) gets the release recorded in the repository's VERSION.
 func TestVersionOutsideGit(t *testing.T) {
 	r := &gitRepo{t: t, dir: t.TempDir()}
 	t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(r.dir))
-	if out, stderr, code := r.version(); code != 0 || out != "0.0~unknown\n" {
-		t.Errorf("version.sh outside git: %q (exit %d, %s), want 0.0~unknown", out, code, stderr)
+	want := strings.TrimSpace(readFile(t, filepath.Join(repoRoot, "VERSION"))) + "\n"
+	if out, stderr, code := r.version(); code != 0 || out != want {
+		t.Errorf("version.sh outside git: %q (exit %d, %s), want %q", out, code, stderr, want)
+	}
+}
+
+// TestReleaseRecorded: the newest entry of NEWS.md (its first "## "
+// heading) is the release recorded in VERSION.
+func TestReleaseRecorded(t *testing.T) {
+	release := strings.TrimSpace(readFile(t, filepath.Join(repoRoot, "VERSION")))
+	newest := ""
+	for _, line := range strings.Split(readFile(t, filepath.Join(repoRoot, "NEWS.md")), "\n") {
+		if strings.HasPrefix(line, "## ") {
+			newest = line
+			break
+		}
+	}
+	if !strings.HasPrefix(newest, "## "+release+" ") {
+		t.Errorf("NEWS.md's newest entry is %q, want one for release %s (VERSION)", newest, release)
 	}
 }
 

@@ -3,59 +3,70 @@
 # version.sh prints vserverx's version: what `vserverx --version` reports and
 # the version of the Debian package, so both are always the same string.
 #
-# It comes from `git describe` of the checkout (run from anywhere inside it),
-# made a valid Debian version (it must start with a digit; a hyphen would
-# split off a Debian revision):
+# The release is recorded in the file VERSION at the top of the checkout
+# (run from anywhere inside it); git adds how far HEAD is from the commit
+# that last changed that file:
 #
-#   on a tag vX.Y.Z or X.Y.Z          X.Y.Z                    1.2.0
-#   N commits after that tag          X.Y.Z+N.gHASH            1.2.0+3.g48dede4
-#   no tag at all                     0.0~gitDATE.HASH         0.0~git20261128.48dede4
-#   uncommitted changes               ... +dirty               1.2.0+3.g48dede4+dirty
-#   not a git checkout                0.0~unknown
+#   HEAD is the commit that last changed VERSION   X.Y.Z                0.1.0
+#   N commits after it                             X.Y.Z+N.gHASH        0.1.0+3.g48dede4
+#   commit count unknown (VERSION not committed,
+#     or a shallow clone that cut its history)     X.Y.Z+gHASH          0.1.0+g48dede4
+#   uncommitted changes                            ... +dirty           0.1.0+3.g48dede4+dirty
+#   not a git checkout (an unpacked release)       X.Y.Z, from the VERSION beside this script's tree
 #
-# DATE is HEAD's commit date (UTC, YYYYMMDD), so a rebuild of the same commit
-# gets the same version; "~" sorts before anything, so the first tag
-# supersedes every untagged build. In a tag, "-" becomes "~" (v1.0-rc1 gives
-# 1.0~rc1, older than 1.0) and "_" becomes ".".
+# A release is the commit that writes its number into VERSION (with an entry
+# in NEWS.md); a tag is not needed, since tags do not always travel with a
+# branch. "+" sorts after the release, so every later build supersedes it.
+# VERSION must already be a valid Debian version without revision (digits
+# first; letters, digits and . + ~ only; "~" sorts before the release, as in
+# 1.0~rc1).
 set -eu
 
-# debian_version prints the version for the current checkout; it fails
-# outside a git checkout.
-debian_version() {
-	if desc=$(git describe --tags --long --dirty=+dirty --match 'v[0-9]*' --match '[0-9]*' 2>/dev/null); then
-		from_tag "$desc"
-	else
-		desc=$(git describe --always --dirty=+dirty 2>/dev/null) || return 1
-		untagged "$desc"
+here=$(cd "$(dirname "$0")" && pwd)
+
+# release prints the content of VERSION in directory $1.
+release() {
+	if [ ! -f "$1/VERSION" ]; then
+		echo "version.sh: $1/VERSION is missing: it holds the release number (e.g. 0.1.0)" >&2
+		return 1
 	fi
+	tr -d ' \t\n' <"$1/VERSION"
 }
 
-# from_tag turns TAG-N-gHASH[+dirty] into TAG[+N.gHASH][+dirty].
-from_tag() {
-	dirty=
-	case "$1" in *+dirty) dirty=+dirty ;; esac
-	rest=${1%+dirty}
-	tag=${rest%-*-g*}
-	count_hash=${rest#"$tag"-}
-	count=${count_hash%%-*}
-	hash=${count_hash#*-}
-	tag=$(printf '%s' "${tag#v}" | tr '_-' '.~')
-	if [ "$count" = 0 ]; then
-		printf '%s%s\n' "$tag" "$dirty"
-	else
-		printf '%s+%s.%s%s\n' "$tag" "$count" "$hash" "$dirty"
+# since prints "", "+N.gHASH" or "+gHASH" for HEAD, measured from the
+# commit that last changed VERSION.
+since() {
+	hash=$(git rev-parse --short HEAD)
+	last=$(git log -1 --format=%H -- "$top/VERSION")
+	if [ -z "$last" ] || shallow_boundary "$last"; then
+		printf '+g%s' "$hash"
+		return 0
 	fi
+	count=$(git rev-list --count "$last..HEAD")
+	[ "$count" = 0 ] || printf '+%s.g%s' "$count" "$hash"
 }
 
-# untagged turns HASH[+dirty] into 0.0~gitDATE.HASH[+dirty].
-untagged() {
-	date=$(TZ=UTC git log -1 --format=%cd --date=format-local:%Y%m%d)
-	printf '0.0~git%s.%s\n' "$date" "$1"
+# shallow_boundary says whether commit $1 is where a shallow clone's history
+# was cut: there, "last changed VERSION" only means "first commit we have".
+shallow_boundary() {
+	shallow=$(git rev-parse --git-path shallow)
+	[ -f "$shallow" ] && grep -qx "$1" "$shallow"
 }
 
-version=$(debian_version) || version=0.0~unknown
+# dirty prints "+dirty" when tracked files differ from HEAD.
+dirty() {
+	[ -z "$(git status --porcelain --untracked-files=no)" ] || printf '+dirty'
+}
+
+if top=$(git rev-parse --show-toplevel 2>/dev/null); then
+	base=$(release "$top")
+	version=$base$(since)$(dirty)
+else
+	base=$(release "$here/../../../..")
+	version=$base
+fi
 if ! printf '%s\n' "$version" | grep -Eqx '[0-9][A-Za-z0-9.+~]*'; then
-	echo "version.sh: \"$version\" (from git describe) is not a valid Debian version; tag vX.Y.Z or set VERSION" >&2
+	echo "version.sh: \"$base\" (from VERSION) is not a valid Debian version: digits first, then letters, digits, . + ~" >&2
 	exit 1
 fi
 printf '%s\n' "$version"
