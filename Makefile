@@ -47,7 +47,10 @@ GOMIN := $(shell sed -n 's/^go //p' go.mod)
 # The test caches live outside the working tree: the VM's kernel and
 # modules (about 110 MB) in $(TESTCACHE)/vm. make clean-cache removes them.
 TESTCACHE ?= $(or $(XDG_CACHE_HOME),/var/cache)/vserverx-test
-export VSERVERX_VM_CACHE ?= $(TESTCACHE)/vm
+ifeq ($(VSERVERX_VM_CACHE),)
+VSERVERX_VM_CACHE := $(TESTCACHE)/vm
+endif
+export VSERVERX_VM_CACHE
 
 .PHONY: all build test test-fast test-vm-faults test-deps test-go-min vet vm-assets demo bench install deb clean clean-cache
 
