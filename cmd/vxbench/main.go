@@ -17,7 +17,7 @@
 //
 // Inside, it mounts a tmpfs on /run and a sysfs on /sys and creates the
 // veth pair eth0/eth0p standing in for the host NIC. Anywhere else it
-// refuses to run. See README.md, section "Performance", for the method.
+// refuses to run. See README.md in this directory for the method and results.
 package main
 
 import (
