@@ -4,6 +4,8 @@
 package contrib
 
 import (
+	"maps"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -117,5 +119,37 @@ func TestCopyrightCatalogue(t *testing.T) {
 		if !ok || !slices.Contains(licences, licence) {
 			t.Errorf("modules.dep5: %s: last line %q is not a License: line naming one of %q", name, lines[len(lines)-1], licences)
 		}
+	}
+}
+
+// TestMkdebRefusesUnlistedModule: make deb's last step stops on a binary
+// with a module modules.dep5 does not list, names it, writes no package
+// and leaves the tree as it was.
+func TestMkdebRefusesUnlistedModule(t *testing.T) {
+	root := t.TempDir()
+	for _, dir := range []string{"usr/sbin", "usr/share/man/man8"} {
+		if err := os.MkdirAll(filepath.Join(root, dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeExe(t, filepath.Join(root, "usr/sbin/vserverx"), "")
+	if err := os.WriteFile(filepath.Join(root, "usr/share/man/man8/vserverx.8"), []byte(".TH X 8\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := fileModes(t, root)
+	output := filepath.Join(t.TempDir(), "out.deb")
+	cmd := exec.Command("sh", filepath.Join("deb", "mkdeb.sh"), root, "1.0", "amd64", output)
+	cmd.Env = append(cmd.Environ(), "GO="+fakeGo(t, "BIN: go1.25.0\n\tdep\texample.org/newdep\tv0.1.0\th1:x=\n", 0))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	want := "Go module example.org/newdep v0.1.0, which modules.dep5 does not list"
+	if code := exitCode(t, cmd); code != 1 || !strings.Contains(stderr.String(), want) {
+		t.Errorf("mkdeb.sh: exit %d, stderr %q; want exit 1 and %q", code, stderr.String(), want)
+	}
+	if _, err := os.Stat(output); err == nil {
+		t.Errorf("mkdeb.sh wrote %s", output)
+	}
+	if after := fileModes(t, root); !maps.Equal(before, after) {
+		t.Errorf("mkdeb.sh changed the tree: before %v, after %v", before, after)
 	}
 }

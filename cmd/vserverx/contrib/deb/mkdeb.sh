@@ -29,6 +29,9 @@ if [ ! -x "$root/usr/sbin/vserverx" ]; then
 	echo "mkdeb.sh: $root/usr/sbin/vserverx is missing: run make install DESTDIR=$root first" >&2
 	exit 1
 fi
+# Before anything changes in ROOT: the copyright file refuses a module it
+# does not know.
+copyright=$(sh "$here/copyright.sh" "$root/usr/sbin/vserverx")
 
 # changelog prints the package's Debian changelog: one entry for this build,
 # dated with HEAD's commit date (or now, outside git).
@@ -60,7 +63,7 @@ control() {
 
 gzip -9nf "$root/usr/share/man/man8/vserverx.8"
 install -d -m 0755 "$doc"
-sh "$here/copyright.sh" "$root/usr/sbin/vserverx" >"$doc/copyright"
+printf '%s\n' "$copyright" >"$doc/copyright"
 chmod 0644 "$doc/copyright"
 changelog | gzip -9n >"$doc/changelog.Debian.gz"
 chmod 0644 "$doc/changelog.Debian.gz"
