@@ -14,6 +14,8 @@ import (
 // mountEntry is one line of /proc/PID/mountinfo, as far as this package
 // needs it.
 type mountEntry struct {
+	ID     int    // mount ID
+	Parent int    // ID of the mount it is mounted on
 	Point  string // mount point, unescaped
 	Shared bool   // optional field shared:N
 	Slave  bool   // optional field master:N
@@ -48,7 +50,12 @@ func parseMountinfoLine(line string) (mountEntry, error) {
 	if len(f) < 7 || sep < 0 || sep+1 >= len(f) {
 		return mountEntry{}, fmt.Errorf("malformed mountinfo line %q", line)
 	}
-	e := mountEntry{Point: unescapeMount(f[4]), FSType: f[sep+1]}
+	id, errID := strconv.Atoi(f[0])
+	parent, errParent := strconv.Atoi(f[1])
+	if errID != nil || errParent != nil {
+		return mountEntry{}, fmt.Errorf("malformed mountinfo line %q: mount IDs are not numbers", line)
+	}
+	e := mountEntry{ID: id, Parent: parent, Point: unescapeMount(f[4]), FSType: f[sep+1]}
 	for _, opt := range f[6:sep] {
 		e.Shared = e.Shared || strings.HasPrefix(opt, "shared:")
 		e.Slave = e.Slave || strings.HasPrefix(opt, "master:")
@@ -105,17 +112,85 @@ func threadMounts() ([]mountEntry, error) {
 }
 
 // mountAt returns the topmost mount at point in the calling thread's mount
-// namespace, or nil when point is not a mount point.
+// namespace, or nil when point is not a mount point. A mount hidden by one
+// made over a directory above it (a tmpfs mounted on /run after /run/netns)
+// does not count: point is then a plain directory.
 func mountAt(point string) (*mountEntry, error) {
 	entries, err := threadMounts()
 	if err != nil {
 		return nil, err
 	}
-	var found *mountEntry
+	return visibleMountAt(entries, point), nil
+}
+
+// visibleMountAt resolves point as a path lookup does: from the root mount,
+// each prefix of point (and point itself) descends into the mounts made on
+// it, the last one stacked there being the one seen. It returns the mount
+// found at point itself, or nil.
+func visibleMountAt(entries []mountEntry, point string) *mountEntry {
+	cur := rootMount(entries)
+	if cur == nil {
+		return nil
+	}
+	cur = topmostAt(entries, cur, "/")
+	for _, prefix := range pathPrefixes(point) {
+		cur = topmostAt(entries, cur, prefix)
+	}
+	if cur.Point != point {
+		return nil
+	}
+	return cur
+}
+
+// rootMount returns the mount at "/" whose parent is itself or not in the
+// table.
+func rootMount(entries []mountEntry) *mountEntry {
+	ids := make(map[int]bool, len(entries))
+	for _, e := range entries {
+		ids[e.ID] = true
+	}
 	for i := range entries {
-		if entries[i].Point == point {
-			found = &entries[i]
+		if e := entries[i]; e.Point == "/" && (e.Parent == e.ID || !ids[e.Parent]) {
+			return &entries[i]
 		}
 	}
-	return found, nil
+	return nil
+}
+
+// topmostAt follows the mounts stacked at path on top of cur (each one's
+// parent is the one below it) and returns the last.
+func topmostAt(entries []mountEntry, cur *mountEntry, path string) *mountEntry {
+	for {
+		next := childAt(entries, cur.ID, path)
+		if next == nil {
+			return cur
+		}
+		cur = next
+	}
+}
+
+// childAt returns the mount at path whose parent is the mount parent; of
+// several (possible only in odd tables), the last.
+func childAt(entries []mountEntry, parent int, path string) *mountEntry {
+	var found *mountEntry
+	for i := range entries {
+		if e := &entries[i]; e.Parent == parent && e.Point == path && e.ID != parent {
+			found = e
+		}
+	}
+	return found
+}
+
+// pathPrefixes returns "/a", "/a/b", "/a/b/c" for "/a/b/c"; nothing for "/".
+func pathPrefixes(p string) []string {
+	var out []string
+	for i := 1; i <= len(p); i++ {
+		if i == len(p) || p[i] == '/' {
+			out = append(out, p[:i])
+		}
+	}
+	if len(out) == 1 && out[0] == "/" {
+		return nil
+	}
+	return out
 }

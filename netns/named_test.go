@@ -367,3 +367,65 @@ func TestNoHostMountNS(t *testing.T) {
 	}
 	ns.Close()
 }
+
+// TestCreateUnderHiddenMount: when the namespace directory was a mount
+// point that a later mount over its parent hides (a tmpfs on /run after
+// ip netns add, as in a throwaway namespace), Create makes the directory a
+// shared mount point of its own instead of taking the hidden one for it
+// (and failing to make a plain directory shared, when the hidden one is
+// private).
+func TestCreateUnderHiddenMount(t *testing.T) {
+	nstest.RequireRoot(t)
+	for _, propagation := range []uintptr{unix.MS_SHARED, unix.MS_PRIVATE} {
+		top := t.TempDir()
+		hidden := top + "/netns"
+		if err := os.Mkdir(hidden, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		mustMount(t, hidden, hidden, "none", unix.MS_BIND)
+		mustMount(t, "", hidden, "none", propagation)
+		mustMount(t, "tmpfs", top, "tmpfs", 0)
+		createUnderHidden(t, top, hidden)
+	}
+}
+
+func createUnderHidden(t *testing.T, top, hidden string) {
+	t.Helper()
+	ns, err := Create(hidden, "x")
+	if err != nil {
+		t.Fatalf("Create under a hidden mount point: %v", err)
+	}
+	defer ns.Close()
+	if m, err := mountAt(hidden); err != nil || m == nil || !m.Shared || m.Parent != visibleMountAt(mustMounts(t), top).ID {
+		t.Errorf("%s is not a shared mount point on the tmpfs: %+v %v", hidden, m, err)
+	}
+	if err := DeleteNamespace(hidden, "x"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ns.dirUndo(); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := mountAt(hidden); m != nil {
+		t.Errorf("the undo left %s mounted: %+v", hidden, m)
+	}
+}
+
+// mustMount mounts and unmounts again (lazily) when the test ends.
+func mustMount(t *testing.T, source, target, fstype string, flags uintptr) {
+	t.Helper()
+	if err := unix.Mount(source, target, fstype, flags, ""); err != nil {
+		t.Fatalf("mount %s on %s: %v", source, target, err)
+	}
+	if flags&(unix.MS_SHARED|unix.MS_PRIVATE) == 0 {
+		t.Cleanup(func() { _ = unix.Unmount(target, unix.MNT_DETACH) })
+	}
+}
+
+func mustMounts(t *testing.T) []mountEntry {
+	t.Helper()
+	es, err := threadMounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
