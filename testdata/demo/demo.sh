@@ -29,6 +29,12 @@ fi
 # --- inside the throwaway namespaces ---------------------------------------
 # The demo's files live on this tmpfs too: nothing reaches the host's disk,
 # not even when the demo fails or is killed.
+# The host's mounts on and below /run (ip netns add makes /run/netns one)
+# go first, this mount namespace's copies only (it is private: the host
+# keeps its own); under the new tmpfs they would still be listed, and
+# util-vserver's namespace cleanup would try to unmount them.
+awk '$5 == "/run" || $5 ~ "^/run/" {print $5}' /proc/self/mountinfo | sort -r |
+	while read -r m; do umount -l "$m" 2>/dev/null || true; done
 mount -t tmpfs tmpfs /run
 mount -t sysfs sysfs /sys
 work=$(mktemp -d /run/vserverx-demo.XXXXXX)

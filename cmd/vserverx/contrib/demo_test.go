@@ -1,30 +1,32 @@
 // Copyright 2026 The vserverx Authors
 // SPDX-License-Identifier: Apache-2.0
 
-package main
+package contrib
 
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/vserverx/vserverx/netns/nstest"
 )
 
-// runDemo runs testdata/demo/demo.sh (what `make demo` runs) with the
-// extra environment and returns everything it printed; a failure fails
-// the test. With tty, its output is a terminal (script(1) gives it one).
+// runDemo runs `make demo` as an administrator does (as root; the demo
+// makes its own throwaway network, mount and PID namespaces), with the
+// binary built outside the checkout and the extra environment, and
+// returns everything it printed; a failure fails the test. With tty, its
+// output is a terminal (script(1) gives it one).
 func runDemo(t *testing.T, tty bool, env ...string) string {
 	t.Helper()
-	nstest.RequireRoot(t)
-	bin, demo := vserverxBinary(t), repoPath("testdata/demo/demo.sh")
-	cmd := exec.Command("bash", demo, bin)
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: the demo creates network namespaces (sudo make test)")
+	}
+	requireTool(t, "make")
+	args := []string{"-C", repoRoot, "--no-print-directory", "demo", "BIN=" + filepath.Join(t.TempDir(), "vserverx")}
+	cmd := exec.Command("make", args...)
 	if tty {
-		if _, err := exec.LookPath("script"); err != nil {
-			t.Skip("script (util-linux) is not installed: no terminal for the demo")
-		}
-		cmd = exec.Command("script", "-qec", "bash "+demo+" "+bin, "/dev/null")
+		requireTool(t, "script")
+		cmd = exec.Command("script", "-qec", "make "+strings.Join(args, " "), "/dev/null")
 	}
 	cmd.Env = append(withoutEnv(os.Environ(), "NO_COLOR", "VSERVERX_DEMO_SANDBOX"), env...)
 	out, err := cmd.CombinedOutput()
@@ -50,7 +52,7 @@ func withoutEnv(env []string, names ...string) []string {
 	return out
 }
 
-// TestDemoInPipe: in a pipe the demo prints no colour escapes, says what
+// TestDemoInPipe: in a pipe `make demo` prints no colour escapes, says what
 // it measured about the kernel's VLAN support, names the source of each
 // address, shows mail joining dmz and ends with nothing left behind.
 func TestDemoInPipe(t *testing.T) {
@@ -81,5 +83,23 @@ func TestDemoColour(t *testing.T) {
 	}
 	if out := runDemo(t, true, "NO_COLOR=1"); strings.Contains(out, "\033[") {
 		t.Errorf("with NO_COLOR set the demo wrote colour escapes:\n%q", out[:min(len(out), 300)])
+	}
+}
+
+// TestDemoOnHostWithNetns: `make demo` also works on a host that uses
+// ip netns already (its /run/netns is a shared mount point), and leaves
+// that host's namespaces alone. The "host" is a throwaway namespace here.
+func TestDemoOnHostWithNetns(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: the demo creates network namespaces (sudo make test)")
+	}
+	requireTool(t, "unshare")
+	host := "mount -t tmpfs tmpfs /run && ip netns add hostns && " +
+		"make -C " + repoRoot + " --no-print-directory demo BIN=" + filepath.Join(t.TempDir(), "vserverx") +
+		" && ip netns list"
+	cmd := exec.Command("unshare", "--net", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private", "sh", "-c", host)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Demo finished") || !strings.HasSuffix(string(out), "\nhostns\n") {
+		t.Errorf("make demo on a host with namespace hostns: %v; want it to finish and hostns to stay\n%s", err, out)
 	}
 }
