@@ -21,6 +21,9 @@
 //     texts) and refuses a module that modules.dep5 does not list.
 //
 // The package has no code; its tests check the files with the tools that
-// read them (systemd-analyze, sh, bash, make, dpkg-deb, lintian), and
-// that every source file of the repository carries its SPDX licence tag.
+// read them (systemd-analyze, sh, bash, make, dpkg-deb, lintian); they
+// also check that every source file of the repository carries its SPDX
+// licence tag, that make test checks the oldest Go of go.mod and keeps its
+// caches outside the checkout, and that make demo behaves in a pipe, on a
+// terminal and on a host that uses ip netns already.
 package contrib
