@@ -6,6 +6,7 @@ package sandbox
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -28,7 +29,10 @@ func Prepare() error {
 }
 
 // MakeHostNIC creates the veth pair name/name+"p" that stands in for a host
-// NIC called name, and sets both UP. On failure nothing is left behind.
+// NIC called name, sets both UP and waits until name's operational state
+// is UP, as a real NIC is once the host has booted (the kernel settles a
+// new carrier asynchronously; a snapshot taken before would differ from
+// one taken after). On failure nothing is left behind.
 //
 // Equivalent to: ip link add NAME type veth peer name NAMEp; ip link set
 // NAME up; ip link set NAMEp up.
@@ -42,7 +46,29 @@ func MakeHostNIC(name string) error {
 			return errors.Join(err, DeleteLink(name))
 		}
 	}
+	if err := waitOperUp(name, 5*time.Second); err != nil {
+		return errors.Join(err, DeleteLink(name))
+	}
 	return nil
+}
+
+// waitOperUp waits until the link called name reports operational state
+// UP, for at most limit. (Test support: a short poll is enough here.)
+func waitOperUp(name string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		l, err := netlink.LinkByName(name)
+		if err != nil {
+			return fmt.Errorf("waiting for %s to come up: %w", name, err)
+		}
+		if l.Attrs().OperState == netlink.OperUp {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("stand-in host NIC %s: operational state %s after %v, want up", name, l.Attrs().OperState, limit)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 // SetLinkUp sets the link called name UP.
