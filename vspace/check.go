@@ -5,13 +5,10 @@ package vspace
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
-	"sync"
 
 	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/vspace/scriptlets"
 )
 
 // Check reports, changing nothing, every way guest g's files differ from
@@ -41,16 +38,6 @@ func (s Setup) Check(g *config.Guest, x string) config.Problems {
 	return ps
 }
 
-// dontSkipDefaults matches a line of a sourced scriptlet that sets
-// DONT_SKIP_DEFAULTS to something not empty in the scope of util-vserver's
-// execScriptlets (a plain or exported assignment; "local" would not reach
-// it). It is a heuristic: bash that sets it some other way is not seen.
-// Like the package's other patterns it is compiled on first use, not at
-// the start of every vserverx command.
-var dontSkipDefaults = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?m)^[ \t]*(?:export[ \t]+)?DONT_SKIP_DEFAULTS=(?:[^\s;&|#'"]|'[^']|"[^"])`)
-})
-
 // Bypassing returns a Problem for each initialize scriptlet of the given
 // guests that makes util-vserver skip the host-wide
 // .defaults/scripts/initialize.d/vserverx-rslave for that guest.
@@ -74,13 +61,13 @@ func (s Setup) bypassing(g *config.Guest) config.Problems {
 	if own, _, _, _ := readIfExists(s.prepreStartPath(g)); HasMarker(own) {
 		return nil
 	}
-	files, ps := initializeScriptlets(filepath.Join(s.guestDir(g), "scripts"))
+	files, ps := initializeScriptlets(s.guestDir(g))
 	for _, f := range files {
 		content, mode, _, err := readIfExists(f)
 		if err != nil {
 			return append(ps, config.Problem{File: f, Msg: fmt.Sprintf("cannot read it: %v", err)})
 		}
-		if mode&0o111 == 0 && dontSkipDefaults().Match(content) {
+		if mode&0o111 == 0 && scriptlets.SetsDontSkipDefaults(content) {
 			return ps
 		}
 	}
@@ -94,39 +81,15 @@ func (s Setup) bypassing(g *config.Guest) config.Problems {
 }
 
 // initializeScriptlets lists what util-vserver's execScriptlets runs for
-// the initialize phase from one scripts directory: initialize and
-// initialize.d/*, regular files (links followed), without the backup names
-// util-vserver ignores.
-func initializeScriptlets(scripts string) ([]string, config.Problems) {
-	candidates := []string{filepath.Join(scripts, "initialize")}
-	dir := filepath.Join(scripts, "initialize.d")
-	entries, err := os.ReadDir(dir)
-	if err != nil && !os.IsNotExist(err) {
-		return nil, config.Problems{{File: dir, Msg: fmt.Sprintf("cannot list it: %v", err)}}
+// the initialize phase from the guest's own scripts directory.
+func initializeScriptlets(guestDir string) ([]string, config.Problems) {
+	own, err := scriptlets.GuestFiles(guestDir, "initialize")
+	if err != nil {
+		return nil, config.Problems{listProblem(err)}
 	}
-	for _, e := range entries {
-		candidates = append(candidates, filepath.Join(dir, e.Name()))
-	}
-	var files []string
-	for _, c := range candidates {
-		if fi, err := os.Stat(c); err == nil && fi.Mode().IsRegular() && !ignoredScriptlet(filepath.Base(c)) {
-			files = append(files, c)
-		}
+	files := make([]string, 0, len(own))
+	for _, f := range own {
+		files = append(files, f.Path)
 	}
 	return files, nil
-}
-
-// ignoredScriptlet reports the backup file names util-vserver's
-// isRegularFile skips: *.rpmsave, *.rpmnew, *.rpmorig, *.cfsaved*, *.~*~.
-func ignoredScriptlet(name string) bool {
-	for _, suffix := range []string{".rpmsave", ".rpmnew", ".rpmorig"} {
-		if strings.HasSuffix(name, suffix) {
-			return true
-		}
-	}
-	if strings.Contains(name, ".cfsaved") {
-		return true
-	}
-	i := strings.Index(name, ".~")
-	return i >= 0 && strings.HasSuffix(name[i+2:], "~")
 }

@@ -4,6 +4,7 @@
 package vspace
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -23,22 +24,35 @@ func TestScanScriptlet(t *testing.T) {
 		want       []lineReason
 	}{
 		{"netns add and delete", "#!/bin/sh\nip netns add fw\nip link set lo up\n/sbin/ip -all netns del\n",
-			[]lineReason{{2, "ip netns add"}, {4, "ip netns del"}}},
+			[]lineReason{{2, "ip netns add"}, {4, "ip netns delete"}}},
 		{"link moved in", "set -e\nip link add link eth0 name fw0 type vlan id 2\nip link set fw0 netns fw\n",
-			[]lineReason{{3, "ip link ... netns: puts a link into another namespace"}}},
+			[]lineReason{{3, "ip link ... netns: puts a link into a namespace"}}},
 		{"link created in, continued line", "ip link add fw0 \\\n   type veth peer name fw1 \\\n   netns fw\n",
-			[]lineReason{{1, "ip link ... netns: puts a link into another namespace"}}},
+			[]lineReason{{1, "ip link ... netns: puts a link into a namespace"}}},
 		{"VSPACE_SHARED_CMD rewrites", "VSPACE_SHARED_CMD=()\necho \"${VSPACE_SHARED_CMD[@]}\"\nVSPACE_SHARED_CMD+=( x )\n" +
 			"  VSPACE_SHARED_CMD[0]=y\nunset VSPACE_SHARED_CMD\n",
 			[]lineReason{{1, "rewrites VSPACE_SHARED_CMD"}, {3, "rewrites VSPACE_SHARED_CMD"}, {4, "rewrites VSPACE_SHARED_CMD"}, {5, "rewrites VSPACE_SHARED_CMD"}}},
 		{"comments ignored", "# ip netns add fw\n  # VSPACE_SHARED_CMD=()\necho hi # ip link set x netns y\necho \"a#b\" ${#VSPACE_SHARED_CMD[@]}\n", nil},
 		{"not managing", "ip netns exec fw ip addr\nip -n fw link set eth0 up\nip netns list\nip link show\nnetns=fw\necho ip netns add\n", nil},
 		{"in a condition and after prefixes", "if true; then sudo ip netns add fw; fi\ntest -e /run/netns/fw || \"$_IP\" netns a fw\nexec ip l set x netns fw\n",
-			[]lineReason{{1, "ip netns add"}, {2, "ip netns a"}, {3, "ip link ... netns: puts a link into another namespace"}}},
+			[]lineReason{{1, "ip netns add"}, {2, "ip netns add"}, {3, "ip link ... netns: puts a link into a namespace"}}},
+		{"the wiki's form", "case $1 in\n  prepre-start)\n    $_HIP netns add ${2}\n    ;;\nesac\n",
+			[]lineReason{{3, "ip netns add"}}},
+		{"another phase's branch does not run", "case $1 in\n  post-stop)\n    ip netns delete ${2}\n    ;;\nesac\n", nil},
+		{"a variable holding ip, in a function", "IP=/sbin/ip\nup() {\n  $IP link set v0 netns \"$1\"\n}\nup fw\n",
+			[]lineReason{{3, "ip link ... netns: puts a link into a namespace"}}},
+		{"nft in the namespace", "ip netns exec fw nft -f /etc/fw.nft\nip netns exec fw nft list ruleset\n",
+			[]lineReason{{1, "ip netns exec ... nft -f: loads a ruleset in a namespace"}}},
+		{"a loop that rewrites VSPACE_SHARED_CMD", "for i in \"${!VSPACE_SHARED_CMD[@]}\"; do\n  :\ndone\n",
+			[]lineReason{{1, "rewrites VSPACE_SHARED_CMD"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []lineReason
-			for _, f := range ScanScriptlet("s", []byte(tc.text)) {
+			found, err := ScanScriptlet("s", "prepre-start", "fw", []byte(tc.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range found {
 				got = append(got, lineReason{f.Line, f.Reason})
 				if f.File != "s" {
 					t.Errorf("file %q", f.File)
@@ -110,5 +124,43 @@ func TestForeignScriptletsUnreadable(t *testing.T) {
 	}
 	if len(found) != 1 || found[0].Line != 1 {
 		t.Errorf("the readable scriptlet was not scanned: %v", found)
+	}
+}
+
+// TestForeignScriptletsWikiForm: the wiki's scriptlet, one executable file
+// linked from prepre-start.d and postpost-stop.d that creates the
+// namespace as `$_HIP netns add ${2}`, manages the namespace a second time
+// in both phases; each phase sees only its own branch.
+func TestForeignScriptletsWikiForm(t *testing.T) {
+	conf := t.TempDir()
+	guest := filepath.Join(conf, "fw")
+	script := filepath.Join(conf, "scripts-shared", "netns")
+	wiki := "#!/bin/bash\n. /usr/lib/util-vserver/util-vserver-vars\ncase $1 in\n" +
+		"    prepre-start) $_HIP netns add ${2} ;;\n    postpost-stop) $_HIP netns del ${2} ;;\nesac\n"
+	for _, d := range []string{filepath.Dir(script), filepath.Join(guest, "scripts", "prepre-start.d"), filepath.Join(guest, "scripts", "postpost-stop.d")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(script, []byte(wiki), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, phase := range []string{"prepre-start", "postpost-stop"} {
+		if err := os.Symlink(script, filepath.Join(guest, "scripts", phase+".d", "netns")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	found, ps := ForeignScriptlets(guest, conf)
+	if len(ps) != 0 {
+		t.Fatalf("problems: %v", ps)
+	}
+	var got []string
+	for _, f := range found {
+		rel, _ := filepath.Rel(conf, f.File)
+		got = append(got, fmt.Sprintf("%s:%d %s", rel, f.Line, f.Reason))
+	}
+	want := []string{"fw/scripts/prepre-start.d/netns:4 ip netns add", "fw/scripts/postpost-stop.d/netns:5 ip netns delete"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

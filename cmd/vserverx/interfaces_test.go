@@ -92,7 +92,7 @@ func TestCheckGuestNetwork(t *testing.T) {
 		{name: "own scriptlet adds the namespace", files: map[string]string{"web/scripts/pre-start.d/netns": "#!/bin/sh\n# made by hand\nip netns add dmz\n"},
 			file: "web/scripts/pre-start.d/netns", want: `line 3: "ip netns add dmz" (ip netns add) manages namespace dmz twice`},
 		{name: "host-wide scriptlet moves a link", files: map[string]string{".defaults/scripts/post-start": "ip link set eth1 \\\n  netns dmz\n"},
-			file: ".defaults/scripts/post-start", want: `line 1: "ip link set eth1 \\" (ip link ... netns: puts a link into another namespace) manages namespace dmz twice`},
+			file: ".defaults/scripts/post-start", want: `line 1: "ip link set eth1 netns dmz" (ip link ... netns: puts a link into a namespace) manages namespace dmz twice`},
 		{name: "scriptlet rewrites VSPACE_SHARED_CMD", files: map[string]string{"web/scripts/prepre-start": "VSPACE_SHARED_CMD=()\n"},
 			file: "web/scripts/prepre-start", want: `line 1: "VSPACE_SHARED_CMD=()" (rewrites VSPACE_SHARED_CMD) manages namespace dmz twice`},
 	}

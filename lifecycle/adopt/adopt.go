@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/vserverx/vserverx/config"
-	"github.com/vserverx/vserverx/config/legacy"
+	"github.com/vserverx/vserverx/lifecycle/adopt/legacy"
 	"github.com/vserverx/vserverx/vspace"
 )
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/vserverx/vserverx/config"
-	"github.com/vserverx/vserverx/config/legacy"
+	"github.com/vserverx/vserverx/lifecycle/adopt/legacy"
 )
 
 // classicSource is source 3: the guest's enabled interfaces/ entries whose

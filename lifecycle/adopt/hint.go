@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/vserverx/vserverx/config"
-	"github.com/vserverx/vserverx/config/legacy"
+	"github.com/vserverx/vserverx/lifecycle/adopt/legacy"
 )
 
 // Hint returns, for a guest vserverx does not manage whose network is

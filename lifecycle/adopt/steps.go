@@ -16,7 +16,7 @@ import (
 	"strings"
 
 	"github.com/vserverx/vserverx/config"
-	"github.com/vserverx/vserverx/config/legacy"
+	"github.com/vserverx/vserverx/lifecycle/adopt/legacy"
 )
 
 // StepKind is what a Step does to its path.

@@ -13,7 +13,7 @@ import (
 )
 
 // commonShape is the usual hand-written namespace scriptlet: helper
-// functions, a test of spaces/net against the guest name, a VLAN with a
+// functions, a test of the guest name, a VLAN with a
 // computed MAC, and a rewrite of VSPACE_SHARED_CMD in a while loop.
 const commonShape = `#!/bin/bash
 # network namespace for this guest
@@ -30,7 +30,7 @@ mkmac() {
 
 case "$1" in
     pre-start)
-        if [ "$(cat /etc/vservers/$2/spaces/net)" = "$2" ]; then
+        if [ "$2" = fw ]; then
             $_HIP netns add "$NS"
             $_HIP netns exec "$NS" ip link set dev lo up
             ${_HIP} link add link eth0 name vlan2 type vlan id 2

@@ -33,32 +33,27 @@
 //
 // # Hand-written scriptlets (ReadScriptlets)
 //
-// The files util-vserver runs for each phase (scripts/PHASE, then
-// scripts/PHASE.d/*; a symbolic link is read where it leads, which must be
-// inside the confdir) are read in the order they run, by one shared state:
-// a device may be created in one file and configured in the next. A file
+// The files util-vserver runs from the guest's scripts/ for each phase
+// (vspace/scriptlets.GuestFiles; a symbolic link is read where it leads,
+// which must be inside the confdir) are read in the order they run, by one
+// shared state: a device may be created in one file and configured in the
+// next. Each file is walked for its phase by vspace/scriptlets. A file
 // without any ip command and without VSPACE_SHARED_CMD is no network
-// scriptlet; it is left alone (it keeps running). vserverx's own scriptlets
-// (PHASE.d/vserverx) are skipped.
+// scriptlet; it is left alone (it keeps running), and so is an executable
+// one that is no shell script. vserverx's own scriptlets (PHASE.d/vserverx)
+// are skipped.
 //
-// A network scriptlet is cut into simple commands (at newlines, ; && || |
-// and case labels), split into words by github.com/google/shlex and then
-// read as a small state machine over a tree of shell structure:
-//
-//   - Skipped: comments, if/elif/while/until/for conditions, then/else/fi,
-//     do/done, braces, [ and test, true and :, return, shift, continue,
-//     break, exit (0, or any code after ||), local/declare/typeset/export,
-//     unset, plain assignments, redirections, and every command and loop
-//     that touches VSPACE_SHARED_CMD (vserverx rewrites it itself).
-//   - Every branch of if is taken as run. A case on the phase ($1) runs the
-//     branches whose label matches the phase the file runs for; any other
-//     case runs all branches.
-//   - Functions are remembered, not run. A function called as a command
-//     without arguments (or with "$@") is read as if its body stood there;
-//     functions used in conditions or command substitutions are never read.
-//   - Words: $2, ${2} and $VSERVER_NAME are the guest name; other variables
-//     must be assigned a constant in the file. The ip program may be ip,
-//     a path ending in /ip, or such a variable ($_HIP, ${_HIP}).
+// adopt never guesses: every command of a network scriptlet must run
+// whenever util-vserver runs the file for its phase, or be decided by the
+// file itself (see vspace/scriptlets: a test of $1 or $2, a case on the
+// phase). A command that may not run — inside an undecided if or case, a
+// loop, on a side of && or ||, after an exit or return, in a function never
+// called — is refused with file, line and why. Tests that only decide
+// (conditions) and commands touching VSPACE_SHARED_CMD (vserverx rewrites
+// it itself) are skipped; so are :, true, local and the like, and an exit
+// 0. Words are expanded by vspace/scriptlets; the ip program may be ip, a
+// path ending in /ip, $_IP, $_HIP or a variable the file sets to such a
+// path.
 //
 // Understood ip commands (also with -n X, -netns X or netns exec X ip, and
 // -4/-6): netns add|delete|del X, link add [link P] [name] D [address MAC]
@@ -84,8 +79,8 @@
 // Refused, each with file:line: any other command; any other ip command,
 // option or argument; a variable not assigned a constant in the file; a
 // parameter expansion with operators; a namespace name that is not
-// constant; two namespace names; a device created again with other
-// settings; devices created inside X (vserverx creates them from the host
+// constant; two namespace names; a device created a second time (two ip
+// link add of one name); devices created inside X (vserverx creates them from the host
 // side); a device left on the host; addresses or routes on the host;
 // route words the routes file does not know (proto, ...); ip rule; the
 // MAC or a different MTU of a veth's

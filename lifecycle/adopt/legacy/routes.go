@@ -49,7 +49,7 @@ func (c *ipCmd) routeLine(words []string) error {
 		dst = 1
 	}
 	if len(words) <= dst {
-		return c.refuse("%q: the destination is missing", c.n.raw)
+		return c.refuse("%q: the destination is missing", c.c.Raw)
 	}
 	if words[dst] == "default" && c.family == "-6" {
 		words[dst] = "::/0"
@@ -60,11 +60,11 @@ func (c *ipCmd) routeLine(words []string) error {
 		takes, known := routeWords[w]
 		switch {
 		case !known:
-			return c.refuse("%q: %q is not understood (the routes file knows: %s)", c.n.raw, w, strings.Join(slices.Sorted(mapKeys(routeWords)), ", "))
+			return c.refuse("%q: %q is not understood (the routes file knows: %s)", c.c.Raw, w, strings.Join(slices.Sorted(mapKeys(routeWords)), ", "))
 		case takes && i+1 == len(words):
-			return c.refuse("%q: %s needs a value", c.n.raw, w)
+			return c.refuse("%q: %s needs a value", c.c.Raw, w)
 		case w == "dev":
-			if r.dev = c.e.net.find(c.ns, words[i+1]); r.dev == nil {
+			if r.dev = c.r.net.find(c.ns, words[i+1]); r.dev == nil {
 				return c.refuse("device %s is not in namespace %s: no scriptlet creates it or moves it there before this line", words[i+1], c.ns)
 			}
 		}
@@ -74,7 +74,7 @@ func (c *ipCmd) routeLine(words []string) error {
 			r.words = append(r.words, words[i])
 		}
 	}
-	c.e.net.routes = append(c.e.net.routes, r)
+	c.r.net.routes = append(c.r.net.routes, r)
 	return nil
 }
 

@@ -1,13 +1,8 @@
-// Copyright 2026 The vserverx Authors
-// SPDX-License-Identifier: Apache-2.0
-
-package legacy
+package scriptlets
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/vserverx/vserverx/config"
 )
@@ -45,12 +40,6 @@ const phOpen, phClose = '\x01', '\x02'
 
 func placeholder(i int) string { return string(phOpen) + strconv.Itoa(i) + string(phClose) }
 
-// caseLabel matches a case label at the start of a segment: an optional
-// "(", patterns joined by "|", and ")".
-var caseLabel = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^\(?[^\s()|;&]+(\|[^\s()|;&]+)*\)`)
-})
-
 // scanner cuts a scriptlet into segments.
 type scanner struct {
 	src       []rune
@@ -62,12 +51,14 @@ type scanner struct {
 	segLine   int
 	conn      string
 	caseDepth int
+	blank     bool // the segment holds only blanks so far
 }
 
-// scan cuts src into segments; an unterminated quote or expansion is a
-// *RefuseError naming the line it starts on.
+// scan cuts src into segments, in time linear in its length; an
+// unterminated quote or expansion is an *Error naming the line it starts
+// on.
 func scan(file, src string) ([]segment, []expansion, error) {
-	s := &scanner{src: []rune(src), line: 1, file: file, segLine: 1}
+	s := &scanner{src: []rune(src), line: 1, file: file, segLine: 1, blank: true}
 	for s.pos < len(s.src) {
 		if err := s.step(); err != nil {
 			return nil, nil, err
@@ -123,13 +114,15 @@ func (s *scanner) step() error {
 // copy takes n runes into the segment as they are.
 func (s *scanner) copy(n int) {
 	for i := 0; i < n && s.pos < len(s.src); i++ {
-		s.text.WriteRune(s.src[s.pos])
-		s.raw.WriteRune(s.src[s.pos])
+		c := s.src[s.pos]
+		s.text.WriteRune(c)
+		s.raw.WriteRune(c)
+		s.blank = s.blank && (c == ' ' || c == '\t')
 		s.pos++
 	}
 }
 
-func (s *scanner) atSegmentStart() bool { return strings.TrimSpace(s.raw.String()) == "" }
+func (s *scanner) atSegmentStart() bool { return s.blank }
 
 func (s *scanner) atWordStart() bool {
 	r := s.raw.String()
@@ -155,20 +148,49 @@ func (s *scanner) operator(c rune) {
 	s.end(op)
 }
 
-// label takes a case label at the start of a segment.
+// label takes a case label at the start of a segment: blanks, an
+// optional "(", patterns joined by "|" and ")". It looks no further than
+// the label, so that scanning stays linear.
 func (s *scanner) label() bool {
-	rest := string(s.src[s.pos:])
-	rest = rest[:len(rest)-len(strings.TrimLeft(rest, " \t"))]
-	lead := len([]rune(rest))
-	line, _, _ := strings.Cut(string(s.src[s.pos+lead:]), "\n")
-	m := caseLabel().FindString(line)
-	if m == "" || strings.HasPrefix(line, "esac") {
+	i := s.pos
+	for i < len(s.src) && (s.src[i] == ' ' || s.src[i] == '\t') {
+		i++
+	}
+	start := i
+	if i < len(s.src) && s.src[i] == '(' {
+		i++
+	}
+	end, ok := s.patterns(i)
+	if !ok || strings.HasPrefix(string(s.src[start:min(start+4, len(s.src))]), "esac") {
 		return false
 	}
-	s.pos += lead + len([]rune(m))
+	m := string(s.src[start:end])
+	s.pos = end
 	s.segs = append(s.segs, segment{line: s.line, text: m, raw: m, conn: s.conn, label: true})
 	s.conn = ""
 	return true
+}
+
+// patterns reads patterns joined by "|" from i up to and including the
+// closing ")"; end is the position after it.
+func (s *scanner) patterns(i int) (end int, ok bool) {
+	for {
+		n := i
+		for n < len(s.src) && !strings.ContainsRune(" \t\n()|;&", s.src[n]) {
+			n++
+		}
+		if n == i || n >= len(s.src) {
+			return 0, false
+		}
+		switch s.src[n] {
+		case ')':
+			return n + 1, true
+		case '|':
+			i = n + 1
+		default:
+			return 0, false
+		}
+	}
 }
 
 // end closes the current segment; op is the operator that ends it.
@@ -180,6 +202,7 @@ func (s *scanner) end(op string) {
 	}
 	s.text.Reset()
 	s.raw.Reset()
+	s.blank = true
 	s.conn = op
 	if op == "" {
 		s.conn = ";"
@@ -209,7 +232,7 @@ func (s *scanner) singleQuoted() error {
 		s.copy(1)
 	}
 	if s.pos >= len(s.src) {
-		return refuse(s.file, start, "unterminated single quote")
+		return syntaxError(s.file, start, "unterminated single quote")
 	}
 	s.copy(1)
 	return nil
@@ -232,7 +255,7 @@ func (s *scanner) doubleQuoted() error {
 		}
 	}
 	if s.pos >= len(s.src) {
-		return refuse(s.file, start, "unterminated double quote")
+		return syntaxError(s.file, start, "unterminated double quote")
 	}
 	s.copy(1)
 	return nil
@@ -249,7 +272,7 @@ func (s *scanner) expansion() error {
 	start := s.pos
 	kind, name, ok := s.readExpansion()
 	if !ok {
-		return refuse(s.file, s.line, "unterminated %s", string(s.src[start:min(start+3, len(s.src))]))
+		return syntaxError(s.file, s.line, "unterminated %s", string(s.src[start:min(start+3, len(s.src))]))
 	}
 	if kind == expVar && name == "" { // a lone $
 		s.pos = start
@@ -264,6 +287,7 @@ func (s *scanner) expansion() error {
 	s.exps = append(s.exps, expansion{kind: kind, text: name})
 	s.text.WriteString(placeholder(len(s.exps) - 1))
 	s.raw.WriteString(written)
+	s.blank = false
 	return nil
 }
 

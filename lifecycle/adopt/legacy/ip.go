@@ -10,21 +10,26 @@ import (
 	"strconv"
 
 	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/vspace/scriptlets"
 )
 
 // ipCmd is one ip command being read: the words after the program.
 type ipCmd struct {
-	e      *evaluator
-	n      *node
+	r      *reader
+	c      *scriptlets.Command
 	ns     string // the namespace it works in: -n X or netns exec X ("" = host)
-	args   []string
+	args   []scriptlets.Word
 	family string // -4, -6 or ""
 }
 
 // ip reads the ip command whose words after the program are args, run in
 // namespace ns ("" = host).
-func (e *evaluator) ip(n *node, args []string, ns string) error {
-	c := &ipCmd{e: e, n: n, ns: ns, args: args}
+func (r *reader) ip(c *scriptlets.Command, args []scriptlets.Word, ns string) error {
+	ic := &ipCmd{r: r, c: c, ns: ns, args: args}
+	return ic.read()
+}
+
+func (c *ipCmd) read() error {
 	if err := c.options(); err != nil {
 		return err
 	}
@@ -46,33 +51,32 @@ func (e *evaluator) ip(n *node, args []string, ns string) error {
 }
 
 func (c *ipCmd) refuse(format string, args ...any) error {
-	return c.e.refuse(c.n, format, args...)
+	return refuse(c.c.File, c.c.Line, format, args...)
 }
 
-func (c *ipCmd) at() string { return c.e.at(c.n) }
+func (c *ipCmd) at() string { return at(c.c) }
 
 // next takes the next word, which must be constant; what names it for
 // the message when it is missing.
 func (c *ipCmd) next(what string) (string, error) {
 	if len(c.args) == 0 {
-		return "", c.refuse("%q: %s is missing", c.n.raw, what)
+		return "", c.refuse("%q: %s is missing", c.c.Raw, what)
 	}
-	w := c.args[0]
+	v := c.args[0]
 	c.args = c.args[1:]
-	v := c.e.expand(w)
 	switch {
-	case v.why != "":
-		return "", c.refuse("%s", v.why)
-	case v.computed:
-		return "", c.refuse("%s %q is computed at run time by a command; only constant values are understood", what, c.e.show(w))
+	case v.Why != "":
+		return "", c.refuse("%s", v.Why)
+	case v.Computed:
+		return "", c.refuse("%s %q is computed at run time by a command; only constant values are understood", what, v.Text)
 	}
-	return v.s, nil
+	return v.S, nil
 }
 
 // options reads ip's global options: -n/-netns X, -4, -6.
 func (c *ipCmd) options() error {
 	for len(c.args) > 0 {
-		opt := c.e.expand(c.args[0]).s
+		opt := c.args[0].S
 		if len(opt) == 0 || opt[0] != '-' {
 			return nil
 		}
@@ -105,7 +109,7 @@ func (c *ipCmd) enter(x string) error {
 }
 
 func (c *ipCmd) useNS(x string) error {
-	if err := c.e.net.useNS(x, c.at()); err != nil {
+	if err := c.r.net.useNS(x, c.at()); err != nil {
 		return c.refuse("%v", err)
 	}
 	return nil
@@ -118,7 +122,7 @@ func (c *ipCmd) sub(want string, f func() error) error {
 		return err
 	}
 	if s != want {
-		return c.refuse("%q: only %s is understood here, not %s", c.n.raw, want, s)
+		return c.refuse("%q: only %s is understood here, not %s", c.c.Raw, want, s)
 	}
 	return f()
 }
@@ -151,16 +155,16 @@ func (c *ipCmd) exec(x string) error {
 	if err != nil {
 		return err
 	}
-	if !isIPProgram(prog) {
+	if !scriptlets.IsIP(prog) {
 		return c.execOther(x, prog)
 	}
-	return c.e.ip(c.n, c.args, c.ns)
+	return c.r.ip(c.c, c.args, c.ns)
 }
 
 // end refuses words left over after a complete command.
 func (c *ipCmd) end(err error) error {
 	if err == nil && len(c.args) > 0 {
-		return c.refuse("%q: %q is not understood", c.n.raw, c.e.show(c.args[0]))
+		return c.refuse("%q: %q is not understood", c.c.Raw, c.args[0].Text)
 	}
 	return err
 }
@@ -191,7 +195,7 @@ type newLink struct {
 // linkAdd reads ip link add [link P] [name] D [address MAC] [mtu N] type
 // vlan id V | macvlan [mode M] | veth peer [name] B.
 func (c *ipCmd) linkAdd() error {
-	nl := &newLink{link: link{ns: c.ns, from: c.at(), file: c.e.file, line: c.n.line}}
+	nl := &newLink{link: link{ns: c.ns, from: c.at(), file: c.c.File, line: c.c.Line}}
 	if err := c.linkAddArgs(nl); err != nil {
 		return err
 	}
@@ -225,7 +229,7 @@ func (c *ipCmd) linkAddArgs(nl *newLink) error {
 			return err
 		default:
 			if nl.name != "" {
-				return c.refuse("%q: %q is not understood", c.n.raw, w)
+				return c.refuse("%q: %q is not understood", c.c.Raw, w)
 			}
 			nl.name = w
 		}
@@ -233,7 +237,7 @@ func (c *ipCmd) linkAddArgs(nl *newLink) error {
 			return err
 		}
 	}
-	return c.refuse("%q: the link type is missing", c.n.raw)
+	return c.refuse("%q: the link type is missing", c.c.Raw)
 }
 
 // typeArgs reads the arguments after type T.
@@ -251,12 +255,12 @@ func (c *ipCmd) typeArgs(nl *newLink) error {
 
 func (c *ipCmd) vlanArgs(nl *newLink) error {
 	if w, err := c.next("id"); err != nil || w != "id" {
-		return c.end(c.refuse("%q: a vlan needs id V", c.n.raw))
+		return c.end(c.refuse("%q: a vlan needs id V", c.c.Raw))
 	}
 	id, err := c.number("VLAN id", config.MinVLAN, config.MaxVLAN)
 	nl.vlan = id
 	if err == nil && nl.parent == "" {
-		err = c.refuse("%q: a vlan needs its parent (link P)", c.n.raw)
+		err = c.refuse("%q: a vlan needs its parent (link P)", c.c.Raw)
 	}
 	return c.end(err)
 }
@@ -265,7 +269,7 @@ func (c *ipCmd) macvlanArgs(nl *newLink) error {
 	nl.mode, nl.noMode = config.ModeBridge, true
 	if len(c.args) > 0 {
 		if w, err := c.next("mode"); err != nil || w != "mode" {
-			return c.end(c.refuse("%q: only mode M is understood after type macvlan", c.n.raw))
+			return c.end(c.refuse("%q: only mode M is understood after type macvlan", c.c.Raw))
 		}
 		m, err := c.next("the macvlan mode")
 		if err != nil {
@@ -277,14 +281,14 @@ func (c *ipCmd) macvlanArgs(nl *newLink) error {
 		nl.mode, nl.noMode = config.MacvlanMode(m), false
 	}
 	if nl.parent == "" {
-		return c.refuse("%q: a macvlan needs its parent (link P)", c.n.raw)
+		return c.refuse("%q: a macvlan needs its parent (link P)", c.c.Raw)
 	}
 	return c.end(nil)
 }
 
 func (c *ipCmd) vethArgs(nl *newLink) error {
 	if w, err := c.next("peer"); err != nil || w != "peer" {
-		return c.end(c.refuse("%q: a veth needs peer name B", c.n.raw))
+		return c.end(c.refuse("%q: a veth needs peer name B", c.c.Raw))
 	}
 	w, err := c.next("the peer name")
 	if err == nil && w == "name" {
@@ -309,7 +313,7 @@ func (c *ipCmd) checkNames(names ...string) error {
 // create records the new device(s).
 func (c *ipCmd) create(nl *newLink) error {
 	if nl.name == "" {
-		return c.refuse("%q: the device name is missing", c.n.raw)
+		return c.refuse("%q: the device name is missing", c.c.Raw)
 	}
 	if c.ns != "" {
 		return c.refuse("creates %s inside namespace %s; vserverx creates links from the host side (a vlan or macvlan on a host parent, a veth with one end on the host): "+
@@ -319,11 +323,11 @@ func (c *ipCmd) create(nl *newLink) error {
 	if l.kind == config.TypeVeth {
 		peer := &link{name: nl.peerName, kind: config.TypeVeth, from: l.from, file: l.file, line: l.line}
 		l.peer, peer.peer = peer, &l
-		if err := c.e.net.add(peer); err != nil {
+		if err := c.r.net.add(peer); err != nil {
 			return c.refuse("%v", err)
 		}
 	}
-	if err := c.e.net.add(&l); err != nil {
+	if err := c.r.net.add(&l); err != nil {
 		return c.refuse("%v", err)
 	}
 	return nil
@@ -345,22 +349,22 @@ func (c *ipCmd) number(what string, lo, hi int) (int, error) {
 // computed by a command (then it becomes mac auto).
 func (c *ipCmd) macArg(l *link) error {
 	if len(c.args) == 0 {
-		return c.refuse("%q: the address is missing", c.n.raw)
+		return c.refuse("%q: the address is missing", c.c.Raw)
 	}
-	v := c.e.expand(c.args[0])
+	v := c.args[0]
 	c.args = c.args[1:]
 	l.macAt = c.at()
 	switch {
-	case v.why != "":
-		return c.refuse("%s", v.why)
-	case v.computed:
+	case v.Why != "":
+		return c.refuse("%s", v.Why)
+	case v.Computed:
 		l.mac, l.macCmd = "", true
 		return nil
 	}
-	if _, _, err := config.ParseMAC(v.s); err != nil || v.s == config.MACAutoValue {
-		return c.refuse("%q is not a MAC address", v.s)
+	if _, _, err := config.ParseMAC(v.S); err != nil || v.S == config.MACAutoValue {
+		return c.refuse("%q is not a MAC address", v.S)
 	}
-	l.mac, l.macCmd = v.s, false
+	l.mac, l.macCmd = v.S, false
 	return nil
 }
 
@@ -390,7 +394,7 @@ func (c *ipCmd) linkSetArgs() (*linkChange, error) {
 	ch := &linkChange{}
 	for len(c.args) > 0 {
 		var err error
-		w := c.e.expand(c.args[0]).s
+		w := c.args[0].S
 		if w == "address" {
 			c.args = c.args[1:]
 			ch.mac = &link{}
@@ -417,7 +421,7 @@ func (c *ipCmd) linkSetArgs() (*linkChange, error) {
 			ch.master, err = c.next("the bridge")
 		default:
 			if ch.dev != "" {
-				return nil, c.refuse("%q: %q is not understood (up, down, address, netns, name, mtu, master are)", c.n.raw, w)
+				return nil, c.refuse("%q: %q is not understood (up, down, address, netns, name, mtu, master are)", c.c.Raw, w)
 			}
 			ch.dev = w
 		}
@@ -426,7 +430,7 @@ func (c *ipCmd) linkSetArgs() (*linkChange, error) {
 		}
 	}
 	if ch.dev == "" {
-		return nil, c.refuse("%q: the device is missing", c.n.raw)
+		return nil, c.refuse("%q: the device is missing", c.c.Raw)
 	}
 	return ch, c.checkNames(ch.name)
 }
@@ -436,7 +440,7 @@ func (c *ipCmd) linkSetArgs() (*linkChange, error) {
 // only setting it up is accepted otherwise (with a note). nil, nil: the
 // command needs nothing more.
 func (c *ipCmd) target(ch *linkChange) (*link, error) {
-	if l := c.e.net.find(c.ns, ch.dev); l != nil {
+	if l := c.r.net.find(c.ns, ch.dev); l != nil {
 		return l, nil
 	}
 	onlyUp := ch.name == "" && ch.netns == "" && ch.mac == nil && ch.mtu == 0 && ch.master == ""
@@ -446,13 +450,13 @@ func (c *ipCmd) target(ch *linkChange) (*link, error) {
 	case c.ns != "":
 		return nil, c.refuse("device %s is not in namespace %s: no scriptlet creates it or moves it there before this line", ch.dev, c.ns)
 	case ch.netns != "":
-		l := &link{name: ch.dev, kind: config.TypePhys, parent: ch.dev, from: c.at(), file: c.e.file, line: c.n.line}
-		if err := c.e.net.add(l); err != nil {
+		l := &link{name: ch.dev, kind: config.TypePhys, parent: ch.dev, from: c.at(), file: c.c.File, line: c.c.Line}
+		if err := c.r.net.add(l); err != nil {
 			return nil, c.refuse("%v", err)
 		}
 		return l, nil
 	case onlyUp:
-		c.e.net.notes = appendNew(c.e.net.notes, fmt.Sprintf("%s sets host device %s up; vserverx does not: the host must bring it up itself", c.at(), ch.dev))
+		c.r.net.note(fmt.Sprintf("%s sets host device %s up; vserverx does not: the host must bring it up itself", c.at(), ch.dev))
 		return nil, nil
 	}
 	return nil, c.refuse("changes host device %s, which the scriptlets neither create nor move into the namespace", ch.dev)
@@ -469,10 +473,10 @@ func (c *ipCmd) apply(l *link, ch *linkChange) error {
 		l.master = ch.master
 	}
 	if ch.name != "" {
-		if other := c.e.net.find(l.ns, ch.name); other != nil && other != l {
+		if other := c.r.net.find(l.ns, ch.name); other != nil && other != l {
 			return c.refuse("renames %s to %s, a name %s already uses", l.name, ch.name, other.from)
 		}
-		l.name = ch.name
+		c.r.net.place(l, l.ns, ch.name)
 	}
 	if ch.netns != "" {
 		return c.move(l, ch.netns)
@@ -487,10 +491,10 @@ func (c *ipCmd) move(l *link, x string) error {
 	if err := c.useNS(x); err != nil {
 		return err
 	}
-	if other := c.e.net.find(x, l.name); other != nil && other != l {
+	if other := c.r.net.find(x, l.name); other != nil && other != l {
 		return c.refuse("moves %s into namespace %s, where %s already has that name", l.name, x, other.from)
 	}
-	l.ns = x
+	c.r.net.place(l, x, l.name)
 	return nil
 }
 
@@ -514,7 +518,7 @@ func (c *ipCmd) addrAdd() error {
 		case cidr == "":
 			cidr = w
 		default:
-			err = c.refuse("%q: %q is not understood", c.n.raw, w)
+			err = c.refuse("%q: %q is not understood", c.c.Raw, w)
 		}
 		if err != nil {
 			return err
@@ -525,7 +529,7 @@ func (c *ipCmd) addrAdd() error {
 
 func (c *ipCmd) addAddr(cidr, dev string) error {
 	if cidr == "" || dev == "" {
-		return c.refuse("%q: ip addr add needs an address and dev D", c.n.raw)
+		return c.refuse("%q: ip addr add needs an address and dev D", c.c.Raw)
 	}
 	if c.ns == "" {
 		return c.refuse("adds %s to %s on the host; vserverx sets addresses only inside the namespace (and moving a link into a namespace drops its addresses)", cidr, dev)
@@ -533,7 +537,7 @@ func (c *ipCmd) addAddr(cidr, dev string) error {
 	if dev == config.LoopbackName && (cidr == "127.0.0.1/8" || cidr == "::1/128") {
 		return nil // lo has these addresses in every namespace
 	}
-	l := c.e.net.find(c.ns, dev)
+	l := c.r.net.find(c.ns, dev)
 	if l == nil {
 		return c.refuse("device %s is not in namespace %s: no scriptlet creates it or moves it there before this line", dev, c.ns)
 	}
@@ -590,9 +594,9 @@ func (c *ipCmd) addGateway(via, dev string) error {
 	if err != nil {
 		return c.refuse("%v", err)
 	}
-	l := c.e.net.find(c.ns, dev)
+	l := c.r.net.find(c.ns, dev)
 	if dev == "" {
-		l = c.e.net.gatewayDevice(c.ns, gw)
+		l = c.r.net.gatewayDevice(c.ns, gw)
 	}
 	if l == nil {
 		return c.refuse("cannot tell which interface of namespace %s the default route via %s uses; name it with dev D", c.ns, via)

@@ -7,15 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/vserverx/vserverx/vspace/scriptlets"
 )
 
 // A scriptlet line `ip netns exec X nft -f FILE` loads X's firewall; it
 // becomes X's ruleset (.netns/X/nftables, a copy of FILE). iptables-restore
 // inside X is refused: vserverx loads nftables rulesets only, and guessing
 // a translation would change what the firewall does.
-
-// isNftProgram reports whether s names nft.
-func isNftProgram(s string) bool { return s == "nft" || strings.HasSuffix(s, "/nft") }
 
 // isIptablesRestore reports whether s names iptables-restore (or its IPv6,
 // legacy or nft variant).
@@ -30,7 +29,7 @@ func isIptablesRestore(s string) bool {
 // refused.
 func (c *ipCmd) execOther(x, prog string) error {
 	switch {
-	case isNftProgram(prog):
+	case scriptlets.IsNft(prog):
 		return c.nftLoad(x)
 	case isIptablesRestore(prog):
 		return c.refuse("ip netns exec %s runs %s; vserverx loads an nftables ruleset (.netns/%s/nftables) before any interface is UP, "+
@@ -57,7 +56,7 @@ func (c *ipCmd) nftLoad(x string) error {
 	if err := c.end(nil); err != nil {
 		return err
 	}
-	return c.e.net.setRuleset(c, file)
+	return c.r.net.setRuleset(c, file)
 }
 
 // setRuleset records FILE (read now) as the ruleset of the namespace; a

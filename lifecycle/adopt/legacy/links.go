@@ -27,6 +27,7 @@ type link struct {
 	mtu    int
 	master string // host bridge
 	ips    []string
+	ipSet  map[string]bool
 	gws    []string
 	from   string // file:line that created it (or moved a host device)
 	file   string // the file of from
@@ -34,25 +35,34 @@ type link struct {
 	noMode bool   // macvlan created without a mode
 }
 
-// sameAs reports whether creating o again describes l.
-func (l *link) sameAs(o *link) bool {
-	same := l.kind == o.kind && l.parent == o.parent && l.vlan == o.vlan && l.mode == o.mode
-	if l.peer != nil && o.peer != nil {
-		same = same && l.peer.name == o.peer.name
-	}
-	return same
-}
-
 // netState is what all scriptlets of a guest do to the network, in order.
 type netState struct {
-	guest  string
-	ns     string
-	nsFrom string // file:line
-	links  []*link
-	routes []legacyRoute // routes file lines, in order
-	notes  []string
+	guest   string
+	ns      string
+	nsFrom  string // file:line
+	links   []*link
+	routes  []legacyRoute     // routes file lines, in order
+	byName  map[linkKey]*link // links by where they are now
+	created map[string]*link  // links by the name ip link add gave them
+	notes   []string
+	noteSet map[string]bool
 
 	nftables, nftablesFrom string // the ruleset nft -f loads into ns (content), and where
+}
+
+// linkKey names a device: its namespace ("" = host) and name.
+type linkKey struct{ ns, name string }
+
+func newNetState(guest string) *netState {
+	return &netState{guest: guest, byName: map[linkKey]*link{}, created: map[string]*link{}, noteSet: map[string]bool{}}
+}
+
+// note adds a note once.
+func (st *netState) note(s string) {
+	if !st.noteSet[s] {
+		st.noteSet[s] = true
+		st.notes = append(st.notes, s)
+	}
 }
 
 // useNS records that a command works with namespace x; all must agree.
@@ -71,27 +81,34 @@ func (st *netState) useNS(x, at string) error {
 }
 
 // find returns the device name in namespace ns ("" = host), or nil.
-func (st *netState) find(ns, name string) *link {
-	for _, l := range st.links {
-		if l.ns == ns && l.name == name {
-			return l
-		}
+func (st *netState) find(ns, name string) *link { return st.byName[linkKey{ns, name}] }
+
+// add records a new device. Creating a device of a name created before
+// is refused: the second ip link add fails (or, after a removal, makes
+// another device than the first), and adopt does not guess which one the
+// guest gets.
+func (st *netState) add(l *link) error {
+	have := st.created[l.name]
+	if have == nil {
+		have = st.find(l.ns, l.name)
 	}
+	if have != nil {
+		return fmt.Errorf("%s is created a second time; it was first created at %s; adopt does not guess which of the two the guest gets: "+
+			"create it once", l.name, have.from)
+	}
+	if l.kind != config.TypePhys {
+		st.created[l.name] = l
+	}
+	st.links = append(st.links, l)
+	st.byName[linkKey{l.ns, l.name}] = l
 	return nil
 }
 
-// add records a new device; creating the same device again with the same
-// settings (another scriptlet, another phase) is no change.
-func (st *netState) add(l *link) error {
-	have := st.find(l.ns, l.name)
-	if have == nil {
-		st.links = append(st.links, l)
-		return nil
-	}
-	if !have.sameAs(l) {
-		return fmt.Errorf("%s is created again with other settings; it was first created at %s", l.name, have.from)
-	}
-	return nil
+// place moves l to namespace ns under name in the index.
+func (st *netState) place(l *link, ns, name string) {
+	delete(st.byName, linkKey{l.ns, l.name})
+	l.ns, l.name = ns, name
+	st.byName[linkKey{ns, name}] = l
 }
 
 // proposal turns the final state into interfaces of namespace st.ns,
@@ -209,7 +226,13 @@ func addAddr(l *link, cidr string) error {
 	if _, err := config.ParseAddr(cidr); err != nil {
 		return err
 	}
-	l.ips = appendNew(l.ips, cidr)
+	if l.ipSet == nil {
+		l.ipSet = map[string]bool{}
+	}
+	if !l.ipSet[cidr] {
+		l.ipSet[cidr] = true
+		l.ips = append(l.ips, cidr)
+	}
 	return nil
 }
 

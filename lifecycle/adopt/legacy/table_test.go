@@ -69,15 +69,18 @@ ip link set b netns g mtu 1400
 ip -n g addr add 192.0.2.9 dev a
 `}, "g", []string{"0 b type vlan link eth0 vlan 20 mtu 1400", "1 a type vlan link eth0 vlan 10 ip 192.0.2.9/32"}, 0},
 
-		{"guest name as ${2} and $VSERVER_NAME, a function called with \"$@\", if/else, local", map[string]string{"pre-start": `
+		{"guest name as ${2} and $VSERVER_NAME, a function called with \"$@\", an if decided by the scriptlet, local", map[string]string{"pre-start": `
 setup() {
 	local ns=${2}
-	if [ -e /run/netns/$ns ]; then
-		:
-	else
+	if [ "$ns" != g ]; then
+		ip netns add other
+	elif [ -n "$VSERVER_NAME" ]; then
 		ip netns add "$VSERVER_NAME"
+	else
+		ip netns add third
 	fi
-	ip link add link eth0 name "v-$ns" type vlan id 5 && ip link set dev "v-$ns" netns "$ns"
+	ip link add link eth0 name "v-$ns" type vlan id 5
+	ip link set dev "v-$ns" netns "$ns"
 }
 function teardown {
 	ip netns del $2
@@ -88,10 +91,26 @@ case $1 in
 esac
 `}, "g", []string{"0 v-g type vlan link eth0 vlan 5"}, 0},
 
+		{"the phase test util-vserver's scriptlets use, in two files", map[string]string{
+			"pre-start.d/10": "[ \"$1\" = pre-start ] || exit 0\nip link add link eth0 name v2 type vlan id 2\nip link set v2 netns g\n",
+			"pre-start.d/20": "test \"$1\" != pre-start && exit 0\nip -n g addr add 192.0.2.2/24 dev v2\n",
+		}, "g", []string{"0 v2 type vlan link eth0 vlan 2 ip 192.0.2.2/24"}, 0},
+
+		{"a branch decided false, a function called with arguments, the first matching case label", map[string]string{"pre-start": `
+if false; then
+	ip link add link eth0 name never type vlan id 9
+fi
+mk() { ip link add link eth0 name v$1 type vlan id $1; ip link set v$1 netns $2; }
+case $1 in
+  pre-*) mk 3 g ;;
+  pre-start) mk 4 g ;;
+esac
+`}, "g", []string{"0 v3 type vlan link eth0 vlan 3"}, 0},
+
 		{"split over several files and phases, symlinked stop", map[string]string{
 			"pre-start.d/10-link": "ip link add link eth1 name v7 type vlan id 7\nip link set dev v7 netns g\n",
 			"pre-start.d/20-addr": "ip netns exec g ip addr add 198.51.100.7/25 brd + dev v7 >/dev/null 2>&1\n",
-			"post-stop.d/90-down": "ip -n g link delete v7 || exit 1\nip netns delete g\n",
+			"post-stop.d/90-down": "ip -n g link delete v7 || true\nip netns delete g\n",
 			"post-stop.d/91-down": "->../../../.shared/netdown",
 		}, "g", []string{"0 v7 type vlan link eth1 vlan 7 ip 198.51.100.7/25"}, 0},
 	}
@@ -157,12 +176,10 @@ func TestScriptletsRefused(t *testing.T) {
 			"pre-start", 2, "ends the scriptlet with an error"},
 		{"unterminated quote", map[string]string{"pre-start": "ip netns add g\nip link add 'v\n"},
 			"pre-start", 2, "unterminated single quote"},
-		{"function called with other arguments", map[string]string{"pre-start": "mk() { ip link add link eth0 name v$1 type vlan id $1; }\nmk 2\n"},
-			"pre-start", 2, "function mk is called with arguments"},
 		{"ip subcommand not understood", map[string]string{"pre-start": "ip netns add g\nip -n g addr flush dev lo\n"},
 			"pre-start", 2, "only add is understood here, not flush"},
 		{"loop variable", map[string]string{"pre-start": "for v in 2 3; do\n  ip link add link eth0 name vlan$v type vlan id $v\ndone\n"},
-			"pre-start", 2, "$v is a loop variable"},
+			"pre-start", 2, "inside the for loop at line 1"},
 		{"device not in the namespace", map[string]string{"pre-start": "ip netns add g\nip -n g addr add 10.0.0.2/24 dev nosuch\n"},
 			"pre-start", 2, "device nosuch is not in namespace g"},
 		{"complex parameter expansion", map[string]string{"pre-start": "ip netns add ${NS:-g}\n"},
@@ -192,7 +209,7 @@ func TestScriptletsRefused(t *testing.T) {
 		{"default route on the host", map[string]string{"pre-start": "ip route add default via 10.9.9.1\n"},
 			"pre-start", 1, "default route on the host"},
 		{"environment in front of a command", map[string]string{"pre-start": "LC_ALL=C ip netns add g\n"},
-			"pre-start", 1, "with variable assignments in front"},
+			"pre-start", 1, `command "LC_ALL=C" is not understood`},
 		{"here document", map[string]string{"pre-start": "ip -batch - <<EOF\nnetns add g\nEOF\n"},
 			"pre-start", 1, "here documents"},
 		{"unmatched fi", map[string]string{"pre-start": "ip netns add g\nfi\n"},
@@ -206,13 +223,37 @@ func TestScriptletsRefused(t *testing.T) {
 		{"rename onto a used name", map[string]string{"pre-start": "ip link set eth3 netns g\nip link set eth4 netns g\nip -n g link set eth4 name eth3\n"},
 			"pre-start", 3, "renames eth4 to eth3"},
 		{"recursive function", map[string]string{"pre-start": "f() {\n  f\n}\nip netns add g\nf\n"},
-			"pre-start", 2, "function calls nest deeper than"},
+			"pre-start", 2, "nested deeper than 8 calls"},
 		{"unset variable", map[string]string{"pre-start": "NS=g\nunset NS\nip netns add $NS\n"},
 			"pre-start", 3, "$NS is unset"},
 		{"variable from a command", map[string]string{"pre-start": "NS=$(hostname)\nip netns add $NS\n"},
 			"pre-start", 2, "computed at run time"},
 		{"ip addr show", map[string]string{"pre-start": "ip netns add g\nip -n g address show\n"},
 			"pre-start", 2, "not show"},
+		{"inside an if the scriptlet cannot decide", map[string]string{"pre-start": "ip netns add g\nif [ -e /run/netns/g ]; then\n  :\nelse\n  ip link set eth3 netns g\nfi\n"},
+			"pre-start", 5, `inside the if at line 2, whose condition "if [ -e /run/netns/g ]" cannot be decided`},
+		{"both branches of an if", map[string]string{"pre-start": "if grep -q x /etc/hosts; then\n  ip link set eth3 netns g\nelse\n  ip link set eth4 netns g\nfi\n"},
+			"pre-start", 2, "inside the if at line 1"},
+		{"after an exit 0", map[string]string{"pre-start": "ip link set eth3 netns g\nexit 0\nip link set eth4 netns g\n"},
+			"pre-start", 3, "after the exit at line 2, which always ends the scriptlet before"},
+		{"after a conditional return", map[string]string{"pre-start": "ip link set eth3 netns g\n[ -e /run/netns/g ] && return\nip link set eth4 netns g\n"},
+			"pre-start", 3, `after "return" at line 2, which may end the run before (on a side of && or || at line 2`},
+		{"the left side of ||", map[string]string{"pre-start": "ip netns add g || exit 1\n"},
+			"pre-start", 1, "on a side of && or || at line 1"},
+		{"the right side of &&", map[string]string{"pre-start": "ip netns add g\nip link add link eth0 name v type vlan id 2 && ip link set v netns g\n"},
+			"pre-start", 2, "on a side of && or || at line 2"},
+		{"inside a while loop", map[string]string{"pre-start": "ip netns add g\nwhile read dev; do\n  ip link set eth3 netns g\ndone < /etc/devs\n"},
+			"pre-start", 3, "inside the while loop at line 2"},
+		{"inside a function never called", map[string]string{"pre-start": "ip netns add g\nup() {\n  ip link set eth3 netns g\n}\n"},
+			"pre-start", 3, "in function up (line 2), which the scriptlet never calls"},
+		{"an ip command as a condition", map[string]string{"pre-start": "if ip netns add g; then\n  :\nfi\n"},
+			"pre-start", 1, "inside the if at line 1"},
+		{"two ip link add of the same name", map[string]string{"pre-start": "ip link add link eth0 name v type vlan id 2\nip link set v netns g\nip link add link eth0 name v type vlan id 2\n"},
+			"pre-start", 3, "v is created a second time; it was first created at"},
+		{"two ip link add of the same name in two files", map[string]string{
+			"pre-start.d/a": "ip link add link eth0 name v type vlan id 2\nip link set v netns g\n",
+			"pre-start.d/b": "ip -n g link del v\nip link add link eth0 name v type vlan id 2\n"},
+			"pre-start.d/b", 2, "pre-start.d/a:1"},
 		{"if block never closed", map[string]string{"pre-start": "ip netns add g\nif true; then\n  ip -n g link set lo up\n"},
 			"pre-start", 2, "if is never closed by fi"},
 	}
