@@ -383,3 +383,68 @@ func isDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") =
 func isNameStart(r rune) bool { return r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
 
 func isNameRune(r rune) bool { return isNameStart(r) || r >= '0' && r <= '9' }
+
+// splitWords splits a segment's text into words as the shell does:
+// blanks separate, quotes and backslashes are removed (inside double
+// quotes a backslash escapes only \ " $ ` and a newline). Placeholders
+// stay inside their word.
+func splitWords(s string) ([]string, error) {
+	var words []string
+	var cur strings.Builder
+	inWord := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case ' ', '\t', '\n', '\r':
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+			continue
+		case '\\':
+			if i+1 < len(s) {
+				i++
+				cur.WriteByte(s[i])
+			}
+		case '\'':
+			j := strings.IndexByte(s[i+1:], '\'')
+			if j < 0 {
+				return nil, errUnterminated("single")
+			}
+			cur.WriteString(s[i+1 : i+1+j])
+			i += j + 1
+		case '"':
+			end, err := doubleQuotedWord(s, i+1, &cur)
+			if err != nil {
+				return nil, err
+			}
+			i = end
+		default:
+			cur.WriteByte(c)
+		}
+		inWord = true
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words, nil
+}
+
+// doubleQuotedWord copies the text of a double-quoted part from i into
+// cur and returns the position of its closing quote.
+func doubleQuotedWord(s string, i int, cur *strings.Builder) (int, error) {
+	for ; i < len(s) && s[i] != '"'; i++ {
+		if s[i] == '\\' && i+1 < len(s) && strings.IndexByte("\\\"$`\n", s[i+1]) >= 0 {
+			i++
+		}
+		cur.WriteByte(s[i])
+	}
+	if i >= len(s) {
+		return 0, errUnterminated("double")
+	}
+	return i, nil
+}
+
+type errUnterminated string
+
+func (e errUnterminated) Error() string { return "unterminated " + string(e) + " quote" }

@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/shlex"
-
 	"github.com/vserverx/vserverx/config"
 )
 
@@ -74,7 +72,7 @@ func (b *builder) segment(seg segment) error {
 		b.add(&node{line: seg.line, kw: "label", raw: seg.raw})
 		return nil
 	}
-	words, err := shlex.Split(seg.text)
+	words, err := splitWords(seg.text)
 	if err != nil {
 		return syntaxError(b.file, seg.line, "cannot split %q into words: %v", seg.raw, err)
 	}

@@ -100,32 +100,42 @@ func (s *Script) Walk(phase, guest string, visit func(*Command) error) error {
 }
 
 // uncalled passes the commands of functions the scriptlet never calls
-// (a call in a branch of another phase is a call).
+// (a call in a branch of another phase, or in a command substitution, is
+// a call).
 func (w *walker) uncalled() error {
+	var calls map[string]bool
 	for _, n := range w.s.root.kids {
-		if n.kw == "function" && !w.called[n.name] && !callsAnywhere(w.s.root, n.name) && !w.substitutes(n.name) {
-			w.called[n.name] = true
-			why := fmt.Sprintf("in function %s (line %d), which the scriptlet never calls", n.name, n.line)
-			if err := w.uncertain(why, func() error { _, err := w.runTop(n.kids, "function"); return err }); err != nil {
-				return err
-			}
+		if n.kw != "function" || w.called[n.name] {
+			continue
+		}
+		if calls == nil {
+			calls = map[string]bool{}
+			commandWords(w.s.root, calls)
+		}
+		if calls[n.name] || w.substitutes(n.name) {
+			continue
+		}
+		w.called[n.name] = true
+		why := fmt.Sprintf("in function %s (line %d), which the scriptlet never calls", n.name, n.line)
+		if err := w.uncertain(why, func() error { _, err := w.runTop(n.kids, "function"); return err }); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// callsAnywhere reports whether a command of the tree under n, in any
-// branch, is written as a call of function name.
-func callsAnywhere(n *node, name string) bool {
-	if n.kw == "" && len(n.words) > 0 && n.words[0] == name {
-		return true
+// commandWords adds the first word of every command under n, in any
+// branch, to words.
+func commandWords(n *node, words map[string]bool) {
+	if n.kw == "" && len(n.words) > 0 {
+		words[n.words[0]] = true
 	}
-	for _, k := range append(n.cond, n.kids...) {
-		if callsAnywhere(k, name) {
-			return true
-		}
+	for _, k := range n.cond {
+		commandWords(k, words)
 	}
-	return false
+	for _, k := range n.kids {
+		commandWords(k, words)
+	}
 }
 
 // substitutes reports whether a command substitution of the scriptlet
