@@ -13,6 +13,7 @@ import (
 
 	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/netns"
+	"github.com/vserverx/vserverx/vspace"
 	"github.com/vserverx/vserverx/wrapper"
 )
 
@@ -410,7 +411,7 @@ func (e *Env) vserverStep(m Managed, args []string) *vserverStep {
 		Step: Step{
 			Title: fmt.Sprintf("run %s inside %s", shellJoin(argv), m.NS()),
 			Details: []string{
-				fmt.Sprintf("environment %s=%s; own mount namespace with / made rslave", wrapper.EnvNetns, m.NS()),
+				fmt.Sprintf("environment %s=%s; own mount namespace with / made rslave", vspace.EnvNetns, m.NS()),
 				"release the lock once it runs there; wait for it and exit with its code",
 			},
 		},

@@ -12,7 +12,6 @@ import (
 
 	"github.com/vserverx/vserverx/netns"
 	"github.com/vserverx/vserverx/vspace"
-	"github.com/vserverx/vserverx/wrapper"
 )
 
 // The entry points of the hidden commands the scriptlets `setup` installs
@@ -31,7 +30,7 @@ func (e *Env) VspaceAssignment(name string, words []string) string {
 	prefix := func(string) []string {
 		return append(e.Setup.Opt.Command(name, vspace.NetnsExecCommand), "--")
 	}
-	out := vspace.Rewrite(words, managed, os.Getenv(wrapper.EnvNetns), prefix)
+	out := vspace.Rewrite(words, managed, os.Getenv(vspace.EnvNetns), prefix)
 	return vspace.FormatAssignment("VSPACE_SHARED_CMD", out)
 }
 

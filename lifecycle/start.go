@@ -47,7 +47,7 @@ func (e *Env) Start(ctx context.Context, name string, args []string) (int, error
 	}
 	if m.Group == nil {
 		e.debugf("guest %s is not managed by vserverx: running vserver %s start", name, name)
-		return e.Vserver.Run(ctx, nil, name, append([]string{"start"}, args...)...)
+		return e.Vserver.Run(ctx, netns.Own(), name, append([]string{"start"}, args...)...)
 	}
 	if err := e.Refusal(m); err != nil {
 		return 1, err

@@ -128,7 +128,7 @@ func (e *Env) vserverStatus(name string) (int, string) {
 	var out bytes.Buffer
 	v := e.Vserver
 	v.Stdout, v.Stderr = &out, &out
-	code, err := v.Run(context.Background(), nil, name, "status")
+	code, err := v.Run(context.Background(), netns.Own(), name, "status")
 	if err != nil {
 		return 1, err.Error()
 	}

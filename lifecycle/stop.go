@@ -38,7 +38,7 @@ func (e *Env) Stop(ctx context.Context, name string, args []string) (int, error)
 		return 1, err
 	}
 	if m.Group == nil {
-		return e.Vserver.Run(ctx, nil, name, append([]string{"stop"}, args...)...)
+		return e.Vserver.Run(ctx, netns.Own(), name, append([]string{"stop"}, args...)...)
 	}
 	code, err := e.stopInside(ctx, m, args)
 	if err != nil {

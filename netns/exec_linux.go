@@ -140,3 +140,25 @@ func bindEtcNetns(etc, name string) error {
 	}
 	return nil
 }
+
+// Own stands for the caller's own network namespace where an *NS is
+// asked for: it is a nil *NS, which StartIn and the methods below take as
+// the caller's.
+func Own() *NS { return nil }
+
+// NetnsName returns n's name; "" for the caller's own namespace (nil).
+func (n *NS) NetnsName() string {
+	if n == nil {
+		return ""
+	}
+	return n.Name
+}
+
+// StartRSlave starts cmd inside n (nil: the caller's namespace) in a mount
+// namespace of its own whose root is rslave: StartIn with RSlave.
+//
+// Equivalent to: ip netns exec NAME CMD... (without the fresh /sys and
+// /etc/netns).
+func (n *NS) StartRSlave(cmd *exec.Cmd) error {
+	return StartIn(n, cmd, ExecOptions{RSlave: true})
+}

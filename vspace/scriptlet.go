@@ -6,9 +6,13 @@ package vspace
 import (
 	"fmt"
 	"strings"
-
-	"github.com/vserverx/vserverx/wrapper"
 )
+
+// EnvNetns is the environment variable vserverx sets to X for the programs
+// of util-vserver it runs inside namespace X ("vserver G start/stop",
+// vprocunhide) and for `enter`. The scriptlets read it to learn whether
+// vserverx drives the start or stop.
+const EnvNetns = "VSERVERX_NETNS"
 
 // ScriptletVersion is the version of the scriptlet texts this package
 // writes. It is part of Marker; raise it whenever a text changes in a way
@@ -145,7 +149,7 @@ func PrepreStartScriptlet(opt ScriptletOptions) string {
 #   and put "vspace --enter X --net --" into this array, the command prefix
 #   of the whole start chain. That would fail. vserverx rewrites the array:
 #   it drops those words when the start already runs inside X ("vserverx
-#   GUEST start" sets ` + wrapper.EnvNetns + `=X), or replaces them by a command that sets X
+#   GUEST start" sets ` + EnvNetns + `=X), or replaces them by a command that sets X
 #   up and enters it (plain "vserver GUEST start"). Its answer is a bash
 #   array assignment, evaluated here.
 
@@ -187,7 +191,7 @@ func PostpostStopScriptlet(opt ScriptletOptions) string {
 # After a plain "vserver GUEST stop" it asks vserverx to tear down the
 # guest's network namespace, which vserverx does only when no process and
 # no other running guest uses it any more. Under "vserverx GUEST stop"
-# (` + wrapper.EnvNetns + ` is set) it does nothing: vserverx tears down itself.
+# (` + EnvNetns + ` is set) it does nothing: vserverx tears down itself.
 # It sets DONT_SKIP_DEFAULTS=1 so that util-vserver still runs the
 # administrator's .defaults/scripts/postpost-stop* for this guest.
 
@@ -195,7 +199,7 @@ DONT_SKIP_DEFAULTS=1
 
 ` + fn + `() {
 ` + opt.locals() + `
-	if [[ -n ${` + wrapper.EnvNetns + `-} ]]; then
+	if [[ -n ${` + EnvNetns + `-} ]]; then
 		return 0
 	fi
 	if ! "$vserverx" "${globals[@]}" "$2" ` + TeardownCommand + `; then

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vserverx/vserverx/wrapper"
 )
 
 func testOpt(vserverx string) ScriptletOptions {
@@ -245,7 +244,7 @@ func TestPostpostStopScriptlet(t *testing.T) {
 		wantStderr string
 	}{
 		{"plain vserver stop", nil, true, ""},
-		{"under vserverx stop", []string{wrapper.EnvNetns + "=fw"}, false, ""},
+		{"under vserverx stop", []string{EnvNetns + "=fw"}, false, ""},
 		{"teardown fails", []string{"FAKE_VSERVERX=fail"}, true, "vserverx: guest fw is stopped, but tearing down its network namespace failed"},
 	}
 	for _, tt := range tests {

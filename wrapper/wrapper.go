@@ -22,14 +22,8 @@ import (
 	"slices"
 	"syscall"
 
-	"github.com/vserverx/vserverx/netns"
+	"github.com/vserverx/vserverx/vspace"
 )
-
-// EnvNetns is the environment variable vserverx sets to X for the programs
-// of util-vserver it runs inside namespace X ("vserver G start/stop",
-// vprocunhide) and for `enter`. The scriptlets read it to learn whether
-// vserverx drives the start or stop.
-const EnvNetns = "VSERVERX_NETNS"
 
 // EnvVars is util-vserver's own variable naming its util-vserver-vars file.
 const EnvVars = "UTIL_VSERVER_VARS"
@@ -104,7 +98,7 @@ func (v Vserver) Command(netnsName, guest string, args ...string) *exec.Cmd {
 func (v Vserver) Environ(netnsName string) []string {
 	env := os.Environ()
 	if netnsName != "" {
-		env = append(env, EnvNetns+"="+netnsName)
+		env = append(env, vspace.EnvNetns+"="+netnsName)
 	}
 	if v.VarsFile != "" {
 		env = append(env, EnvVars+"="+v.VarsFile)
@@ -112,16 +106,26 @@ func (v Vserver) Environ(netnsName string) []string {
 	return env
 }
 
-// Start starts `vserver GUEST ARGS...` with its network namespace = ns
-// (nil: the caller's), in its own mount namespace whose root is rslave.
-// The caller waits with Wait.
-func (v Vserver) Start(ns *netns.NS, guest string, args ...string) (*exec.Cmd, error) {
-	name := ""
-	if ns != nil {
-		name = ns.Name
+// Namespace is a network namespace Start runs vserver in (netns.NS is
+// one; a nil *netns.NS is the caller's own).
+type Namespace interface {
+	// NetnsName is its name, exported as VSERVERX_NETNS ("" for the
+	// caller's own namespace: then the variable is not set).
+	NetnsName() string
+	// StartRSlave starts cmd (cmd.Start semantics) inside it, in a mount
+	// namespace of its own whose root is rslave.
+	StartRSlave(cmd *exec.Cmd) error
+}
+
+// Start starts `vserver GUEST ARGS...` with its network namespace = ns,
+// in its own mount namespace whose root is rslave. The caller waits with
+// Wait.
+func (v Vserver) Start(ns Namespace, guest string, args ...string) (*exec.Cmd, error) {
+	if ns == nil {
+		return nil, fmt.Errorf("starting %s %s %s: no namespace given (netns.Own() is the caller's)", v.Path, guest, firstArg(args))
 	}
-	cmd := v.Command(name, guest, args...)
-	if err := netns.StartIn(ns, cmd, netns.ExecOptions{RSlave: true}); err != nil {
+	cmd := v.Command(ns.NetnsName(), guest, args...)
+	if err := ns.StartRSlave(cmd); err != nil {
 		return nil, fmt.Errorf("starting %s %s %s: %w", v.Path, guest, firstArg(args), err)
 	}
 	return cmd, nil
@@ -137,7 +141,7 @@ func firstArg(args []string) string {
 // Run runs `vserver GUEST ARGS...` like Start, waits for it as Wait does
 // and returns its exit code. The error is only for failures to run it at
 // all.
-func (v Vserver) Run(ctx context.Context, ns *netns.NS, guest string, args ...string) (int, error) {
+func (v Vserver) Run(ctx context.Context, ns Namespace, guest string, args ...string) (int, error) {
 	cmd, err := v.Start(ns, guest, args...)
 	if err != nil {
 		return 1, err

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vserverx/vserverx/netns"
 	"github.com/vserverx/vserverx/netns/nstest"
 	"github.com/vserverx/vserverx/wrapper"
 )
@@ -109,7 +110,7 @@ func TestRun(t *testing.T) {
 	vs, out := filepath.Join(dir, "vserver"), filepath.Join(dir, "out")
 	writeExe(t, vs, `echo "$* $UTIL_VSERVER_VARS" >`+out+`; exit 7`, 0o755)
 	v := wrapper.Vserver{Path: vs, VarsFile: "/etc/vars"}
-	code, err := v.Run(context.Background(), nil, "g", "status", "--x")
+	code, err := v.Run(context.Background(), netns.Own(), "g", "status", "--x")
 	if code != 7 || err != nil {
 		t.Fatalf("code %d, err %v; want 7", code, err)
 	}
@@ -117,7 +118,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("the command saw %q (%v)", b, err)
 	}
 	v.Path = filepath.Join(dir, "missing")
-	code, err = v.Run(context.Background(), nil, "g", "status")
+	code, err = v.Run(context.Background(), netns.Own(), "g", "status")
 	if code != 1 || err == nil || !strings.HasPrefix(err.Error(), "starting "+v.Path+" g status: ") {
 		t.Errorf("code %d, err %v; want 1 and an error naming the command", code, err)
 	}
@@ -140,5 +141,18 @@ func TestWaitCancelled(t *testing.T) {
 	}
 	if d := time.Since(begun); d > 5*time.Second {
 		t.Errorf("returned after %s, not when the context ended", d)
+	}
+}
+
+// TestStartWithoutNamespace: a nil Namespace is refused (netns.Own() is
+// the caller's), nothing is started.
+func TestStartWithoutNamespace(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "ran")
+	v := wrapper.Vserver{Path: "/bin/sh", Options: []string{"-c", "touch " + out}}
+	if cmd, err := v.Start(nil, "g", "start"); cmd != nil || err == nil || !strings.Contains(err.Error(), "no namespace given") {
+		t.Errorf("Start(nil) = %v, %v", cmd, err)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("the command ran")
 	}
 }

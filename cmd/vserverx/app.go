@@ -14,6 +14,7 @@ import (
 
 	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/lifecycle"
+	"github.com/vserverx/vserverx/netns"
 	"github.com/vserverx/vserverx/vspace"
 	"github.com/vserverx/vserverx/wrapper"
 )
@@ -308,7 +309,7 @@ func (a *app) passThrough(c *cli.Context, name string) error {
 	if env.VserverErr != nil {
 		return env.VserverErr
 	}
-	return codeOf(env.Vserver.Run(c.Context, nil, name, args...))
+	return codeOf(env.Vserver.Run(c.Context, netns.Own(), name, args...))
 }
 
 func init() {
