@@ -11,7 +11,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
 )
 
 func testOpt(vserverx string) ScriptletOptions {
