@@ -33,6 +33,8 @@ type Options struct {
 	Tree      *config.Tree // the loaded confdir
 	Guest     string       // the guest to adopt
 	Namespace string       // X for classic interfaces/ (source 3); "" = the guest's name
+	ID        int          // the namespace id to write (adopt --id), when HasID
+	HasID     bool
 	Setup     vspace.Setup // what `vserverx NAME setup` installs
 
 	// HostLink reports whether a network device of that name exists on the
@@ -78,6 +80,9 @@ func Prepare(opt Options) (*Plan, error) {
 		return p, err
 	}
 	p.NS = prop.NS
+	if opt.HasID {
+		prop.ID, prop.HasID, prop.IDFrom, prop.IDExplicit = opt.ID, true, "--id", true
+	}
 	p.Notes = append(p.Notes, prop.Notes...)
 	if err := p.addSteps(opt, g, prop, steps); err != nil {
 		return nil, err

@@ -26,10 +26,14 @@ func prepare(t *testing.T, dir, g, namespace string) (*Plan, error) {
 	}
 	return Prepare(Options{
 		Tree: tree, Guest: g, Namespace: namespace,
-		Setup:    vspace.Setup{ConfDir: dir, NetnsDir: "/run/netns", Opt: vspace.ScriptletOptions{Vserverx: "/usr/sbin/vserverx"}},
+		Setup:    testSetup(dir),
 		HostLink: func(name string) bool { return name == "eth0" || name == "eth1" },
 		Now:      time.Date(2026, 11, 28, 10, 15, 0, 0, time.UTC),
 	})
+}
+
+func testSetup(dir string) vspace.Setup {
+	return vspace.Setup{ConfDir: dir, NetnsDir: "/run/netns", Opt: vspace.ScriptletOptions{Vserverx: "/usr/sbin/vserverx"}}
 }
 
 // steps renders the steps of p relative to the confdir.
@@ -245,9 +249,9 @@ func TestRenumberKeepsExistingNumbers(t *testing.T) {
 	wantStep(t, p, `create .netns/dmz/interfaces/1/name: "eth1"`)
 }
 
-// TestManifestAndBackup: the manifest lists the topmost created paths
-// once; a rewritten file is backed up with its mode; the backup's
-// directories have the modes of what they stand for.
+// TestManifestAndBackup: the manifest lists every created path once,
+// leaves before their directories; a rewritten file is backed up with its
+// mode; the backup's directories have the modes of what they stand for.
 func TestManifestAndBackup(t *testing.T) {
 	dir := configtest.Confdir(t, map[string]string{
 		"g/context":          "9\n",
@@ -273,7 +277,10 @@ func TestManifestAndBackup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := ".netns\ng/scripts\ng/namespace-cleanup-skip\n.defaults\n"
+	want := strings.Join([]string{"g/scripts/prepre-start.d/vserverx", "g/scripts/prepre-start.d", "g/scripts/postpost-stop.d/vserverx",
+		"g/scripts/postpost-stop.d", "g/scripts", "g/namespace-cleanup-skip", ".netns/g/interfaces/0/type", ".netns/g/interfaces/0/name",
+		".netns/g/interfaces/0/link", ".netns/g/interfaces/0", ".netns/g/interfaces", ".netns/g", ".netns",
+		".defaults/scripts/initialize.d/vserverx-rslave", ".defaults/scripts/initialize.d", ".defaults/scripts", ".defaults", ""}, "\n")
 	if string(manifest) != want {
 		t.Errorf("manifest:\n%s\nwant:\n%s", manifest, want)
 	}

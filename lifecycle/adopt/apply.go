@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/vserverx/vserverx/config"
@@ -41,6 +43,8 @@ type applier struct {
 	guest   config.Guest // with Dir inside root
 	ns      string
 	created []string // the manifest: created paths relative to root
+	isNew   map[string]bool
+	journal []entry // the undo manifest: what was moved, saved and written
 	undo    []func() error
 }
 
@@ -51,7 +55,7 @@ func (p *Plan) applier(root string) *applier {
 	s.ConfDir = root
 	g := *p.guest
 	g.Dir = filepath.Join(root, p.Guest)
-	return &applier{root: root, backup: filepath.Join(root, backupRel), setup: s, guest: g, ns: p.NS}
+	return &applier{root: root, backup: filepath.Join(root, backupRel), setup: s, guest: g, ns: p.NS, isNew: map[string]bool{}}
 }
 
 // run makes the backup directory and applies the steps in order; the setup
@@ -140,13 +144,30 @@ func mkdirLike(dir, model string) error {
 	return makeDirLike(dir, fi, os.Mkdir)
 }
 
-// writeManifest writes the list of created paths.
+// writeManifest writes the list of created paths, leaves before their
+// directories (reverse byte order puts a/b/c before a/b before a), and
+// the undo manifest.
 func (a *applier) writeManifest() error {
+	created := slices.Clone(a.created)
+	sort.Sort(sort.Reverse(sort.StringSlice(created)))
 	var b strings.Builder
-	for _, c := range a.created {
+	for _, c := range created {
 		b.WriteString(c + "\n")
 	}
-	return vspace.WriteAtomic(filepath.Join(a.backup, ManifestName), []byte(b.String()), 0o600)
+	if err := vspace.WriteAtomic(filepath.Join(a.backup, ManifestName), []byte(b.String()), 0o600); err != nil {
+		return err
+	}
+	return vspace.WriteAtomic(filepath.Join(a.backup, UndoName), formatJournal(a.ns, a.journal), 0o600)
+}
+
+// wrote records in the undo manifest what adopt left in root/rel.
+func (a *applier) wrote(rel string) error {
+	sum, err := fileSum(filepath.Join(a.root, rel))
+	if err != nil {
+		return err
+	}
+	a.journal = append(a.journal, entry{kind: entryWrote, rel: rel, sum: sum})
+	return a.writeManifest()
 }
 
 // step applies one step.
@@ -155,7 +176,10 @@ func (a *applier) step(s Step) error {
 	case MoveAside:
 		return a.moveAside(s.Rel)
 	case Create:
-		return a.create(s.Rel, func(p string) error { return vspace.WriteAtomic(p, s.Content, 0o644) })
+		if err := a.create(s.Rel, func(p string) error { return vspace.WriteAtomic(p, s.Content, 0o644) }); err != nil {
+			return err
+		}
+		return a.wrote(s.Rel)
 	case CreateDir:
 		return a.create(s.Rel, mkdir)
 	case Rewrite:
@@ -174,11 +198,12 @@ func (a *applier) moveAside(rel string) error {
 		return fmt.Errorf("moving %s aside: %w", from, err)
 	}
 	a.undo = append(a.undo, func() error { return move(to, from) })
-	return nil
+	a.journal = append(a.journal, entry{kind: entryMoved, rel: rel})
+	return a.writeManifest()
 }
 
-// create records in the manifest the topmost missing path of root/rel,
-// then makes root/rel with make.
+// create records in the manifest every missing path of root/rel, then
+// makes root/rel with make.
 func (a *applier) create(rel string, make func(string) error) error {
 	path := filepath.Join(a.root, rel)
 	if err := a.recordCreated(rel); err != nil {
@@ -203,40 +228,25 @@ func removeCreated(path string) error {
 	return os.RemoveAll(path)
 }
 
-// recordCreated adds the topmost path of rel that does not exist yet to
-// the manifest (written before anything is created) and to the journal.
+// recordCreated adds every path of rel, from the top, that does not exist
+// yet to the manifest (written before anything is created) and to the
+// journal.
 func (a *applier) recordCreated(rel string) error {
-	top := topMissing(a.root, rel)
-	if top == "" || a.covered(top) {
-		return nil
-	}
-	a.created = append(a.created, top)
-	a.undo = append(a.undo, func() error { return removeCreated(filepath.Join(a.root, top)) })
-	return a.writeManifest()
-}
-
-// covered reports whether rel or a directory above it is in the manifest
-// already (the setup files are recorded before any of them is created).
-func (a *applier) covered(rel string) bool {
-	for _, c := range a.created {
-		if rel == c || strings.HasPrefix(rel, c+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-// topMissing returns the first component path of rel (relative to root)
-// that does not exist, or "" when rel exists.
-func topMissing(root, rel string) string {
 	parts := strings.Split(filepath.Clean(rel), string(filepath.Separator))
+	added := false
 	for i := range parts {
 		p := filepath.Join(parts[:i+1]...)
-		if !exists(filepath.Join(root, p)) {
-			return p
+		if exists(filepath.Join(a.root, p)) || a.isNew[p] {
+			continue
 		}
+		a.isNew[p], added = true, true
+		a.created = append(a.created, p)
+		a.undo = append(a.undo, func() error { return removeCreated(filepath.Join(a.root, p)) })
 	}
-	return ""
+	if !added {
+		return nil
+	}
+	return a.writeManifest()
 }
 
 // rewrite copies root/rel into the backup and replaces its content,
@@ -250,11 +260,12 @@ func (a *applier) rewrite(rel string, content []byte) error {
 	if err := a.backUp(rel); err != nil {
 		return err
 	}
+	a.journal = append(a.journal, entry{kind: entrySaved, rel: rel})
 	if err := vspace.WriteAtomic(path, content, fi.Mode().Perm()); err != nil {
 		return err
 	}
 	a.undo = append(a.undo, func() error { return copyFile(saved, path) })
-	return nil
+	return a.wrote(rel)
 }
 
 // backUp copies root/rel to backup/rel.
@@ -283,6 +294,13 @@ func (a *applier) installSetup(steps []Step) error {
 	if _, err := a.setup.Install(&a.guest, a.ns); err != nil {
 		return fmt.Errorf("installing what setup installs: %w", err)
 	}
+	for _, s := range steps {
+		if s.Kind == SetupFile {
+			if err := a.wrote(s.Rel); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -296,5 +314,6 @@ func (a *applier) prepareSetupFile(rel string) error {
 	}
 	saved := filepath.Join(a.backup, rel)
 	a.undo = append(a.undo, func() error { return copyFile(saved, path) })
+	a.journal = append(a.journal, entry{kind: entrySaved, rel: rel})
 	return nil
 }

@@ -119,9 +119,13 @@ func (p *Plan) addNoNetns(_ Options, g *config.Guest, prop *legacy.Proposal) err
 // renders, numbered against an existing definition of X: an interface of
 // the same inside name keeps its number, a new one takes the next free
 // number. A file that exists with other content is a conflict.
-func (p *Plan) addDefinition(opt Options, _ *config.Guest, prop *legacy.Proposal) error {
+func (p *Plan) addDefinition(opt Options, g *config.Guest, prop *legacy.Proposal) error {
 	numbered := *prop
-	numbered.Interfaces = renumber(prop.Interfaces, existingDef(opt.Tree, prop.NS))
+	def := existingDef(opt.Tree, prop.NS)
+	numbered.Interfaces = renumber(prop.Interfaces, def)
+	if err := p.joinID(g, &numbered, def); err != nil {
+		return err
+	}
 	files := numbered.Render()
 	dir := filepath.Join(config.NetnsDirName, prop.NS)
 	if !prop.SharedOnly && len(files) == 0 && !exists(filepath.Join(p.ConfDir, dir)) {
@@ -141,6 +145,35 @@ func (p *Plan) addDefinition(opt Options, _ *config.Guest, prop *legacy.Proposal
 				filepath.Join(p.ConfDir, r), showValue(old), showValue([]byte(files[name])), fromOf(numbered, name), prop.NS)
 		}
 	}
+	return nil
+}
+
+// joinID lets a guest join the existing definition def of its namespace
+// when its id differs but nothing of the old configuration needs it: no
+// MAC of it was derived from the id. Then the id of def stays. When a MAC
+// was derived, the refusal names it and offers --id.
+func (p *Plan) joinID(g *config.Guest, prop *legacy.Proposal, def *config.Namespace) error {
+	if def == nil || !def.HasID || !prop.HasID || def.ID == prop.ID {
+		return nil
+	}
+	if prop.IDExplicit {
+		return fmt.Errorf("cannot adopt: --id %d, but namespace %s is defined already with id %d (%s); leave --id out or give --id %d",
+			prop.ID, prop.NS, def.ID, def.IDFrom, def.ID)
+	}
+	var needs []string
+	for _, ifc := range prop.Interfaces {
+		if ifc.IDMAC != "" {
+			needs = append(needs, fmt.Sprintf("the MAC of %s set at %s", ifc.Name, ifc.IDMAC))
+		}
+	}
+	if len(needs) > 0 {
+		return fmt.Errorf("cannot adopt guest %s into namespace %s: its old configuration derives %s from id %d (%s), but %s has id %d (%s); "+
+			"to join %s anyway with id %d (those MACs change), run: vserverx %s adopt --namespace %s --id %d",
+			g.Name, prop.NS, strings.Join(needs, ", "), prop.ID, prop.IDFrom, prop.NS, def.ID, def.IDFrom, prop.NS, def.ID, g.Name, prop.NS, def.ID)
+	}
+	p.Notes = append(p.Notes, fmt.Sprintf("guest %s joins namespace %s, defined already with id %d (%s); its own id %d (%s) is not used: "+
+		"no MAC of its old configuration depends on it", g.Name, prop.NS, def.ID, def.IDFrom, prop.ID, prop.IDFrom))
+	prop.HasID = false
 	return nil
 }
 

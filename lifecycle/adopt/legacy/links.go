@@ -198,6 +198,8 @@ func (st *netState) setMAC(l *link, ifc *ProposedInterface) error {
 	}
 	if !l.macCmd {
 		ifc.MAC = l.mac
+	} else {
+		ifc.IDMAC = l.macAt
 	}
 	return nil
 }

@@ -49,9 +49,10 @@ type Proposal struct {
 	// ID is the number for generated MACs, written to .netns/X/id when
 	// HasID is true and X is not the guest's own name (whose context
 	// supplies it then).
-	ID     int
-	HasID  bool
-	IDFrom string
+	ID         int
+	HasID      bool
+	IDFrom     string
+	IDExplicit bool // the id was given (adopt --id): written also when X is the guest's own name
 
 	Interfaces []ProposedInterface // numbered 0, 1, 2, ... in order of appearance
 	Routes     string              // the routes file: routes other than plain default routes, "" for none
@@ -85,6 +86,10 @@ type ProposedInterface struct {
 	IPs      []string           // CIDR
 	Gateways []string           // default routes via these
 	From     string             // file:line or directory it was read from
+	// IDMAC is where the old configuration derived the interface's MAC by
+	// a computation that vserverx replaces by its generated MAC (mac auto,
+	// from the namespace id); "" when no old MAC depends on the id.
+	IDMAC string
 }
 
 // Render returns the files of the namespace definition CONFDIR/.netns/X/
@@ -96,7 +101,7 @@ func (p *Proposal) Render() map[string]string {
 	if p.SharedOnly {
 		return files
 	}
-	if p.HasID && p.NS != p.Guest {
+	if p.HasID && (p.NS != p.Guest || p.IDExplicit) {
 		files[config.NSID] = strconv.Itoa(p.ID) + "\n"
 	}
 	if p.NftablesFrom != "" {
