@@ -107,9 +107,11 @@ func (h *host) restoreByHand(guest string) {
 	script := `set -e
 cd "$1"
 B=$2
-xargs -r -d '\n' rm -rf -- < "$B/CREATED"
-cp -a "$B/." . && rm CREATED
-rm -r "$3/.vserverx-adopt"
+while IFS= read -r p; do               # what adopt created, leaves first
+  if [ -d "$p" ] && [ ! -L "$p" ]; then rmdir "$p" || true; else rm -f "$p"; fi
+done < "$B/CREATED"
+cp -a "$B/." . && rm CREATED UNDO      # what it changed or moved
+rm -r "$B"; rmdir "$3/.vserverx-adopt" 2>/dev/null || true
 `
 	if out, err := exec.Command("bash", "-c", script, "restore", h.confdir, b, guest).CombinedOutput(); err != nil {
 		h.t.Fatalf("restoring by hand: %v\n%s", err, out)
@@ -224,6 +226,13 @@ func TestAdoptEachSource(t *testing.T) {
 			h.mustVX(c.guest, "stop")
 			nstest.AssertSame(t, before)
 
+			r = h.mustVX(c.guest, "adopt", "--undo")
+			if !strings.Contains(r.stdout, "adoption ") || !strings.Contains(r.stdout, " undone") {
+				t.Errorf("adopt --undo: %s", r)
+			}
+			assertSameTree(t, "adopt --undo", original, treeDigest(t, h.confdir))
+
+			h.mustVX(append([]string{c.guest, "adopt"}, c.args...)...)
 			h.restoreByHand(c.guest)
 			assertSameTree(t, "restoring the backup by hand", original, treeDigest(t, h.confdir))
 		})
@@ -292,4 +301,25 @@ func TestAdoptFailureHalfWayRestores(t *testing.T) {
 		t.Errorf("the failure should come after the move aside: %s", r)
 	}
 	assertSameTree(t, "a failed adopt", original, treeDigest(t, h.confdir))
+}
+
+// TestAdoptUndoRefusesChangedFiles: adopt --undo names a file changed
+// since the adoption, exits 1 and changes nothing; a usage error is exit 2.
+func TestAdoptUndoRefusesChangedFiles(t *testing.T) {
+	c := adoptCases[0]
+	h := c.setUp(t)
+	h.mustVX(append([]string{c.guest, "adopt"}, c.args...)...)
+	changed := filepath.Join(h.confdir, c.guest, "spaces", "net")
+	if err := os.WriteFile(changed, []byte("other\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := treeDigest(t, h.confdir)
+	r := h.vx(c.guest, "adopt", "--undo")
+	if r.code != 1 || !strings.Contains(r.stderr, changed+": its content differs from what adopt wrote") {
+		t.Errorf("want exit 1 naming %s: %s", changed, r)
+	}
+	assertSameTree(t, "a refused adopt --undo", before, treeDigest(t, h.confdir))
+	if r := h.vx(c.guest, "adopt", "--undo", "a", "b"); r.code != 2 {
+		t.Errorf("two timestamps: want exit 2: %s", r)
+	}
 }

@@ -5,10 +5,12 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/lifecycle"
 	"github.com/vserverx/vserverx/lifecycle/adopt"
 )
 
@@ -16,7 +18,8 @@ func (a *app) adoptCommand(name string) *cli.Command {
 	return &cli.Command{
 		Name:      "adopt",
 		Usage:     "turn the guest's old network configuration into a vserverx-managed namespace, with a backup",
-		UsageText: "vserverx [global options] " + name + " adopt [--dry-run] [--namespace X]",
+		UsageText: "vserverx [global options] " + name + " adopt [--dry-run] [--namespace X] [--id N]\n" +
+			"vserverx [global options] " + name + " adopt --undo [TIMESTAMP]",
 		Description: `Reads the guest's network configuration in the forms vserverx replaces, in
 this order: util-vserver's own netns/ (the guest's, or .defaults/netns), a
 hand-written ip scriptlet in scripts/, classic interfaces/ entries on host
@@ -24,29 +27,47 @@ devices. Writes the same as CONFDIR/.netns/X and spaces/net, moves the old
 files aside and does what 'setup' does, so that the guest starts with the
 same addresses. Every file changed or moved is first put under
 CONFDIR/NAME/.vserverx-adopt/TIMESTAMP/ (paths relative to CONFDIR); the
-file CREATED there lists what adopt created. The guest must be stopped.
-A second adopt finds nothing to do.`,
+file CREATED there lists every path adopt created, UNDO what it moved,
+saved and wrote. The guest must be stopped. A second adopt finds nothing
+to do. A second or third guest adopted with --namespace X joins the
+definition of X the first wrote, unless a MAC of its old configuration
+was derived from its own id (then --id N chooses).
+
+--undo restores exactly what the latest adoption (or the one of
+TIMESTAMP, the backup's name) changed, created or moved aside, and
+refuses, naming the files, when any of them changed since.`,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "dry-run", Usage: "print every file operation and change nothing; exit 1 with the reasons when the guest cannot be adopted", DisableDefaultText: true},
 			&cli.StringFlag{Name: "namespace", Usage: "namespace `X` for a guest configured by classic interfaces/ only (default: the guest's name)"},
+			&cli.IntFlag{Name: "id", Usage: "write `N` (0–65535) as the namespace id instead of the guest's context"},
+			&cli.BoolFlag{Name: "undo", Usage: "undo the latest adoption of the guest (or the one of TIMESTAMP) from its backup", DisableDefaultText: true},
 		},
 		Action: func(c *cli.Context) error {
+			if c.Bool("undo") {
+				return a.runAdoptUndo(c, name)
+			}
 			if err := noArgs(c); err != nil {
 				return err
 			}
-			return a.runAdopt(name, c.String("namespace"), c.Bool("dry-run"))
+			opt := adopt.Options{Guest: name, Namespace: c.String("namespace"), ID: c.Int("id"), HasID: c.IsSet("id")}
+			if opt.HasID && (opt.ID < 0 || opt.ID > config.MaxID) {
+				return usagef("--id %d: the namespace id is 0–%d", opt.ID, config.MaxID)
+			}
+			return a.runAdopt(opt, c.Bool("dry-run"))
 		},
 	}
 }
 
-// runAdopt prepares the adoption of guest name, prints it, and carries it
-// out unless dryRun.
-func (a *app) runAdopt(name, namespace string, dryRun bool) error {
+// runAdopt prepares the adoption of guest opt.Guest, prints it, and
+// carries it out unless dryRun.
+func (a *app) runAdopt(opt adopt.Options, dryRun bool) error {
+	name := opt.Guest
 	env, err := a.environment()
 	if err != nil {
 		return err
 	}
-	plan, err := adopt.Prepare(adopt.Options{Tree: env.Tree, Guest: name, Namespace: namespace, Setup: env.Setup})
+	opt.Tree, opt.Setup = env.Tree, env.Setup
+	plan, err := adopt.Prepare(opt)
 	if err != nil {
 		return err
 	}
@@ -54,11 +75,8 @@ func (a *app) runAdopt(name, namespace string, dryRun bool) error {
 		a.printNothingToAdopt(env.Tree, name)
 		return nil
 	}
-	if env.VserverErr != nil {
-		return fmt.Errorf("guest %s: cannot tell whether it runs: %w", name, env.VserverErr)
-	}
-	if env.Running(name) {
-		return fmt.Errorf("guest %s is running; stop it first (vserverx %s stop): adopt changes what util-vserver reads at start and stop", name, name)
+	if err := stoppedForAdopt(env, name); err != nil {
+		return err
 	}
 	a.printAdoptPlan(plan, dryRun)
 	if dryRun {
@@ -69,8 +87,44 @@ func (a *app) runAdopt(name, namespace string, dryRun bool) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "guest %s adopted into namespace %s; backup: %s (restore: see ADOPTING EXISTING GUESTS in vserverx(8))\n",
-		name, plan.NS, plan.Backup)
+	fmt.Fprintf(a.stdout, "guest %s adopted into namespace %s; backup: %s (undo: vserverx %s adopt --undo)\n",
+		name, plan.NS, plan.Backup, name)
+	return nil
+}
+
+// stoppedForAdopt refuses a guest that runs, or whose state is unknown:
+// adopt and its undo change what util-vserver reads at start and stop.
+func stoppedForAdopt(env *lifecycle.Env, name string) error {
+	if env.VserverErr != nil {
+		return fmt.Errorf("guest %s: cannot tell whether it runs: %w", name, env.VserverErr)
+	}
+	if env.Running(name) {
+		return fmt.Errorf("guest %s is running; stop it first (vserverx %s stop): adopt changes what util-vserver reads at start and stop", name, name)
+	}
+	return nil
+}
+
+// runAdoptUndo undoes the latest adoption of guest name, or the one of
+// the TIMESTAMP argument.
+func (a *app) runAdoptUndo(c *cli.Context, name string) error {
+	if c.NArg() > 1 || c.IsSet("namespace") || c.IsSet("id") || c.Bool("dry-run") {
+		return usagef("adopt --undo takes one optional TIMESTAMP and no other option: %q", c.Args().Slice())
+	}
+	env, err := a.environment()
+	if err != nil {
+		return err
+	}
+	u, err := adopt.PrepareUndo(adopt.UndoOptions{Tree: env.Tree, Guest: name, Timestamp: c.Args().First()})
+	if err != nil {
+		return err
+	}
+	if err := stoppedForAdopt(env, name); err != nil {
+		return err
+	}
+	if err := u.Apply(func(s string) { fmt.Fprintln(a.stdout, s) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "guest %s: adoption %s undone\n", name, filepath.Base(u.Backup))
 	return nil
 }
 

@@ -28,15 +28,32 @@
 // must then load and check clean; so a dry run finds every reason an
 // adoption would fail.
 //
-// # Applying and the backup
+// # Applying, the backup and undo
 //
 // Apply changes the confdir step by step. Every file it rewrites or moves
 // aside is first copied (or moved) under CONFDIR/NAME/.vserverx-adopt/TS/
 // (TS: the UTC time) with its path relative to CONFDIR; every path it
-// creates is listed in the file CREATED there (the topmost path that did
-// not exist before: a new directory, or a file) before it is created. To
-// restore by hand: delete the listed paths, then copy the backup's files
-// back. Files are written atomically (temporary file and rename). When a
-// step fails, what was done is undone in reverse order and the backup
-// directory is removed again: the confdir is as it was.
+// creates — each new file and each new directory, files before the
+// directories they are in — is listed in the file CREATED there before it
+// is created, and the file UNDO lists what was moved aside, saved before a
+// rewrite, and the checksum of every file written. Files are written
+// atomically. When a step fails, what was done is undone in reverse order
+// and the backup directory is removed again: the confdir is as it was.
+//
+// PrepareUndo and Undo.Apply (`adopt --undo`) take an adoption back: they
+// refuse, changing nothing, when a file adopt wrote differs from what it
+// wrote, something stands where a moved-aside path goes back, or another
+// guest is in the namespace whose definition would go; otherwise they
+// remove what CREATED lists (a directory only when empty, so that another
+// adoption's definition in .netns stays), copy back what was saved, move
+// back what was moved aside and remove the backup.
+//
+// # Several guests in one namespace
+//
+// A guest adopted into a namespace whose definition exists joins it:
+// interfaces of the same inside name must match, new ones get the next
+// numbers, and the definition's id stays when no MAC of the guest's old
+// configuration was derived from the guest's own id
+// (legacy.ProposedInterface.IDMAC); otherwise the refusal names the MAC
+// and offers --id (Options.ID).
 package adopt
