@@ -16,8 +16,8 @@ import (
 
 func (a *app) adoptCommand(name string) *cli.Command {
 	return &cli.Command{
-		Name:      "adopt",
-		Usage:     "turn the guest's old network configuration into a vserverx-managed namespace, with a backup",
+		Name:  "adopt",
+		Usage: "turn the guest's old network configuration into a vserverx-managed namespace, with a backup",
 		UsageText: "vserverx [global options] " + name + " adopt [--dry-run] [--namespace X] [--id N]\n" +
 			"vserverx [global options] " + name + " adopt --undo [TIMESTAMP]",
 		Description: `Reads the guest's network configuration in the forms vserverx replaces, in
