@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/vserverx/vserverx/config"
 )
 
 // lineReasons is (line, reason) of each finding.
@@ -162,5 +164,28 @@ func TestForeignScriptletsWikiForm(t *testing.T) {
 	want := []string{"fw/scripts/prepre-start.d/netns:4 ip netns add", "fw/scripts/postpost-stop.d/netns:5 ip netns delete"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestForeignScriptletsNotShell: a scriptlet that cannot be read as shell
+// is a warning naming it; an executable in another language is not read.
+func TestForeignScriptletsNotShell(t *testing.T) {
+	conf := t.TempDir()
+	guest := filepath.Join(conf, "fw")
+	if err := os.MkdirAll(filepath.Join(guest, "scripts", "pre-start.d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	broken := filepath.Join(guest, "scripts", "pre-start.d", "broken")
+	if err := os.WriteFile(broken, []byte("ip netns add 'fw\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	py := filepath.Join(guest, "scripts", "pre-start.d", "tool")
+	if err := os.WriteFile(py, []byte("#!/usr/bin/python3\nprint('ip netns add fw')\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	found, ps := ForeignScriptlets(guest, conf)
+	if len(found) != 0 || len(ps) != 1 || ps[0].File != broken || ps[0].Severity != config.SeverityWarning ||
+		!strings.Contains(ps[0].Msg, "cannot be read as a shell script (line 1: unterminated single quote)") {
+		t.Errorf("found %v, problems %v", found, ps)
 	}
 }

@@ -322,4 +322,7 @@ func TestAdoptUndoRefusesChangedFiles(t *testing.T) {
 	if r := h.vx(c.guest, "adopt", "--undo", "a", "b"); r.code != 2 {
 		t.Errorf("two timestamps: want exit 2: %s", r)
 	}
+	if r := h.vx(c.guest, "adopt", "--id", "70000"); r.code != 2 || !strings.Contains(r.stderr, "--id 70000: the namespace id is 0–65535") {
+		t.Errorf("--id out of range: want exit 2: %s", r)
+	}
 }

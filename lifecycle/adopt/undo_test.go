@@ -258,3 +258,61 @@ func TestJoinRefusedWhenAMACNeedsTheID(t *testing.T) {
 		t.Errorf("--id 5: %v", err)
 	}
 }
+
+// TestUndoRefusesBadBackup: an UNDO line adopt does not write, a CREATED
+// path outside the confdir and a file missing from the backup are
+// refused, naming them.
+func TestUndoRefusesBadBackup(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, content, want string
+	}{
+		{"a strange UNDO line", UndoName, "namespace\tg\nremove\teverything\n", `:2: "remove\teverything" is not a line adopt writes`},
+		{"CREATED outside the confdir", ManifestName, "../etc/passwd\n", `lists "../etc/passwd", which is not a path inside the confdir`},
+		{"a saved file missing", "g/spaces/net", "", "g/spaces/net: missing from the backup"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := configtest.Confdir(t, oldWays["classic interfaces/"])
+			p := adoptNow(t, dir, "g", "")
+			path := filepath.Join(p.Backup, tc.file)
+			var err error
+			if tc.content == "" {
+				err = os.Remove(path)
+			} else {
+				err = os.WriteFile(path, []byte(tc.content), 0o600)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := digest(t, dir)
+			if _, err := undo(t, dir, "g", ""); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+			if after := digest(t, dir); !reflect.DeepEqual(before, after) {
+				t.Errorf("a refused undo changed the confdir")
+			}
+		})
+	}
+}
+
+// TestUndoFailureRollsBack: when moving a file back fails half-way (it
+// vanished from the backup after the check), what the undo did is taken
+// back: the adoption is as it was.
+func TestUndoFailureRollsBack(t *testing.T) {
+	dir := configtest.Confdir(t, oldWays["util-vserver's netns/"])
+	p := adoptNow(t, dir, "g", "")
+	u, err := undo(t, dir, "g", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(p.Backup, "g/netns"), filepath.Join(dir, "elsewhere")); err != nil {
+		t.Fatal(err)
+	}
+	before := digest(t, dir)
+	err = u.Apply(nil)
+	if err == nil || !strings.Contains(err.Error(), "the adoption is as it was") {
+		t.Fatalf("error %v", err)
+	}
+	if after := digest(t, dir); !reflect.DeepEqual(before, after) {
+		t.Errorf("not rolled back:\nbefore %v\nafter  %v", before, after)
+	}
+}
