@@ -10,20 +10,6 @@ import (
 	"slices"
 )
 
-// ScriptletPhases are the phases util-vserver runs scriptlets for
-// (scripts/PHASE and scripts/PHASE.d/* of the guest, then of .defaults),
-// in order: start, then stop. prepre-stop is listed although util-vserver
-// 0.30.x does not run it: a file of that name is still somebody's attempt
-// to hook into stop.
-var ScriptletPhases = []string{"initialize", "prepre-start", "pre-start", "post-start",
-	"prepre-stop", "pre-stop", "post-stop", "postpost-stop"}
-
-// OwnScriptlet is the file name of vserverx's own guest scriptlets in
-// scripts/prepre-start.d/ and scripts/postpost-stop.d/ (what `setup`
-// installs): readers of a guest's scriptlets tell them from the
-// administrator's by it.
-const OwnScriptlet = "vserverx"
-
 // Files of a guest confdir that vserverx reads (relative to CONFDIR/NAME).
 const (
 	GuestContext     = "context"

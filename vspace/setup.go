@@ -11,13 +11,14 @@ import (
 	"strings"
 
 	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/vspace/scriptlets"
 )
 
 // Names of the files setup writes.
 const (
 	// ScriptletName is the file name of the guest scriptlets in
 	// scripts/prepre-start.d/ and scripts/postpost-stop.d/.
-	ScriptletName = config.OwnScriptlet
+	ScriptletName = scriptlets.OwnName
 	// HostScriptletName is the file name of the host-wide scriptlet in
 	// CONFDIR/.defaults/scripts/initialize.d/.
 	HostScriptletName = "vserverx-rslave"

@@ -10,9 +10,20 @@ import (
 	"sort"
 	"strings"
 	"sync"
-
-	"github.com/vserverx/vserverx/config"
 )
+
+// Phases are the phases util-vserver runs scriptlets for, in order: start,
+// then stop. prepre-stop is listed although util-vserver 0.30.x does not
+// run it: a file of that name is still somebody's attempt to hook into
+// stop.
+var Phases = []string{"initialize", "prepre-start", "pre-start", "post-start",
+	"prepre-stop", "pre-stop", "post-stop", "postpost-stop"}
+
+// OwnName is the file name of vserverx's own guest scriptlets in
+// scripts/prepre-start.d/ and scripts/postpost-stop.d/ (what `setup`
+// installs): readers of a guest's scriptlets tell them from the
+// administrator's by it.
+const OwnName = "vserverx"
 
 // File is one file util-vserver runs for a guest in one phase.
 type File struct {
@@ -34,7 +45,7 @@ type File struct {
 // naming it.
 func Files(confdir, guestDir string) ([]File, error) {
 	var out []File
-	for _, phase := range config.ScriptletPhases {
+	for _, phase := range Phases {
 		files, err := PhaseFiles(confdir, guestDir, phase)
 		if err != nil {
 			return nil, err

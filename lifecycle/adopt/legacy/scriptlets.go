@@ -61,13 +61,13 @@ func hasPath(list []string, s string) bool {
 // (PHASE.d/vserverx).
 func guestScriptlets(confdir, name string) ([]scriptlets.File, error) {
 	var out []scriptlets.File
-	for _, phase := range config.ScriptletPhases {
+	for _, phase := range scriptlets.Phases {
 		files, err := scriptlets.GuestFiles(filepath.Join(confdir, name), phase)
 		if err != nil {
 			return nil, refuse(filepath.Join(confdir, name, "scripts"), 0, "%v", err)
 		}
 		for _, f := range files {
-			if !(filepath.Base(f.Path) == config.OwnScriptlet && strings.HasSuffix(filepath.Dir(f.Path), ".d")) {
+			if !(filepath.Base(f.Path) == scriptlets.OwnName && strings.HasSuffix(filepath.Dir(f.Path), ".d")) {
 				out = append(out, f)
 			}
 		}
