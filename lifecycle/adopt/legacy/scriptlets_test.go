@@ -79,7 +79,7 @@ func TestCommonShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []ProposedInterface{{Num: 0, Type: config.TypeVLAN, Link: "eth0", Name: "fw-vlan2", VLAN: 2,
-		IPs: []string{"192.0.2.2/24"}, Gateways: []string{"192.0.2.1"}, From: dir + "/fw/scripts/pre-start:19"}}
+		IPs: []string{"192.0.2.2/24"}, Gateways: []string{"192.0.2.1"}, From: dir + "/fw/scripts/pre-start:19", IDMAC: dir + "/fw/scripts/pre-start:20"}}
 	if !reflect.DeepEqual(p.Interfaces, want) {
 		t.Errorf("interfaces:\n got %+v\nwant %+v", p.Interfaces, want)
 	}
