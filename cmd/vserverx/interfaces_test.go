@@ -93,6 +93,10 @@ func TestCheckGuestNetwork(t *testing.T) {
 			file: "web/scripts/pre-start.d/netns", want: `line 3: "ip netns add dmz" (ip netns add) manages namespace dmz twice`},
 		{name: "host-wide scriptlet moves a link", files: map[string]string{".defaults/scripts/post-start": "ip link set eth1 \\\n  netns dmz\n"},
 			file: ".defaults/scripts/post-start", want: `line 1: "ip link set eth1 netns dmz" (ip link ... netns: puts a link into a namespace) manages namespace dmz twice`},
+		{name: "the wiki's scriptlet, linked from prepre-start.d", files: map[string]string{
+			".scripts/netns":                   "case \"$1\" in\n  prepre-start)\n    $_HIP netns add ${2}\n    ;;\nesac\n",
+			"web/scripts/prepre-start.d/netns": "->../../../.scripts/netns"},
+			file: "web/scripts/prepre-start.d/netns", want: `line 3: "$_HIP netns add ${2}" (ip netns add) manages namespace dmz twice`},
 		{name: "scriptlet rewrites VSPACE_SHARED_CMD", files: map[string]string{"web/scripts/prepre-start": "VSPACE_SHARED_CMD=()\n"},
 			file: "web/scripts/prepre-start", want: `line 1: "VSPACE_SHARED_CMD=()" (rewrites VSPACE_SHARED_CMD) manages namespace dmz twice`},
 	}
