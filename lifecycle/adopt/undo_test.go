@@ -316,3 +316,19 @@ func TestUndoFailureRollsBack(t *testing.T) {
 		t.Errorf("not rolled back:\nbefore %v\nafter  %v", before, after)
 	}
 }
+
+// TestAdoptRefusesHostWideScriptlet: a host-wide scriptlet that would
+// still create the namespace after the adoption makes adopt refuse (the
+// dry run finds it), naming the file and line.
+func TestAdoptRefusesHostWideScriptlet(t *testing.T) {
+	files := map[string]string{".defaults/scripts/pre-start": "# for every guest\nip netns add $2\n"}
+	for k, v := range oldWays["classic interfaces/"] {
+		files[k] = v
+	}
+	dir := configtest.Confdir(t, files)
+	_, err := prepare(t, dir, "g", "")
+	want := filepath.Join(dir, ".defaults/scripts/pre-start") + `: line 2: "ip netns add $2" (ip netns add) manages namespace g twice`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
+	}
+}

@@ -11,13 +11,15 @@ import (
 	"strings"
 
 	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/vspace"
 )
 
 // verify applies the plan to a scratch copy of the confdir and checks the
 // result as `vserverx NAME check` and start would: the guest must be
 // managed, in namespace X, without configuration problems, with what setup
-// installs in place, and util-vserver's interfaces/ must fit X. Warnings
-// become notes.
+// installs in place, util-vserver's interfaces/ must fit X, and no
+// scriptlet left (the host-wide ones in .defaults/scripts too) may manage
+// the namespace a second time. Warnings become notes.
 func (p *Plan) verify(paths config.Paths) error {
 	scratch, err := os.MkdirTemp("", "vserverx-adopt-")
 	if err != nil {
@@ -72,6 +74,11 @@ func (p *Plan) resultProblems(tree *config.Tree, root string) config.Problems {
 				"or create the directory %s", p.NS, p.Guest, p.NS, filepath.Join(p.ConfDir, config.NetnsDirName, p.NS))})
 	}
 	problems = append(problems, config.CheckClassic(g, grp.NS, grp.Members)...)
+	found, unreadable := vspace.ForeignScriptlets(g.Dir, root)
+	problems = append(problems, unreadable...)
+	for _, f := range found {
+		problems = append(problems, f.Problem(grp.NS.Name))
+	}
 	s := p.setup
 	s.ConfDir = root
 	return append(problems, s.Check(g, grp.NS.Name)...)
