@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package scriptlets is vserverx's one reading of util-vserver's
 // scriptlets: which files util-vserver runs for a guest and in which
 // order, how the shell in them reads, and what each command does to
