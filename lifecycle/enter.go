@@ -16,17 +16,18 @@ import (
 
 // Enter runs argv (or $SHELL, else /bin/sh) inside the guest's namespace as
 // `ip netns exec` does, with the environment of util-vserver's programs
-// (wrapper.Vserver.Environ: VSERVERX_NETNS set), and returns its exit code.
-// When ctx ends, the command gets the signal that ended it, else SIGTERM
-// (see wrapper.Wait).
-func (e *Env) Enter(ctx context.Context, name string, argv []string) (int, error) {
+// (wrapper.Vserver.Environ: VSERVERX_NETNS set). A command that exits
+// non-zero is a *wrapper.ExitStatus carrying its status; one that is not
+// found is one with status 127, as a shell says. When ctx ends, the command
+// gets the signal that ended it, else SIGTERM (see wrapper.Wait).
+func (e *Env) Enter(ctx context.Context, name string, argv []string) error {
 	m, err := e.managed(name)
 	if err != nil {
-		return 1, err
+		return err
 	}
 	ns, err := e.openExisting(m)
 	if err != nil {
-		return 1, err
+		return err
 	}
 	defer ns.Close()
 	if len(argv) == 0 {
@@ -34,16 +35,20 @@ func (e *Env) Enter(ctx context.Context, name string, argv []string) (int, error
 	}
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
-		return 127, fmt.Errorf("enter %s: %w", m.NS(), err)
+		return fmt.Errorf("enter %s: %w", m.NS(), &wrapper.ExitStatus{Command: argv[0], Code: ExitNotFound, Err: err})
 	}
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, e.Out, e.Err
 	cmd.Env = e.Vserver.Environ(m.NS())
 	if err := netns.StartIn(ns, cmd, netns.ExecOptions{RSlave: true, FreshSys: true, EtcNetns: true}); err != nil {
-		return 1, fmt.Errorf("entering namespace %s: %w", m.NS(), err)
+		return fmt.Errorf("entering namespace %s: %w", m.NS(), err)
 	}
 	return wrapper.Wait(ctx, cmd)
 }
+
+// ExitNotFound is the status of a command that was not found, as a shell
+// reports it.
+const ExitNotFound = 127
 
 func shell() string {
 	if s := os.Getenv("SHELL"); s != "" {

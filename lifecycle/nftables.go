@@ -150,11 +150,12 @@ func throwawayNetns() *syscall.SysProcAttr {
 
 // wait waits for the started nft (where says where it runs).
 func (c *nftCmd) wait(ctx context.Context, where string) (string, error) {
-	code, err := wrapper.Wait(ctx, c.cmd)
+	err := wrapper.Wait(ctx, c.cmd)
+	code, exited := wrapper.StatusOf(err)
 	switch {
 	case ctx.Err() != nil:
 		return "", fmt.Errorf("%w while %s ran %s", context.Cause(ctx), c.cmd.Path, where)
-	case err != nil:
+	case !exited:
 		return "", fmt.Errorf("%s %s failed: %w", c.cmd.Path, where, err)
 	case code != 0:
 		return "", fmt.Errorf("%s %s failed (exit code %d):\n%s", c.cmd.Path, where, code, nftMessage(c.stderr.String()))

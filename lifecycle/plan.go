@@ -391,14 +391,12 @@ func (e *Env) runVprocunhide(ctx context.Context, ns *netns.NS, path string) err
 	if err := netns.StartIn(ns, cmd, netns.ExecOptions{RSlave: true}); err != nil {
 		return fmt.Errorf("running %s in namespace %s: %w", path, ns.Name, err)
 	}
-	code, err := wrapper.Wait(ctx, cmd)
+	err := wrapper.Wait(ctx, cmd)
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Errorf("%w while %s ran in namespace %s", context.Cause(ctx), path, ns.Name)
 	case err != nil:
-		return fmt.Errorf("%s in namespace %s failed: %w", path, ns.Name, err)
-	case code != 0:
-		return fmt.Errorf("%s in namespace %s failed: exit code %d", path, ns.Name, code)
+		return fmt.Errorf("%s in namespace %s failed: %s", path, ns.Name, failure(err))
 	}
 	return nil
 }

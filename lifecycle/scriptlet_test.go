@@ -59,7 +59,7 @@ func TestNotManaged(t *testing.T) {
 		call func(string) error
 		want string
 	}{
-		{"plain", func(g string) error { _, err := env.Enter(context.Background(), g, nil); return err }, "guest plain: not managed by vserverx (its spaces/net is missing)"},
+		{"plain", func(g string) error { return env.Enter(context.Background(), g, nil) }, "guest plain: not managed by vserverx (its spaces/net is missing)"},
 		{"private", func(g string) error { return env.UpAndExec(context.Background(), g, []string{"true"}) }, "guest private: not managed by vserverx (its spaces/net is empty: util-vserver gives it a private net space)"},
 		{"plain", func(g string) error { return env.TeardownGuest(context.Background(), g) }, "guest plain: not managed by vserverx (its spaces/net is missing)"},
 	}

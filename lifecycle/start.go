@@ -33,33 +33,34 @@ type execution struct {
 	undos []undoEntry
 }
 
-// Start starts guest name with the extra vserver arguments args and returns
-// the exit code to leave with. A guest vserverx does not manage is passed to
-// `vserver NAME start` unchanged; a managed one gets its namespace set up
-// first (see StartPlan). The error is for problems vserverx found itself.
-func (e *Env) Start(ctx context.Context, name string, args []string) (int, error) {
+// Start starts guest name with the extra vserver arguments args. A guest
+// vserverx does not manage is passed to `vserver NAME start` unchanged; a
+// managed one gets its namespace set up first (see StartPlan). A vserver
+// that exits non-zero is a *wrapper.ExitStatus carrying its status; other
+// errors are problems vserverx found itself.
+func (e *Env) Start(ctx context.Context, name string, args []string) error {
 	if err := e.needVserver(); err != nil {
-		return 1, err
+		return err
 	}
 	m, err := e.Resolve(name)
 	if err != nil {
-		return 1, err
+		return err
 	}
 	if m.Group == nil {
 		e.debugf("guest %s is not managed by vserverx: running vserver %s start", name, name)
 		return e.Vserver.Run(ctx, netns.Own(), name, append([]string{"start"}, args...)...)
 	}
 	if err := e.Refusal(m); err != nil {
-		return 1, err
+		return err
 	}
 	e.warnNetwork(m)
 	running, err := e.IsRunning(ctx, name)
 	if err != nil {
-		return 1, err
+		return err
 	}
 	if running {
 		e.warnf("guest %s is already running; nothing to do", name)
-		return 0, nil
+		return nil
 	}
 	return e.startPlan(m, args).execute(ctx, e)
 }
@@ -91,31 +92,31 @@ func (e *Env) Refusal(m Managed) error {
 // (a signal: wrapper.NotifyContext), the lock wait stops, no further step
 // starts, and a running vserver gets the signal (see wrapper.Wait); what
 // this call created is undone and the error says why.
-func (p *Plan) execute(ctx context.Context, e *Env) (int, error) {
+func (p *Plan) execute(ctx context.Context, e *Env) error {
 	x, err := p.setUp(ctx, e)
 	if err != nil {
-		return 1, err
+		return err
 	}
 	defer x.close()
 	if err := x.check(ctx, p.vserver.Step); err != nil {
 		x.rollback()
-		return 1, err
+		return err
 	}
 	cmd, err := p.vserver.start(x.ns)
 	if err != nil {
 		x.rollback()
-		return 1, err
+		return err
 	}
 	x.lock.Release()
 	e.faultAfter(ctx, "start", len(p.Steps()))
-	code, err := wrapper.Wait(ctx, cmd)
-	if code != 0 || err != nil {
-		x.undoFailedStart(ctx, code)
+	err = wrapper.Wait(ctx, cmd)
+	if err != nil {
+		x.undoFailedStart(ctx, err)
 	}
-	if err == nil && ctx.Err() != nil {
-		err = fmt.Errorf("guest %s: %w while vserver %s start ran (exit code %d)", p.Guest, context.Cause(ctx), p.Guest, code)
+	if ctx.Err() != nil {
+		return fmt.Errorf("guest %s: %w while vserver %s start ran (%w)", p.Guest, context.Cause(ctx), p.Guest, err)
 	}
-	return code, err
+	return err
 }
 
 // setUp takes the namespace lock and runs the steps that set the namespace
@@ -182,10 +183,10 @@ func (x *execution) record(s Step, undo netns.Undo) {
 }
 
 // undoFailedStart undoes what this start created after vserver failed
-// with code. The lock was released once vserver ran, so it is taken again,
+// (why). The lock was released once vserver ran, so it is taken again,
 // also when ctx has ended (that may be why vserver failed).
-func (x *execution) undoFailedStart(ctx context.Context, code int) {
-	x.env.warnf("vserver %s start failed (exit code %d); undoing what this start created", x.plan.Guest, code)
+func (x *execution) undoFailedStart(ctx context.Context, why error) {
+	x.env.warnf("vserver %s start failed (%s); undoing what this start created", x.plan.Guest, failure(why))
 	lock, err := x.env.lock(context.WithoutCancel(ctx), x.plan.NS)
 	if err != nil {
 		x.env.warnf("cannot undo: %v", err)
@@ -356,4 +357,13 @@ func spacesNetText(g *config.Guest) string {
 		return "is 0: no net space"
 	}
 	return fmt.Sprintf("names %q, which has no definition directory .netns/%s", g.SpacesNet, g.SpacesNet)
+}
+
+// failure says how a wrapped command failed: "exit code N" for its own
+// status, else the error.
+func failure(err error) string {
+	if code, ok := wrapper.StatusOf(err); ok {
+		return fmt.Sprintf("exit code %d", code)
+	}
+	return err.Error()
 }

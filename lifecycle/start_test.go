@@ -16,6 +16,7 @@ import (
 
 	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/wrapper"
 )
 
 // vethGuest is guest g in namespace g with one veth (eth0, its host side
@@ -109,7 +110,7 @@ func TestStartCancelled(t *testing.T) {
 		{"before the sysctls", "created veth eth0 in g", 1,
 			`namespace g: cancelled before "apply 1 sysctl setting(s) inside g": context canceled`, ""},
 		{"while vserver runs", "vserver g started", 128 + 15,
-			"guest g: context canceled while vserver g start ran (exit code 143)",
+			"guest g: context canceled while vserver g start ran (vserver exited with status 143)",
 			"vserver g start failed (exit code 143); undoing what this start created"},
 	}
 	for _, c := range cases {
@@ -120,7 +121,11 @@ func TestStartCancelled(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			out.when, out.cancel = c.when, cancel
-			code, err := env.Start(ctx, "g", nil)
+			err := env.Start(ctx, "g", nil)
+			code, ok := wrapper.StatusOf(err)
+			if !ok {
+				code = 1
+			}
 			if code != c.wantCode || (err == nil) != (c.wantErr == "") || err != nil && !strings.Contains(err.Error(), c.wantErr) {
 				t.Fatalf("got %d, %v; want %d, %q\n%s", code, err, c.wantCode, c.wantErr, out)
 			}
@@ -147,7 +152,7 @@ func TestCancelledWhileWaitingForLock(t *testing.T) {
 	env, out := startEnv(t, vethGuest)
 	env.LockTimeout = 3 * time.Second
 	calls := map[string]func(context.Context) error{
-		"start": func(ctx context.Context) error { _, err := env.Start(ctx, "g", nil); return err },
+		"start": func(ctx context.Context) error { return env.Start(ctx, "g", nil) },
 		"up": func(ctx context.Context) error {
 			m, err := env.Resolve("g")
 			if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/netns"
+	"github.com/vserverx/vserverx/wrapper"
 )
 
 // Status is what `vserverx NAME status` shows.
@@ -128,8 +129,9 @@ func (e *Env) vserverStatus(name string) (int, string) {
 	var out bytes.Buffer
 	v := e.Vserver
 	v.Stdout, v.Stderr = &out, &out
-	code, err := v.Run(context.Background(), netns.Own(), name, "status")
-	if err != nil {
+	err := v.Run(context.Background(), netns.Own(), name, "status")
+	code, ok := wrapper.StatusOf(err)
+	if !ok {
 		return 1, err.Error()
 	}
 	return code, strings.TrimSpace(out.String())

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/netns"
+	"github.com/vserverx/vserverx/wrapper"
 )
 
 // The steps of a stop of a managed guest, numbered as the test-only fault
@@ -24,37 +25,38 @@ const (
 
 // Stop runs `vserver NAME stop ARGS...` inside the guest's namespace (or
 // plainly when the namespace is gone) and then tears the namespace down when
-// nothing uses it any more. It returns the exit code to leave with: the
-// wrapped vserver's, or 1 when the teardown failed. When ctx ends (a
-// signal: wrapper.NotifyContext), vserver gets the signal (see
-// wrapper.Wait) and the namespace is not torn down: the error says so and
-// that a later stop removes it; a teardown already under way is finished.
-func (e *Env) Stop(ctx context.Context, name string, args []string) (int, error) {
+// nothing uses it any more. A vserver that exits non-zero is a
+// *wrapper.ExitStatus carrying its status (the teardown is still tried); a
+// failed teardown is an error of its own. When ctx ends (a signal:
+// wrapper.NotifyContext), vserver gets the signal (see wrapper.Wait) and
+// the namespace is not torn down: the error says so and that a later stop
+// removes it; a teardown already under way is finished.
+func (e *Env) Stop(ctx context.Context, name string, args []string) error {
 	if err := e.needVserver(); err != nil {
-		return 1, err
+		return err
 	}
 	m, err := e.resolveForStop(name)
 	if err != nil {
-		return 1, err
+		return err
 	}
 	if m.Group == nil {
 		return e.Vserver.Run(ctx, netns.Own(), name, append([]string{"stop"}, args...)...)
 	}
-	code, err := e.stopInside(ctx, m, args)
-	if err != nil {
-		return code, err
+	status := e.stopInside(ctx, m, args)
+	if _, ok := wrapper.StatusOf(status); !ok {
+		return status
 	}
 	e.faultAfter(ctx, "stop", stopStepVserver)
 	if err := e.interruptedStop(ctx, m); err != nil {
-		return 1, err
+		return err
 	}
 	if err := e.TeardownIfUnused(ctx, m); err != nil {
-		return 1, e.interruptedStop(ctx, m, err)
+		return e.interruptedStop(ctx, m, err)
 	}
 	if ctx.Err() != nil {
-		return code, fmt.Errorf("guest %s: stop %w after the teardown of namespace %s had finished", name, context.Cause(ctx), m.NS())
+		return fmt.Errorf("guest %s: stop %w after the teardown of namespace %s had finished", name, context.Cause(ctx), m.NS())
 	}
-	return code, nil
+	return status
 }
 
 // interruptedStop is the error of a stop of m whose ctx ended (nil when it
@@ -89,7 +91,7 @@ func (e *Env) resolveForStop(name string) (Managed, error) {
 
 // stopInside runs `vserver NAME stop` in the guest's namespace when it
 // exists, else plainly (ns is then nil).
-func (e *Env) stopInside(ctx context.Context, m Managed, args []string) (int, error) {
+func (e *Env) stopInside(ctx context.Context, m Managed, args []string) error {
 	ns, err := netns.Open(e.Paths.NetnsDir, m.NS())
 	switch {
 	case errors.Is(err, netns.ErrNotExist):
@@ -232,14 +234,15 @@ func (e *Env) runningMembers(m Managed) []string {
 	return running
 }
 
-// Restart stops then starts the guest; extra args go to the start.
-func (e *Env) Restart(ctx context.Context, name string, args []string) (int, error) {
-	code, err := e.Stop(ctx, name, nil)
-	if err != nil {
-		return code, err
+// Restart stops then starts the guest; extra args go to the start. A stop
+// that fails ends it: the guest is not started again.
+func (e *Env) Restart(ctx context.Context, name string, args []string) error {
+	err := e.Stop(ctx, name, nil)
+	if code, ok := wrapper.StatusOf(err); ok && code != 0 {
+		return fmt.Errorf("stopping guest %s failed (exit code %d); not starting it again: %w", name, code, err)
 	}
-	if code != 0 {
-		return code, fmt.Errorf("stopping guest %s failed (exit code %d); not starting it again", name, code)
+	if err != nil {
+		return err
 	}
 	return e.Start(ctx, name, args)
 }

@@ -138,13 +138,13 @@ func firstArg(args []string) string {
 	return args[0]
 }
 
-// Run runs `vserver GUEST ARGS...` like Start, waits for it as Wait does
-// and returns its exit code. The error is only for failures to run it at
-// all.
-func (v Vserver) Run(ctx context.Context, ns Namespace, guest string, args ...string) (int, error) {
+// Run runs `vserver GUEST ARGS...` like Start and waits for it as Wait
+// does: nil when it exited 0, an *ExitStatus carrying its own status
+// otherwise, another error when it could not run at all.
+func (v Vserver) Run(ctx context.Context, ns Namespace, guest string, args ...string) error {
 	cmd, err := v.Start(ns, guest, args...)
 	if err != nil {
-		return 1, err
+		return err
 	}
 	return Wait(ctx, cmd)
 }
@@ -153,16 +153,52 @@ func (v Vserver) Run(ctx context.Context, ns Namespace, guest string, args ...st
 // for another reason than a signal (see Interrupted).
 const CancelSignal = syscall.SIGTERM
 
-// Wait waits for a started command and returns its exit code (128+signal
-// when a signal killed it). When ctx ends while the command runs, it gets
-// the signal that interrupted vserverx (NotifyContext), or CancelSignal.
-// vserverx catches SIGINT, SIGTERM and SIGHUP for the whole command
-// (NotifyContext), so that is how they are forwarded.
-func Wait(ctx context.Context, cmd *exec.Cmd) (int, error) {
+// Wait waits for a started command: nil when it exited 0, an *ExitStatus
+// with its own status (128+signal when a signal killed it) otherwise, and
+// another error when waiting failed. When ctx ends while the command runs,
+// it gets the signal that interrupted vserverx (NotifyContext), or
+// CancelSignal. vserverx catches SIGINT, SIGTERM and SIGHUP for the whole
+// command (NotifyContext), so that is how they are forwarded.
+func Wait(ctx context.Context, cmd *exec.Cmd) error {
 	done := make(chan struct{})
 	defer close(done)
 	go forward(ctx, cmd.Process, done)
-	return ExitCode(cmd.Wait())
+	code, err := ExitCode(cmd.Wait())
+	if err != nil || code == 0 {
+		return err
+	}
+	return &ExitStatus{Command: filepath.Base(cmd.Path), Code: code}
+}
+
+// ExitStatus is the status a command that ran left with, when it was not 0:
+// its own exit code, or 128+signal when a signal killed it. It is an error
+// so that it travels up unchanged; vserverx leaves with Code.
+type ExitStatus struct {
+	Command string // the program's name, for the message
+	Code    int
+	Err     error // why it did not run (not found: Code 127), nil when it ran
+}
+
+func (e *ExitStatus) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("%s exited with status %d", e.Command, e.Code)
+}
+
+func (e *ExitStatus) Unwrap() error { return e.Err }
+
+// StatusOf is the exit status err carries: 0 for nil, the Code of an
+// *ExitStatus in its chain, ok false for any other error.
+func StatusOf(err error) (code int, ok bool) {
+	if err == nil {
+		return 0, true
+	}
+	var es *ExitStatus
+	if errors.As(err, &es) {
+		return es.Code, true
+	}
+	return 0, false
 }
 
 // forward sends p the signal of ctx's end (cancelSignal), unless done is

@@ -110,17 +110,18 @@ func TestRun(t *testing.T) {
 	vs, out := filepath.Join(dir, "vserver"), filepath.Join(dir, "out")
 	writeExe(t, vs, `echo "$* $UTIL_VSERVER_VARS" >`+out+`; exit 7`, 0o755)
 	v := wrapper.Vserver{Path: vs, VarsFile: "/etc/vars"}
-	code, err := v.Run(context.Background(), netns.Own(), "g", "status", "--x")
-	if code != 7 || err != nil {
-		t.Fatalf("code %d, err %v; want 7", code, err)
+	err := v.Run(context.Background(), netns.Own(), "g", "status", "--x")
+	var es *wrapper.ExitStatus
+	if !errors.As(err, &es) || es.Code != 7 || err.Error() != "vserver exited with status 7" {
+		t.Fatalf("err %v; want the exit status 7", err)
 	}
 	if b, err := os.ReadFile(out); err != nil || string(b) != "g status --x /etc/vars\n" {
 		t.Errorf("the command saw %q (%v)", b, err)
 	}
 	v.Path = filepath.Join(dir, "missing")
-	code, err = v.Run(context.Background(), netns.Own(), "g", "status")
-	if code != 1 || err == nil || !strings.HasPrefix(err.Error(), "starting "+v.Path+" g status: ") {
-		t.Errorf("code %d, err %v; want 1 and an error naming the command", code, err)
+	err = v.Run(context.Background(), netns.Own(), "g", "status")
+	if _, ok := wrapper.StatusOf(err); ok || err == nil || !strings.HasPrefix(err.Error(), "starting "+v.Path+" g status: ") {
+		t.Errorf("err %v; want an error naming the command, without an exit status", err)
 	}
 }
 
@@ -135,9 +136,9 @@ func TestWaitCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	begun := time.Now()
-	code, err := wrapper.Wait(ctx, cmd)
-	if wrapper.CancelSignal != syscall.SIGTERM || code != 143 || err != nil {
-		t.Errorf("got %d, %v; want 143 (SIGTERM)", code, err)
+	err := wrapper.Wait(ctx, cmd)
+	if code, ok := wrapper.StatusOf(err); wrapper.CancelSignal != syscall.SIGTERM || code != 143 || !ok {
+		t.Errorf("got %v; want status 143 (SIGTERM)", err)
 	}
 	if d := time.Since(begun); d > 5*time.Second {
 		t.Errorf("returned after %s, not when the context ended", d)

@@ -309,7 +309,7 @@ func (a *app) passThrough(c *cli.Context, name string) error {
 	if env.VserverErr != nil {
 		return env.VserverErr
 	}
-	return codeOf(env.Vserver.Run(c.Context, netns.Own(), name, args...))
+	return env.Vserver.Run(c.Context, netns.Own(), name, args...)
 }
 
 func init() {

@@ -84,7 +84,7 @@ func (a *app) runBoot(c *cli.Context, stop bool) error {
 	if err != nil {
 		return err
 	}
-	return codeOf(code, nil)
+	return outcomeOf(code)
 }
 
 func (a *app) bootOptions(c *cli.Context, stop bool) boot.Options {
@@ -120,7 +120,7 @@ func bootAction(env *lifecycle.Env, isRunning runningFunc, stop bool) boot.Actio
 		if stop {
 			fn = quiet.Stop
 		}
-		if err := codeOf(fn(ctx, g.Name, nil)); err != nil {
+		if err := fn(ctx, g.Name, nil); err != nil {
 			return withOutput(err, readCapture(out))
 		}
 		return nil
@@ -225,9 +225,9 @@ func (a *app) statusAllCommand() *cli.Command {
 			}
 			code, err := boot.Status(c.Context, env.Tree, a.bootOptions(c, false), probe)
 			if err != nil {
-				return withCode{err, code}
+				return withStatus{err, code}
 			}
-			return codeOf(code, nil)
+			return outcomeOf(code)
 		},
 	}
 }

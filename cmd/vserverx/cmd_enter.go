@@ -20,6 +20,6 @@ network namespace, as 'ip netns exec X' does: in its own mount namespace with
 / made rslave, a fresh /sys, and each /etc/netns/X/* bound over /etc.
 VSERVERX_NETNS=X is set so a prompt can show it. Exits with CMD's code.`,
 	}, func(c *cli.Context, env *lifecycle.Env) error {
-		return codeOf(env.Enter(c.Context, name, stripDashDash(c.Args().Slice())))
+		return env.Enter(c.Context, name, stripDashDash(c.Args().Slice()))
 	})
 }

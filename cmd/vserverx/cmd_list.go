@@ -5,6 +5,8 @@ package main
 
 import (
 	"github.com/urfave/cli/v2"
+
+	"github.com/vserverx/vserverx/cmd/vserverx/internal/cmdtable"
 	"github.com/vserverx/vserverx/lifecycle"
 )
 
@@ -29,10 +31,10 @@ func (a *app) listCommand() *cli.Command {
 			switch {
 			case c.Bool("running-any"):
 				if !list.Known() {
-					return exitCode(lifecycle.StatusUnknown)
+					return outcome(cmdtable.ExitUnknown)
 				}
 				if !list.AnyRunning() {
-					return exitCode(3)
+					return outcome(cmdtable.ExitStopped)
 				}
 				return nil
 			case c.Bool("json"):

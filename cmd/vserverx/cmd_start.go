@@ -28,7 +28,7 @@ already lives in the namespace). A guest vserverx does not manage is passed
 to 'vserver NAME start' unchanged. 'vserverx NAME plan' shows the steps.`),
 		func(c *cli.Context, env *lifecycle.Env) error {
 			a.interruptible()
-			return codeOf(env.Start(c.Context, name, c.Args().Slice()))
+			return env.Start(c.Context, name, c.Args().Slice())
 		})
 }
 
@@ -41,7 +41,7 @@ and no other member of the group runs; otherwise it says who still uses it.
 Stopping a stopped guest still removes leftovers of a crash.`),
 		func(c *cli.Context, env *lifecycle.Env) error {
 			a.interruptible()
-			return codeOf(env.Stop(c.Context, name, c.Args().Slice()))
+			return env.Stop(c.Context, name, c.Args().Slice())
 		})
 }
 
@@ -51,6 +51,6 @@ func (a *app) restartCommand(name string) *cli.Command {
 it as 'start' does with ARGS.`),
 		func(c *cli.Context, env *lifecycle.Env) error {
 			a.interruptible()
-			return codeOf(env.Restart(c.Context, name, c.Args().Slice()))
+			return env.Restart(c.Context, name, c.Args().Slice())
 		})
 }

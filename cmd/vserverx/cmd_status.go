@@ -45,5 +45,5 @@ func (a *app) runStatus(env *lifecycle.Env, name string, asJSON bool) error {
 	} else {
 		st.Print(a.stdout)
 	}
-	return codeOf(st.ExitCode(), nil)
+	return outcomeOf(st.ExitCode())
 }

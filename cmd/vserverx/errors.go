@@ -9,9 +9,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/vserverx/vserverx/cmd/vserverx/internal/cmdtable"
+	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/wrapper"
 )
 
-// usageError is a mistake in how vserverx was called: exit code 2.
+// usageError is a mistake in how vserverx was called: cmdtable.ExitUsage.
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
@@ -20,57 +24,85 @@ func usagef(format string, args ...any) error {
 	return usageError{fmt.Sprintf(format, args...)}
 }
 
-// exitCode ends vserverx with a code and no message of its own (the wrapped
-// command already spoke).
-type exitCode int
+// outcome is a result that is not a success and not an error vserverx
+// prints: stopped, unknown, some guests not started, warnings under
+// --strict. It ends vserverx with that status of the table (cmdtable) and
+// no message of its own: the command already said what it found.
+type outcome int
 
-func (e exitCode) Error() string { return fmt.Sprintf("exit code %d", int(e)) }
+func (o outcome) Error() string { return fmt.Sprintf("exit status %d", int(o)) }
 
-// codeOf turns (code, err) from the lifecycle into the error an action
-// returns: nil for 0, the error itself when there is one, else exitCode.
-func codeOf(code int, err error) error {
-	if err != nil {
-		if code > 1 {
-			return withCode{err, code}
-		}
-		return err
+// outcomeOf is nil for cmdtable.ExitOK, else outcome(code).
+func outcomeOf(code int) error {
+	if code == cmdtable.ExitOK {
+		return nil
 	}
-	if code != 0 {
-		return exitCode(code)
-	}
-	return nil
+	return outcome(code)
 }
 
-// withCode is an error to print that leaves with a specific exit code.
-type withCode struct {
-	err  error
-	code int
+// withStatus is an error to print that leaves with a status of the table
+// other than cmdtable.ExitError.
+type withStatus struct {
+	err    error
+	status int
 }
 
-func (w withCode) Error() string { return w.err.Error() }
-func (w withCode) Unwrap() error { return w.err }
+func (w withStatus) Error() string { return w.err.Error() }
+func (w withStatus) Unwrap() error { return w.err }
 
-// report prints err the way vserverx ends and returns the exit code:
-// 2 for usage errors, the wrapped code for exitCode/withCode, else 1.
-func report(stderr io.Writer, err error) int {
-	if err == nil {
-		return 0
-	}
-	var ec exitCode
-	if errors.As(err, &ec) {
-		return int(ec)
-	}
+// exitStatus is where the exit status of every command is chosen, from
+// the error its action returned: nil is success; a usage error, an
+// outcome or an error withStatus say theirs; the wrapped command's own
+// status (wrapper.ExitStatus: its exit code or 128+signal) is passed
+// through; an unknown guest is util-vserver's 5; any other error is
+// vserverx's own, 1. (A signal that interrupted a command that changes the
+// host overrides this: see app.exitCode.)
+func exitStatus(err error) int {
 	var ue usageError
-	if errors.As(err, &ue) {
+	var o outcome
+	var ws withStatus
+	var es *wrapper.ExitStatus
+	switch {
+	case err == nil:
+		return cmdtable.ExitOK
+	case errors.As(err, &ue):
+		return cmdtable.ExitUsage
+	case errors.As(err, &o):
+		return int(o)
+	case errors.As(err, &ws):
+		return ws.status
+	case errors.As(err, &es):
+		return es.Code
+	case errors.Is(err, config.ErrNoGuest):
+		return cmdtable.ExitNoGuest
+	}
+	return cmdtable.ExitError
+}
+
+// report prints err the way vserverx ends and returns the exit status
+// (exitStatus). Nothing is printed for an outcome or for the wrapped
+// command's own status on its own: the command already spoke.
+func report(stderr io.Writer, err error) int {
+	code := exitStatus(err)
+	var ue usageError
+	switch {
+	case err == nil || silent(err):
+	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "vserverx: %s\nRun 'vserverx --help' for usage.\n", ue.msg)
-		return 2
+	default:
+		fmt.Fprintf(stderr, "vserverx: %s\n", indentLines(err.Error()))
 	}
-	fmt.Fprintf(stderr, "vserverx: %s\n", indentLines(err.Error()))
-	var wc withCode
-	if errors.As(err, &wc) {
-		return wc.code
+	return code
+}
+
+// silent reports whether err is only a status, with nothing to say: an
+// outcome, or the exit status of a command that ran.
+func silent(err error) bool {
+	if _, ok := err.(outcome); ok {
+		return true
 	}
-	return 1
+	es, ok := err.(*wrapper.ExitStatus)
+	return ok && es.Err == nil
 }
 
 // indentLines indents every line after the first, for multi-line errors

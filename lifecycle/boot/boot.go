@@ -39,12 +39,14 @@ var ErrUnchanged = errors.New("already in the wanted state")
 // guest: bad options, an unknown dependency, a dependency cycle.
 var ErrConfig = errors.New("boot configuration")
 
-// Exit codes of start-all and stop-all (those of util-vserver's
-// start-vservers).
+// Exit codes of start-all and stop-all: those of vserverx's exit status
+// table (vserverx(8), EXIT STATUS), where every number has one meaning for
+// every command: 1 is an error, 6 "some guests were not started
+// (stopped)".
 const (
 	ExitAll  = 0 // every selected guest started (stopped) or already was; also when none was selected
 	ExitNone = 1 // not one guest could be started (stopped)
-	ExitSome = 2 // some guests failed or were skipped, others succeeded
+	ExitSome = 6 // some guests failed or were skipped, others succeeded
 )
 
 // Run starts (opt.Stop: stops) the guests of t that opt selects, in

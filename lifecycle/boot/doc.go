@@ -51,7 +51,7 @@
 // of one namespace group (guests whose spaces/net names the same
 // namespace) at once. A failed node skips its dependants, transitively.
 // Each guest gets one line as it finishes (result and time), and the run
-// ends with a summary; the exit codes are those of start-vservers
+// ends with a summary; the exit codes are those of vserverx's table
 // (ExitAll, ExitNone, ExitSome). With Options.DryRun the plan is printed
 // as waves (1 + the longest chain of dependencies) and nothing is done.
 package boot
