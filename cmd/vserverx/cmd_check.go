@@ -4,111 +4,81 @@
 package main
 
 import (
-	"context"
+	"errors"
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/vserverx/vserverx/cmd/vserverx/internal/cmdtable"
 	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/lifecycle"
 )
 
 func (a *app) checkCommand(name string) *cli.Command {
-	return a.guestCommand(name, guestCmd{
+	cmd := a.guestCommand(name, guestCmd{
 		name:   "check",
+		args:   "[--strict]",
 		usage:  "validate the guest's and its namespace's configuration; change nothing",
 		noArgs: true,
 		desc: `Reads the guest's confdir and its namespace definition (CONFDIR/.netns/X),
 validates every value, checks that 'setup' was run (scriptlets and the
 namespace-cleanup-skip entry), checks what util-vserver will do with the
 guest's own interfaces/ inside the namespace (a dev the namespace will not
-have, addresses configured twice), checks the namespace's nftables ruleset
-with 'nft -c -f' in a throwaway network namespace (never the guest's, never
-the host's; a namespace that forwards between two or more interfaces without
-one gets a warning), names scriptlets that manage network
+have, addresses configured twice), names scriptlets that manage network
 namespaces besides vserverx (file and line), and names guests whose own
 initialize scriptlets would bypass the host-wide mount protection. Reports
 every problem with the file it is about; warnings are printed but do not
-count. Exit 0 when there is no problem, 1 otherwise. Run as root, it also
-warns when the running group's namespace differs from its definition (see
-'apply') and names routes and rules in it that vserverx did not add and the
-definition does not explain. Needs no root and changes nothing.`,
-	}, func(c *cli.Context, env *lifecycle.Env) error { return a.runCheck(c.Context, env, name) })
+count unless --strict is given. Run as root, it also warns when the running
+group's namespace differs from its definition (see 'apply'). Exit 0 when
+there is no problem, 1 when there are, 5 when there is no such guest, 7
+with --strict when there are only warnings. Needs no root and changes
+nothing.`,
+	}, func(c *cli.Context, env *lifecycle.Env) error { return a.runCheck(env, name, c.Bool("strict")) })
+	cmd.Flags = []cli.Flag{strictFlag()}
+	return cmd
+}
+
+// strictFlag is --strict of check and check-all.
+func strictFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "strict", Usage: "warnings (drift included) fail too, with exit status 7", DisableDefaultText: true}
 }
 
 // runCheck prints every problem of the guest and its group.
-func (a *app) runCheck(ctx context.Context, env *lifecycle.Env, name string) error {
-	problems := env.Tree.Check(name)
-	g, gerr := env.Tree.Guest(name)
-	if gerr == nil && len(problems) == 0 {
-		problems = append(problems, a.rulesetProblems(ctx, g)...)
+func (a *app) runCheck(env *lifecycle.Env, name string, strict bool) error {
+	g, err := env.Tree.Guest(name)
+	if errors.Is(err, config.ErrNoGuest) {
+		return err
 	}
-	if gerr == nil {
-		problems = append(problems, env.GuestNetworkProblems(g)...)
-		problems = append(problems, a.setupProblems(g)...)
-		a.printAdoptHint(g)
-	}
-	for _, p := range problems {
-		fmt.Fprintln(a.stdout, p.Error())
-	}
-	if errs := problems.Errors(); len(errs) > 0 {
-		return fmt.Errorf("guest %s: %d problem(s) found", name, len(errs))
+	problems := append(env.CheckGuest(name), env.DriftProblem(g)...)
+	printProblems(a.stdout, problems)
+	a.printAdoptHint(g)
+	if err := checkVerdict("guest "+name, problems, strict); err != nil {
+		return err
 	}
 	a.printCheckOK(g)
-	a.printDrift(g)
 	return nil
 }
 
-// printDrift warns when the running group's namespace differs from its
-// definition. Reading the namespace needs root; without it nothing is said.
-func (a *app) printDrift(g *config.Guest) {
-	grp := a.env.Tree.GroupOf(g)
-	if grp == nil {
-		return
-	}
-	drift, err := a.env.Drift(grp)
-	if err != nil {
-		if os.Geteuid() == 0 {
-			fmt.Fprintf(a.stderr, "vserverx: warning: cannot compare namespace %s with its definition: %v\n", grp.NS.Name, err)
-		}
-		return
-	}
-	if len(drift) > 0 {
-		fmt.Fprintln(a.stdout, "warning: "+lifecycle.DriftText(grp.NS.Name, g.Name, drift))
-	}
-	a.printUndefinedRouting(grp)
-}
-
-// printUndefinedRouting warns about routes and rules in the running
-// group's namespace that someone other than vserverx added.
-func (a *app) printUndefinedRouting(grp *config.Group) {
-	items, err := a.env.UndefinedRouting(grp)
-	if err == nil && len(items) > 0 {
-		fmt.Fprintln(a.stdout, "warning: "+lifecycle.UndefinedRoutingText(grp.NS.Name, items))
+// printProblems prints one problem a line, with its file.
+func printProblems(w io.Writer, problems config.Problems) {
+	for _, p := range problems {
+		fmt.Fprintln(w, p.Error())
 	}
 }
 
-// rulesetProblems checks the nftables ruleset of g's namespace (nft -c
-// in a throwaway network namespace), or warns when it forwards unfiltered.
-func (a *app) rulesetProblems(ctx context.Context, g *config.Guest) config.Problems {
-	grp := a.env.Tree.GroupOf(g)
-	if grp == nil {
-		return nil
+// checkVerdict is what check and check-all of what end with: an error
+// counting the problems when there are any, an error with
+// cmdtable.ExitWarnings counting the warnings when strict and there are
+// some, else nil.
+func checkVerdict(what string, problems config.Problems, strict bool) error {
+	if errs := problems.Errors(); len(errs) > 0 {
+		return fmt.Errorf("%s: %d problem(s) found", what, len(errs))
 	}
-	return a.env.RulesetProblems(ctx, grp.NS)
-}
-
-// setupProblems are the problems `setup` would fix, and guests bypassing
-// the host-wide mount protection.
-func (a *app) setupProblems(g *config.Guest) config.Problems {
-	env := a.env
-	grp := env.Tree.GroupOf(g)
-	if grp == nil {
-		return nil
+	if warns := problems.Warnings(); strict && len(warns) > 0 {
+		return withStatus{fmt.Errorf("%s: %d warning(s) found (--strict)", what, len(warns)), cmdtable.ExitWarnings}
 	}
-	problems := env.Setup.Check(g, grp.NS.Name)
-	return append(problems, env.Setup.Bypassing(env.Tree.Guests())...)
+	return nil
 }
 
 func (a *app) printCheckOK(g *config.Guest) {

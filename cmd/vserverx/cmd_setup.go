@@ -21,7 +21,7 @@ func (a *app) setupCommand(name string) *cli.Command {
   CONFDIR/NAME/scripts/postpost-stop.d/vserverx  (tears the namespace down after a plain 'vserver NAME stop')
   NETNS_DIR/X in CONFDIR/NAME/namespace-cleanup-skip
   CONFDIR/.defaults/scripts/initialize.d/vserverx-rslave (when missing)
-and prints what it changed. Other lines of namespace-cleanup-skip are kept.`,
+and prints what it changed (nothing with -q). Other lines of namespace-cleanup-skip are kept.`,
 	}, func(_ *cli.Context, env *lifecycle.Env) error { return a.runSetup(env, name) })
 }
 
@@ -36,7 +36,9 @@ func (a *app) runSetup(env *lifecycle.Env, name string) error {
 	}
 	actions, err := env.Setup.Install(m.Guest, m.NS())
 	for _, act := range actions {
-		fmt.Fprintf(a.stdout, "%s: %s\n", act.Path, act.What)
+		if !a.g.quiet {
+			fmt.Fprintf(a.stdout, "%s: %s\n", act.Path, act.What)
+		}
 	}
 	if err != nil {
 		return err

@@ -1,0 +1,95 @@
+package lifecycle
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/vserverx/vserverx/config"
+)
+
+// CheckGuest returns everything `check` reports for guest name, errors and
+// warnings: its files and its namespace's definition (config.Tree.Check),
+// what util-vserver will do with its own interfaces/ and scriptlets
+// managing namespaces (GuestNetworkProblems), what `setup` would fix, and
+// guests bypassing the host-wide mount protection. An unknown guest is one
+// problem naming CONFDIR/NAME.
+func (e *Env) CheckGuest(name string) config.Problems {
+	problems := e.Tree.Check(name)
+	g, err := e.Tree.Guest(name)
+	if err != nil {
+		return problems
+	}
+	problems = append(problems, e.GuestNetworkProblems(g)...)
+	return append(problems, e.setupProblems(g)...)
+}
+
+// setupProblems are the problems `setup` would fix for managed guest g,
+// and guests bypassing the host-wide mount protection.
+func (e *Env) setupProblems(g *config.Guest) config.Problems {
+	grp := e.Tree.GroupOf(g)
+	if grp == nil {
+		return nil
+	}
+	problems := e.Setup.Check(g, grp.NS.Name)
+	return append(problems, e.Setup.Bypassing(e.Tree.Guests())...)
+}
+
+// CheckAll returns everything `check-all` reports: exactly the union of
+// every guest's CheckGuest and the rules that span the confdir
+// (config.Tree.CheckAll: every namespace definition, also those no guest
+// uses, and conflicts between definitions), each problem once, in that
+// order.
+func (e *Env) CheckAll() config.Problems {
+	var all config.Problems
+	for _, g := range e.Tree.Guests() {
+		all = append(all, e.CheckGuest(g.Name)...)
+	}
+	return Dedup(append(all, e.Tree.CheckAll()...))
+}
+
+// Dedup returns ps without repetitions (same file, message and severity),
+// keeping the first of each.
+func Dedup(ps config.Problems) config.Problems {
+	seen := map[config.Problem]bool{}
+	var out config.Problems
+	for _, p := range ps {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// DriftProblem is a warning when the running namespace of guest g's group
+// differs from its definition (see Drift), naming the definition
+// directory; nil when it does not, when g is not managed, or when the
+// namespace does not exist. Reading the namespace needs root: without it
+// nothing is said; as root, a failure to read it is a warning too.
+func (e *Env) DriftProblem(g *config.Guest) config.Problems {
+	grp := e.Tree.GroupOf(g)
+	if grp == nil {
+		return nil
+	}
+	drift, err := e.Drift(grp)
+	switch {
+	case err != nil && os.Geteuid() == 0:
+		return config.Problems{{File: grp.NS.Dir, Severity: config.SeverityWarning,
+			Msg: fmt.Sprintf("cannot compare namespace %s with its definition: %v", grp.NS.Name, err)}}
+	case err != nil || len(drift) == 0:
+		return nil
+	}
+	return config.Problems{{File: grp.NS.Dir, Severity: config.SeverityWarning, Msg: DriftText(grp.NS.Name, g.Name, drift)}}
+}
+
+// DriftAll is DriftProblem for every managed namespace of the confdir that
+// has members, named after its first member.
+func (e *Env) DriftAll() config.Problems {
+	var ps config.Problems
+	for _, grp := range e.Tree.Groups() {
+		if len(grp.Members) > 0 {
+			ps = append(ps, e.DriftProblem(grp.Members[0])...)
+		}
+	}
+	return ps
+}
