@@ -86,6 +86,7 @@ func readInterface(r reader, ns *Namespace, num int, dir string) Interface {
 	ir.readMTU()
 	ifc.Addrs = readEntries(ir, KeyIP, ParseAddr)
 	ifc.Gateways = readEntries(ir, KeyGateway, ParseGateway)
+	ir.checkDuplicateAddrs()
 	ir.checkGateways()
 	return ifc
 }
@@ -286,15 +287,45 @@ func readEntries[T any](ir ifaceReader, k string, parse func(string) (T, error))
 }
 
 // checkGateways records each gateway for which the interface has no address
-// of the same family. An IPv6 link-local gateway (fe80::/10) needs none: the
+// of the same family, or no configured prefix that contains it: the kernel
+// refuses a route via a gateway it cannot reach on the link ("Network is
+// unreachable"). An IPv6 link-local gateway (fe80::/10) needs none: the
 // kernel gives every interface a link-local address.
 func (ir ifaceReader) checkGateways() {
 	for _, gw := range ir.ifc.Gateways {
-		if gw.Is6() && gw.IsLinkLocalUnicast() || hasFamily(ir.ifc.Addrs, gw) {
+		switch {
+		case gw.Is6() && gw.IsLinkLocalUnicast() || anyContains(ir.ifc.Addrs, gw):
+		case hasFamily(ir.ifc.Addrs, gw):
+			ir.add(ir.ifc.File(KeyGateway), "gateway %s is in no prefix configured in %s, so the kernel refuses the route via it (Network is unreachable); add an address of its network there",
+				gw, ir.ifc.File(KeyIP))
+		default:
+			ir.add(ir.ifc.File(KeyGateway), "gateway %s has no %s address on this interface to reach it; add one to %s",
+				gw, familyName(gw), ir.ifc.File(KeyIP))
+		}
+	}
+}
+
+// anyContains reports whether one of addrs' prefixes contains a.
+func anyContains(addrs []netip.Prefix, a netip.Addr) bool {
+	for _, p := range addrs {
+		if p.Masked().Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkDuplicateAddrs records an address listed twice in the ip file: the
+// kernel refuses the second ("File exists"), whatever its prefix length.
+func (ir ifaceReader) checkDuplicateAddrs() {
+	seen := map[netip.Addr]netip.Prefix{}
+	for _, p := range ir.ifc.Addrs {
+		if first, dup := seen[p.Addr()]; dup {
+			ir.add(ir.ifc.File(KeyIP), "address %s is listed twice (%s and %s); the kernel refuses the second (File exists): list each address once",
+				p.Addr(), first, p)
 			continue
 		}
-		ir.add(ir.ifc.File(KeyGateway), "gateway %s has no %s address on this interface to reach it; add one to %s",
-			gw, familyName(gw), ir.ifc.File(KeyIP))
+		seen[p.Addr()] = p
 	}
 }
 

@@ -267,6 +267,7 @@ func (t *Tree) formAll() {
 		t.formGroup(x)
 	}
 	t.checkVethHostNames("")
+	t.checkConflicts()
 }
 
 // utilNetnsProblems: a managed guest that also has util-vserver's own

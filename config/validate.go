@@ -56,7 +56,9 @@ func ValidateNamespaceName(x string) error {
 // ValidateIfName checks a network interface name (inside a namespace, a
 // veth host side, a link or bridge): 1–15 bytes, no '/', ':' or whitespace,
 // not "." or "..". These are the kernel's rules (dev_valid_name) plus ':',
-// which iproute2 reserves for old-style aliases.
+// which iproute2 reserves for old-style aliases, '%' (a name template the
+// kernel fills in) and "all" and "default", whose sysctl directories the
+// kernel already has (it refuses such a link: Invalid argument).
 func ValidateIfName(s string) error {
 	const allowed = "allowed: 1–15 bytes without '/', ':' or whitespace, not \".\" or \"..\""
 	switch {
@@ -68,6 +70,10 @@ func ValidateIfName(s string) error {
 		return fmt.Errorf("interface name %q is not allowed; %s", s, allowed)
 	case strings.ContainsAny(s, "/:\x00") || strings.IndexFunc(s, unicode.IsSpace) >= 0:
 		return fmt.Errorf("interface name %q contains '/', ':' or whitespace; %s", s, allowed)
+	case strings.Contains(s, "%"):
+		return fmt.Errorf("interface name %q contains '%%', which the kernel reads as a template (eth%%d: the next free number) and replaces; %s, without '%%'", s, allowed)
+	case s == "all" || s == "default":
+		return fmt.Errorf("interface name %q is reserved by the kernel (net.ipv4.conf.%s means every or new interfaces) and refused for a link (Invalid argument); choose another name", s, s)
 	}
 	return nil
 }

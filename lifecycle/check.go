@@ -11,9 +11,12 @@ import (
 // warnings: its files and its namespace's definition (config.Tree.Check),
 // what util-vserver will do with its own interfaces/ and scriptlets
 // managing namespaces (GuestNetworkProblems), what `setup` would fix, and
-// guests bypassing the host-wide mount protection. An unknown guest is one
-// problem naming CONFDIR/NAME.
+// guests bypassing the host-wide mount protection. It reads the whole
+// confdir first, so that conflicts between its namespace's definition and
+// the others (a MAC, a phys device, an address) are among them. An unknown
+// guest is one problem naming CONFDIR/NAME.
 func (e *Env) CheckGuest(name string) config.Problems {
+	e.Tree.Groups()
 	problems := e.Tree.Check(name)
 	g, err := e.Tree.Guest(name)
 	if err != nil {
