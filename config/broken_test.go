@@ -61,7 +61,7 @@ func checkAllScope(t *testing.T, dir string) bool {
 }
 
 // checkBrokenAcross: CheckAll has a problem naming the file with the text,
-// and so has the guest's Check once the confdir was read.
+// and so has Conflicts of the guest's namespace.
 func checkBrokenAcross(t *testing.T, tree *Tree, dir, guest, file, substr string) {
 	want := filepath.Join(dir, file)
 	match := func(p Problem) bool { return p.File == want && strings.Contains(p.Msg, substr) }
@@ -69,8 +69,12 @@ func checkBrokenAcross(t *testing.T, tree *Tree, dir, guest, file, substr string
 	if !slices.ContainsFunc(all, match) {
 		t.Fatalf("CheckAll: no problem naming %s with %q:\n%v", want, substr, all)
 	}
-	if ps := tree.Check(guest); !slices.ContainsFunc(ps, match) {
-		t.Errorf("Check(%s) after CheckAll misses it:\n%v", guest, ps)
+	g, err := tree.Guest(guest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps := tree.Conflicts(g.SharedNetns()); !slices.ContainsFunc(ps, match) {
+		t.Errorf("Conflicts(%s) misses it:\n%v", g.SharedNetns(), ps)
 	}
 }
 

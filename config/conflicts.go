@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -14,19 +15,36 @@ type nsUse struct {
 	what string // how it is used, for the message ("the address", ...)
 }
 
-// checkConflicts records what two namespace definitions cannot both have,
-// which no single definition shows: the same MAC (generated from the same
-// id, VLAN and interface number, or explicit), the same phys device, a
-// phys device that another namespace uses as parent (once moved in, the
-// other cannot create its link), and, as a warning, the same address.
-// Each namespace involved gets the problem, naming its own file and the
-// other's.
+// conflictsOf returns the conflicts between namespace x's definition and
+// the others (see checkConflicts), reading every definition once.
+func (t *Tree) conflictsOf(x string) Problems {
+	t.checkConflicts()
+	return t.conflicts[x]
+}
+
+// checkConflicts records, once, what two namespace definitions cannot both
+// have, which no single definition shows: the same MAC (generated from the
+// same id, VLAN and interface number, or explicit), the same phys device,
+// a phys device that another namespace uses as parent (once moved in, the
+// other cannot create its link), and, as a warning, the same address. Each
+// namespace involved gets the problem, naming its own file and the
+// other's. Only the definition directories are read, not the guests.
 func (t *Tree) checkConflicts() {
+	if t.conflicts != nil {
+		return
+	}
+	t.conflicts = map[string]Problems{}
 	macs, devs, addrs := map[string][]nsUse{}, map[string][]nsUse{}, map[string][]nsUse{}
-	for _, x := range sortedKeys(t.groups) {
-		ns := t.groups[x].NS
+	for _, x := range sortedKeys(t.defDirs) {
+		if !t.defDirs[x] {
+			continue
+		}
+		ns := t.definition(x)
 		for i := range ns.Interfaces {
 			ifc := &ns.Interfaces[i]
+			if !slices.Contains(LinkTypes, ifc.Type) {
+				continue // its type is the problem, reported with the definition
+			}
 			addMACUse(macs, ns, ifc)
 			addDevUse(devs, ns, ifc)
 			for _, p := range ifc.Addrs {
@@ -75,7 +93,7 @@ func (t *Tree) reportConflicts(uses map[string][]nsUse, sev Severity, format str
 			continue
 		}
 		for i, u := range us {
-			t.nsProbs[u.ns.Name] = append(t.nsProbs[u.ns.Name], Problem{File: u.file, Severity: sev,
+			t.conflicts[u.ns.Name] = append(t.conflicts[u.ns.Name], Problem{File: u.file, Severity: sev,
 				Msg: fmt.Sprintf(format, v, u.what, u.ifc.Dir, othersText(us, i))})
 		}
 	}
@@ -91,7 +109,7 @@ func (t *Tree) reportDevConflicts(devs map[string][]nsUse) {
 			continue
 		}
 		for i, u := range us {
-			t.nsProbs[u.ns.Name] = append(t.nsProbs[u.ns.Name], Problem{File: u.file,
+			t.conflicts[u.ns.Name] = append(t.conflicts[u.ns.Name], Problem{File: u.file,
 				Msg: fmt.Sprintf("host device %s is %s %s and also %s; a phys device moves into one namespace and is then "+
 					"gone from the host: use it in one namespace only", dev, u.what, u.ifc.Dir, othersText(us, i))})
 		}

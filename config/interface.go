@@ -4,6 +4,7 @@
 package config
 
 import (
+	"fmt"
 	"net"
 	"net/netip"
 	"slices"
@@ -423,4 +424,15 @@ func macString(mac net.HardwareAddr) string {
 		return ""
 	}
 	return mac.String()
+}
+
+// MTUAboveParent is the error of a vlan or macvlan whose MTU is above
+// parentMTU, the MTU of its parent: the kernel refuses such a link
+// (Invalid argument). Nil when the MTU is not set or fits.
+func MTUAboveParent(ifc *Interface, parentMTU int) error {
+	if (ifc.Type != TypeVLAN && ifc.Type != TypeMacvlan) || ifc.MTU <= parentMTU {
+		return nil
+	}
+	return fmt.Errorf("MTU %d is above the MTU %d of its parent %s; the kernel refuses a %s above its parent's (Invalid argument): lower %s or raise the MTU of %s",
+		ifc.MTU, parentMTU, ifc.Link, ifc.Type, ifc.File(KeyMTU), ifc.Link)
 }

@@ -40,7 +40,8 @@ type Tree struct {
 	nsProbs   map[string]Problems   // per namespace X: its definition
 	allGroups bool                  // every group was formed and the cross-group checks ran
 
-	hostNamesChecked bool // veth host-side names were compared across all definitions
+	hostNamesChecked bool                // veth host-side names were compared across all definitions
+	conflicts        map[string]Problems // per namespace X: conflicts with other definitions (nil until compared)
 }
 
 // Load lists the confdir p.ConfDir: guest names, their spaces/net and the
@@ -267,7 +268,6 @@ func (t *Tree) formAll() {
 		t.formGroup(x)
 	}
 	t.checkVethHostNames("")
-	t.checkConflicts()
 }
 
 // utilNetnsProblems: a managed guest that also has util-vserver's own
@@ -438,6 +438,16 @@ func (t *Tree) Check(name string) Problems {
 	return ps
 }
 
+// Conflicts returns the conflicts between namespace x's definition and the
+// other definitions (the same MAC, a phys device used twice or as another's
+// parent, the same address): what no single definition shows. It reads
+// every definition directory (not the guests), once.
+func (t *Tree) Conflicts(x string) Problems {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.conflictsOf(x)
+}
+
 // CheckGroup returns every problem of namespace x (its definition) and of
 // its members. An unknown namespace is a Problem naming CONFDIR/.netns/X.
 func (t *Tree) CheckGroup(x string) Problems {
@@ -474,6 +484,10 @@ func (t *Tree) CheckAll() Problems {
 	}
 	for _, x := range sortedKeys(t.nsProbs) {
 		ps = append(ps, t.nsProbs[x]...)
+	}
+	t.checkConflicts()
+	for _, x := range sortedKeys(t.conflicts) {
+		ps = append(ps, t.conflicts[x]...)
 	}
 	return ps
 }

@@ -3,26 +3,31 @@ package lifecycle
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/vserverx/vserverx/config"
+	"github.com/vserverx/vserverx/netns"
 )
 
 // CheckGuest returns everything `check` reports for guest name, errors and
 // warnings: its files and its namespace's definition (config.Tree.Check),
+// the conflicts of that definition with the others (config.Tree.Conflicts),
+// what the kernel would refuse (KernelProblems),
 // what util-vserver will do with its own interfaces/ and scriptlets
 // managing namespaces (GuestNetworkProblems), what `setup` would fix, and
-// guests bypassing the host-wide mount protection. It reads the whole
-// confdir first, so that conflicts between its namespace's definition and
-// the others (a MAC, a phys device, an address) are among them. An unknown
-// guest is one problem naming CONFDIR/NAME.
+// guests bypassing the host-wide mount protection. An unknown guest is one
+// problem naming CONFDIR/NAME.
 func (e *Env) CheckGuest(name string) config.Problems {
-	e.Tree.Groups()
 	problems := e.Tree.Check(name)
 	g, err := e.Tree.Guest(name)
 	if err != nil {
 		return problems
 	}
 	problems = append(problems, e.GuestNetworkProblems(g)...)
+	if grp := e.Tree.GroupOf(g); grp != nil {
+		problems = append(problems, e.Tree.Conflicts(grp.NS.Name)...)
+		problems = append(problems, e.KernelProblems(grp)...)
+	}
 	return append(problems, e.setupProblems(g)...)
 }
 
@@ -47,7 +52,11 @@ func (e *Env) CheckAll() config.Problems {
 	for _, g := range e.Tree.Guests() {
 		all = append(all, e.CheckGuest(g.Name)...)
 	}
-	return Dedup(append(all, e.Tree.CheckAll()...))
+	all = append(all, e.Tree.CheckAll()...)
+	for _, grp := range e.Tree.Groups() {
+		all = append(all, e.KernelProblems(grp)...)
+	}
+	return Dedup(all)
 }
 
 // Dedup returns ps without repetitions (same file, message and severity),
@@ -93,6 +102,45 @@ func (e *Env) DriftAll() config.Problems {
 		if len(grp.Members) > 0 {
 			ps = append(ps, e.DriftProblem(grp.Members[0])...)
 		}
+	}
+	return ps
+}
+
+// KernelProblems are the values of group grp's definition that the kernel
+// would refuse at start and that can be found before: a vlan or macvlan
+// MTU above its parent's (read on the host), a sysctl that no network
+// namespace has or a value it cannot hold (tried in a throwaway namespace:
+// as root only, since making one needs it). The words are those of the
+// start that would fail.
+func (e *Env) KernelProblems(grp *config.Group) config.Problems {
+	var ps config.Problems
+	for i := range grp.NS.Interfaces {
+		ifc := &grp.NS.Interfaces[i]
+		if mtu, ok, err := netns.HostLinkMTU(ifc.Link); ifc.MTU > 0 && ifc.Link != "" && err == nil && ok {
+			if err := config.MTUAboveParent(ifc, mtu); err != nil {
+				ps = append(ps, config.Problem{File: ifc.File(config.KeyMTU), Msg: err.Error()})
+			}
+		}
+	}
+	return append(ps, e.sysctlProblems(grp.NS)...)
+}
+
+// sysctlProblems tries ns's sysctls in a throwaway namespace (as root).
+func (e *Env) sysctlProblems(ns *config.Namespace) config.Problems {
+	if os.Geteuid() != 0 || len(ns.Sysctls) == 0 {
+		return nil
+	}
+	var names []string
+	for _, ifc := range ns.Interfaces {
+		names = append(names, ifc.Name)
+	}
+	refused, err := netns.ProbeSysctls(ns.Sysctls, names)
+	if err != nil {
+		return config.Problems{{File: filepath.Join(ns.Dir, config.NSSysctl), Severity: config.SeverityWarning, Msg: err.Error()}}
+	}
+	var ps config.Problems
+	for _, r := range refused {
+		ps = append(ps, config.Problem{File: r.Sysctl.File, Msg: r.Err.Error()})
 	}
 	return ps
 }

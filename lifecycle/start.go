@@ -68,12 +68,17 @@ func (e *Env) Start(ctx context.Context, name string, args []string) error {
 // Refusal is why start refuses a managed guest before touching the host
 // (nil when it would go ahead): its scriptlets or cleanup-skip entry are
 // missing or outdated (util-vserver would fail later, less clearly), its
-// util-vserver network configuration has errors (GuestNetworkProblems), or
-// util-vserver's command was not found. `plan` reports the same.
+// util-vserver network configuration has errors (GuestNetworkProblems), its
+// namespace's definition conflicts with another (config.Tree.Conflicts: a
+// MAC, a phys device; the kernel would refuse the second start less
+// clearly), or util-vserver's command was not found. `plan` reports the same.
 func (e *Env) Refusal(m Managed) error {
 	var why []error
 	if err := e.networkRefusal(m); err != nil {
 		why = append(why, err)
+	}
+	if conflicts := e.Tree.Conflicts(m.NS()).Errors(); len(conflicts) > 0 {
+		why = append(why, conflicts)
 	}
 	if problems := e.Setup.Check(m.Guest, m.NS()); len(problems) > 0 {
 		why = append(why, fmt.Errorf("guest %s is not set up for namespace %s (run: vserverx %s setup):\n%w", m.Guest.Name, m.NS(), m.Guest.Name, problems))

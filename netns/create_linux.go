@@ -97,6 +97,9 @@ func (e *engine) hostParent(ifc *config.Interface) (int, error) {
 		}
 		return 0, e.ifcErr(ifc, "parent device %s (%s): %w", ifc.Link, ifc.File("link"), err)
 	}
+	if err := config.MTUAboveParent(ifc, p.Attrs().MTU); err != nil {
+		return 0, e.ifcErr(ifc, "%w", err)
+	}
 	return p.Attrs().Index, nil
 }
 
