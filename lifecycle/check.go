@@ -80,8 +80,8 @@ func Dedup(ps config.Problems) config.Problems {
 // nothing is said; as root, a failure to read it is a warning too.
 func (e *Env) DriftProblem(g *config.Guest) config.Problems {
 	grp := e.Tree.GroupOf(g)
-	if grp == nil {
-		return nil
+	if grp == nil || config.ValidateNamespaceName(grp.NS.Name) != nil {
+		return nil // an invalid name is a problem of its own
 	}
 	drift, err := e.Drift(grp)
 	switch {
@@ -115,14 +115,26 @@ func (e *Env) DriftAll() config.Problems {
 func (e *Env) KernelProblems(grp *config.Group) config.Problems {
 	var ps config.Problems
 	for i := range grp.NS.Interfaces {
-		ifc := &grp.NS.Interfaces[i]
-		if mtu, ok, err := netns.HostLinkMTU(ifc.Link); ifc.MTU > 0 && ifc.Link != "" && err == nil && ok {
-			if err := config.MTUAboveParent(ifc, mtu); err != nil {
-				ps = append(ps, config.Problem{File: ifc.File(config.KeyMTU), Msg: err.Error()})
-			}
-		}
+		ps = append(ps, hostDeviceProblems(&grp.NS.Interfaces[i])...)
 	}
 	return append(ps, e.sysctlProblems(grp.NS)...)
+}
+
+// hostDeviceProblems checks the host device of ifc (a parent): an error
+// when its MTU is below ifc's. A device that does not exist (yet) is left
+// to start, which refuses then.
+func hostDeviceProblems(ifc *config.Interface) config.Problems {
+	if ifc.Link == "" || ifc.MTU == 0 {
+		return nil
+	}
+	mtu, exists, err := netns.HostLinkMTU(ifc.Link)
+	if err != nil || !exists {
+		return nil
+	}
+	if err := config.MTUAboveParent(ifc, mtu); err != nil {
+		return config.Problems{{File: ifc.File(config.KeyMTU), Msg: err.Error()}}
+	}
+	return nil
 }
 
 // sysctlProblems tries ns's sysctls in a throwaway namespace (as root).

@@ -82,7 +82,7 @@ func (e *Env) resolveForStop(name string) (Managed, error) {
 		return m, err
 	}
 	if g := m.Guest; g.SpacesNetInvalid != nil {
-		return m, fmt.Errorf("guest %s: %s %w", name, g.File(config.GuestSpacesNet), g.SpacesNetInvalid)
+		return m, fmt.Errorf("guest %s: %s names no valid namespace:\n%w", name, g.File(config.GuestSpacesNet), problems.Errors())
 	}
 	e.warnf("the configuration of guest %s has problems (stopping anyway):\n  %s",
 		name, strings.ReplaceAll(problems.Error(), "\n", "\n  "))
