@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/vserverx/vserverx/cmd/vserverx/internal/cmdtable"
 	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/lifecycle"
 	"github.com/vserverx/vserverx/netns"
@@ -44,7 +45,6 @@ func (a *app) cliApp() *cli.App {
 	return &cli.App{
 		Name:                  "vserverx",
 		Usage:                 "run Linux-VServer guests in named network namespaces",
-		UsageText:             "vserverx [global options] NAME COMMAND [args...]\nvserverx [global options] start-all|stop-all|status-all|list [options]",
 		Description:           appDescription,
 		Version:               version,
 		Flags:                 append(globalFlags(), cli.HelpFlag), // urfave adds it only without a help command of our own
@@ -53,7 +53,7 @@ func (a *app) cliApp() *cli.App {
 		Writer:                a.stdout,
 		ErrWriter:             a.stderr,
 		HideHelpCommand:       true, // our own help command knows the guest commands too
-		CustomAppHelpTemplate: appHelpTemplate,
+		CustomAppHelpTemplate: appHelp(),
 		OnUsageError:          onUsageError,
 		ExitErrHandler:        func(*cli.Context, error) {},
 		// --mark a,b is one value (a or b), as util-vserver reads it.
@@ -82,27 +82,23 @@ func (a *app) hostCommands() []*cli.Command {
 
 // helpCommand is `vserverx help [COMMAND]`, for host and guest commands.
 func (a *app) helpCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "help",
-		Aliases:   []string{"h"},
-		Usage:     "show help, for vserverx or for one COMMAND (guest commands too)",
-		UsageText: "vserverx [global options] help [COMMAND]",
-		Action: func(c *cli.Context) error {
-			topic := c.Args().First()
-			if c.Args().Len() > 1 {
-				return usagef("help: unexpected argument(s) %q", c.Args().Slice()[1:])
-			}
-			switch {
-			case topic == "":
-				return cli.ShowAppHelp(c)
-			case c.App.Command(topic) != nil:
-				return cli.ShowCommandHelp(c, topic)
-			case a.guestApp("NAME").Command(topic) != nil:
-				return a.guestApp("NAME").Run([]string{"vserverx NAME", topic, "--help"})
-			}
-			return usagef("help: no command %q", topic)
-		},
+	cmd := tableCommand(spec("help", false), "")
+	cmd.Action = func(c *cli.Context) error {
+		topic := c.Args().First()
+		if c.Args().Len() > 1 {
+			return usagef("help: unexpected argument(s) %q", c.Args().Slice()[1:])
+		}
+		switch {
+		case topic == "":
+			return cli.ShowAppHelp(c)
+		case c.App.Command(topic) != nil:
+			return cli.ShowCommandHelp(c, topic)
+		case a.guestApp("NAME").Command(topic) != nil:
+			return a.guestApp("NAME").Run([]string{"vserverx NAME", topic, "--help"})
+		}
+		return usagef("help: no command %q", topic)
 	}
+	return cmd
 }
 
 // guestAction handles `vserverx NAME COMMAND [args...]`.
@@ -160,12 +156,10 @@ func (a *app) guestCommands(name string) []*cli.Command {
 	)
 }
 
-// guestCmd describes a command of one guest for guestCommand.
+// guestCmd is a command of one guest for guestCommand: its entry in the
+// command table and how its arguments are taken.
 type guestCmd struct {
-	name  string // the command
-	args  string // what follows it in the usage line, "" for nothing
-	usage string // one line for --help
-	desc  string // the text of `vserverx NAME COMMAND --help`
+	spec cmdtable.Command
 	// words: the arguments are taken as they are, flags too (for
 	// util-vserver); only a lone --help shows the command's help.
 	words bool
@@ -176,37 +170,40 @@ type guestCmd struct {
 	root bool
 }
 
-// usageText is the usage line of s for guest name.
-func (s guestCmd) usageText(name string) string {
-	text := "vserverx [global options] " + name + " " + s.name
-	if s.args != "" {
-		text += " " + s.args
+// guestCommand builds command s of guest name from its table entry: it
+// checks what s asks for (help request, arguments, root), builds the
+// environment and calls run.
+func (a *app) guestCommand(name string, s guestCmd, run func(c *cli.Context, env *lifecycle.Env) error) *cli.Command {
+	cmd := tableCommand(s.spec, name)
+	cmd.SkipFlagParsing = s.words
+	cmd.Action = func(c *cli.Context) error {
+		if s.words && wantsHelp(c.Args().Slice()) {
+			return cli.ShowSubcommandHelp(c)
+		}
+		if err := s.refusal(c); err != nil {
+			return err
+		}
+		env, err := a.environment()
+		if err != nil {
+			return err
+		}
+		return run(c, env)
 	}
-	return text
+	return cmd
 }
 
-// guestCommand builds command s of guest name: it checks what s asks for
-// (help request, arguments, root), builds the environment and calls run.
-func (a *app) guestCommand(name string, s guestCmd, run func(c *cli.Context, env *lifecycle.Env) error) *cli.Command {
+// tableCommand is the urfave/cli command of table entry s (for guest name
+// when it is a guest command), without its action.
+func tableCommand(s cmdtable.Command, name string) *cli.Command {
 	return &cli.Command{
-		Name:            s.name,
-		Usage:           s.usage,
-		UsageText:       s.usageText(name),
-		Description:     s.desc,
-		SkipFlagParsing: s.words,
-		Action: func(c *cli.Context) error {
-			if s.words && wantsHelp(c.Args().Slice()) {
-				return cli.ShowSubcommandHelp(c)
-			}
-			if err := s.refusal(c); err != nil {
-				return err
-			}
-			env, err := a.environment()
-			if err != nil {
-				return err
-			}
-			return run(c, env)
-		},
+		Name:               s.Name,
+		Aliases:            s.Aliases,
+		Usage:              s.Usage,
+		UsageText:          usageLine(s, name),
+		Description:        s.Desc,
+		Flags:              cliFlags(s.Flags),
+		Hidden:             s.Hidden,
+		CustomHelpTemplate: commandHelp(s, name),
 	}
 }
 
@@ -219,7 +216,7 @@ func (s guestCmd) refusal(c *cli.Context) error {
 		}
 	}
 	if s.root {
-		return needRoot(s.name)
+		return needRoot(s.spec.Name)
 	}
 	return nil
 }

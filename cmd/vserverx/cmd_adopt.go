@@ -15,47 +15,21 @@ import (
 )
 
 func (a *app) adoptCommand(name string) *cli.Command {
-	return &cli.Command{
-		Name:  "adopt",
-		Usage: "turn the guest's old network configuration into a vserverx-managed namespace, with a backup",
-		UsageText: "vserverx [global options] " + name + " adopt [--dry-run] [--namespace X] [--id N]\n" +
-			"vserverx [global options] " + name + " adopt --undo [TIMESTAMP]",
-		Description: `Reads the guest's network configuration in the forms vserverx replaces, in
-this order: util-vserver's own netns/ (the guest's, or .defaults/netns), a
-hand-written ip scriptlet in scripts/, classic interfaces/ entries on host
-devices. Writes the same as CONFDIR/.netns/X and spaces/net, moves the old
-files aside and does what 'setup' does, so that the guest starts with the
-same addresses. Every file changed or moved is first put under
-CONFDIR/NAME/.vserverx-adopt/TIMESTAMP/ (paths relative to CONFDIR); the
-file CREATED there lists every path adopt created, UNDO what it moved,
-saved and wrote. The guest must be stopped. A second adopt finds nothing
-to do. A second or third guest adopted with --namespace X joins the
-definition of X the first wrote, unless a MAC of its old configuration
-was derived from its own id (then --id N chooses).
-
---undo restores exactly what the latest adoption (or the one of
-TIMESTAMP, the backup's name) changed, created or moved aside, and
-refuses, naming the files, when any of them changed since.`,
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "dry-run", Usage: "print every file operation and change nothing; exit 1 with the reasons when the guest cannot be adopted", DisableDefaultText: true},
-			&cli.StringFlag{Name: "namespace", Usage: "namespace `X` for a guest configured by classic interfaces/ only (default: the guest's name)"},
-			&cli.IntFlag{Name: "id", Usage: "write `N` (0–65535) as the namespace id instead of the guest's context"},
-			&cli.BoolFlag{Name: "undo", Usage: "undo the latest adoption of the guest (or the one of TIMESTAMP) from its backup", DisableDefaultText: true},
-		},
-		Action: func(c *cli.Context) error {
-			if c.Bool("undo") {
-				return a.runAdoptUndo(c, name)
-			}
-			if err := noArgs(c); err != nil {
-				return err
-			}
-			opt := adopt.Options{Guest: name, Namespace: c.String("namespace"), ID: c.Int("id"), HasID: c.IsSet("id")}
-			if opt.HasID && (opt.ID < 0 || opt.ID > config.MaxID) {
-				return usagef("--id %d: the namespace id is 0–%d", opt.ID, config.MaxID)
-			}
-			return a.runAdopt(opt, c.Bool("dry-run"))
-		},
+	cmd := tableCommand(spec("adopt", true), name)
+	cmd.Action = func(c *cli.Context) error {
+		if c.Bool("undo") {
+			return a.runAdoptUndo(c, name)
+		}
+		if err := noArgs(c); err != nil {
+			return err
+		}
+		opt := adopt.Options{Guest: name, Namespace: c.String("namespace"), ID: c.Int("id"), HasID: c.IsSet("id")}
+		if opt.HasID && (opt.ID < 0 || opt.ID > config.MaxID) {
+			return usagef("--id %d: the namespace id is 0–%d", opt.ID, config.MaxID)
+		}
+		return a.runAdopt(opt, c.Bool("dry-run"))
 	}
+	return cmd
 }
 
 // runAdopt prepares the adoption of guest opt.Guest, prints it, and

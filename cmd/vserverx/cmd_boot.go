@@ -19,59 +19,27 @@ import (
 	"github.com/vserverx/vserverx/lifecycle/boot"
 )
 
-// bootFlags are the options of start-all and stop-all.
-func bootFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringSliceFlag{Name: "mark", Aliases: []string{"m"}, Usage: "select guests whose apps/init/mark lists `MARK` (a,b: a or b); !MARK or ~MARK selects those that do not; repeated: all must match"},
-		&cli.BoolFlag{Name: "all", Usage: "select every guest (disabled guests and guests without vdir are still skipped); with --mark it adds nothing", DisableDefaultText: true},
-		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "run at most `N` guests at once", DefaultText: "number of CPUs"},
-		&cli.BoolFlag{Name: "dry-run", Usage: "print the order (waves) without starting or stopping anything", DisableDefaultText: true},
-	}
-}
+func (a *app) startAllCommand() *cli.Command { return a.bootCommand("start-all", false) }
 
-func (a *app) startAllCommand() *cli.Command {
-	return a.bootCommand("start-all", "start every selected guest in apps/init/depends order (boot)", false)
-}
+func (a *app) stopAllCommand() *cli.Command { return a.bootCommand("stop-all", true) }
 
-func (a *app) stopAllCommand() *cli.Command {
-	return a.bootCommand("stop-all", "stop every selected guest in reverse dependency order (shutdown)", true)
-}
-
-func (a *app) bootCommand(name, usage string, stop bool) *cli.Command {
-	return &cli.Command{
-		Name:      name,
-		Usage:     usage,
-		UsageText: "vserverx [global options] " + name + " [--mark M]... [--all] [-j N] [--dry-run]",
-		Description: `Selects guests by apps/init/mark (--mark, repeatable; a leading ! or ~
-inverts) or --all, skips disabled guests and guests without vdir, orders
-them by apps/init/depends and runs N at a time, printing one line per guest
-and a summary (a guest's output only when it fails). Like util-vserver's
-boot it runs "vserver --defaulttty --sync NAME start|stop": from pre-start
-on, a guest uses its apps/init/tty (else .defaults/apps/init/tty, else
-/dev/null), not this command's output. A broken guest blocks only what
-depends on it: start-all skips a guest with an unknown dependency, on a
-dependency cycle, needing a disabled guest or one whose start failed, and
-every guest that needs it, naming each with its reason; check-all reports
-the same beforehand. stop-all stops every selected guest whatever the
-dependency graph says: an unknown dependency is ignored with a warning and
-a cycle's guests are stopped unordered among themselves. Exit 0 when all
-succeeded, 1 when none did, 2 when some did.`,
-		Flags: bootFlags(),
-		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
+func (a *app) bootCommand(name string, stop bool) *cli.Command {
+	cmd := tableCommand(spec(name, false), "")
+	cmd.Action = func(c *cli.Context) error {
+		if err := noArgs(c); err != nil {
+			return err
+		}
+		if !c.Bool("all") && len(c.StringSlice("mark")) == 0 {
+			return usagef("%s: give --mark MARK or --all", name)
+		}
+		if !c.Bool("dry-run") {
+			if err := needRoot(name); err != nil {
 				return err
 			}
-			if !c.Bool("all") && len(c.StringSlice("mark")) == 0 {
-				return usagef("%s: give --mark MARK or --all", name)
-			}
-			if !c.Bool("dry-run") {
-				if err := needRoot(name); err != nil {
-					return err
-				}
-			}
-			return a.runBoot(c, stop)
-		},
+		}
+		return a.runBoot(c, stop)
 	}
+	return cmd
 }
 
 func (a *app) runBoot(c *cli.Context, stop bool) error {
@@ -197,39 +165,35 @@ func withOutput(err error, out string) error {
 }
 
 func (a *app) statusAllCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "status-all",
-		Usage:     "show whether each selected guest runs; exit 0 when any runs, 3 when none, 4 when unknown (init scripts)",
-		UsageText: "vserverx [global options] status-all [--mark M]... [--all]",
-		Flags:     bootFlags()[:2],
-		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
-				return err
+	cmd := tableCommand(spec("status-all", false), "")
+	cmd.Action = func(c *cli.Context) error {
+		if err := noArgs(c); err != nil {
+			return err
+		}
+		if !c.Bool("all") && len(c.StringSlice("mark")) == 0 {
+			return usagef("status-all: give --mark MARK or --all")
+		}
+		env, err := a.environment()
+		if err != nil {
+			return err
+		}
+		running := runningOnce(env)
+		probe := func(ctx context.Context, g *config.Guest) (bool, error) {
+			if env.VserverErr != nil {
+				return false, env.VserverErr
 			}
-			if !c.Bool("all") && len(c.StringSlice("mark")) == 0 {
-				return usagef("status-all: give --mark MARK or --all")
+			if os.Geteuid() != 0 {
+				return false, fmt.Errorf("root is needed to see whether guest %s runs", g.Name)
 			}
-			env, err := a.environment()
-			if err != nil {
-				return err
-			}
-			running := runningOnce(env)
-			probe := func(ctx context.Context, g *config.Guest) (bool, error) {
-				if env.VserverErr != nil {
-					return false, env.VserverErr
-				}
-				if os.Geteuid() != 0 {
-					return false, fmt.Errorf("root is needed to see whether guest %s runs", g.Name)
-				}
-				return running(ctx, g.Name)
-			}
-			code, err := boot.Status(c.Context, env.Tree, a.bootOptions(c, false), probe)
-			if err != nil {
-				return withStatus{err, code}
-			}
-			return outcomeOf(code)
-		},
+			return running(ctx, g.Name)
+		}
+		code, err := boot.Status(c.Context, env.Tree, a.bootOptions(c, false), probe)
+		if err != nil {
+			return withStatus{err, code}
+		}
+		return outcomeOf(code)
 	}
+	return cmd
 }
 
 // isTerminal reports whether w is a terminal (for the progress line).

@@ -16,32 +16,7 @@ import (
 )
 
 func (a *app) checkCommand(name string) *cli.Command {
-	cmd := a.guestCommand(name, guestCmd{
-		name:   "check",
-		args:   "[--strict]",
-		usage:  "validate the guest's and its namespace's configuration; change nothing",
-		noArgs: true,
-		desc: `Reads the guest's confdir and its namespace definition (CONFDIR/.netns/X),
-validates every value, checks that 'setup' was run (scriptlets and the
-namespace-cleanup-skip entry), checks what util-vserver will do with the
-guest's own interfaces/ inside the namespace (a dev the namespace will not
-have, addresses configured twice), names scriptlets that manage network
-namespaces besides vserverx (file and line), and names guests whose own
-initialize scriptlets would bypass the host-wide mount protection. Reports
-every problem with the file it is about; warnings are printed but do not
-count unless --strict is given. Run as root, it also warns when the running
-group's namespace differs from its definition (see 'apply'). Exit 0 when
-there is no problem, 1 when there are, 5 when there is no such guest, 7
-with --strict when there are only warnings. Needs no root and changes
-nothing.`,
-	}, func(c *cli.Context, env *lifecycle.Env) error { return a.runCheck(env, name, c.Bool("strict")) })
-	cmd.Flags = []cli.Flag{strictFlag()}
-	return cmd
-}
-
-// strictFlag is --strict of check and check-all.
-func strictFlag() cli.Flag {
-	return &cli.BoolFlag{Name: "strict", Usage: "warnings (drift included) fail too, with exit status 7", DisableDefaultText: true}
+	return a.guestCommand(name, guestCmd{spec: spec("check", true), noArgs: true}, func(c *cli.Context, env *lifecycle.Env) error { return a.runCheck(env, name, c.Bool("strict")) })
 }
 
 // runCheck prints every problem of the guest and its group.

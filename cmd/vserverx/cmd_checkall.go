@@ -14,35 +14,15 @@ import (
 )
 
 func (a *app) checkAllCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "check-all",
-		Usage:     "validate the whole confdir (every guest, every namespace definition); change nothing",
-		UsageText: "vserverx [global options] check-all [--mark M]... [--strict] [--json]",
-		Description: `Reports exactly what 'NAME check' reports for every guest of the confdir,
-warnings included, plus what no single guest's check can see: every
-namespace definition (CONFDIR/.netns/X), also one no guest uses, and the
-conflicts between definitions (veth host-side names used twice), and the
-boot order as start-all and stop-all read it: an apps/init/depends entry
-naming no guest, a dependency cycle (a guest depending on itself included)
-and a dependency on a guest that is disabled or has no vdir are errors, in
-the words start-all uses when it skips such a guest; with --mark (as given
-to start-all) a mark that selects no guest is a warning. Each
-problem is listed once, with the file it is about. Exit 0 when there is no
-problem, 1 when there are, 7 with --strict when there are only warnings.
-Needs no root and changes nothing.`,
-		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "mark", Aliases: []string{"m"}, Usage: "also check the selection start-all --mark `MARK` would make"},
-			strictFlag(),
-			&cli.BoolFlag{Name: "json", Usage: "print the problems as a JSON array of {file, severity, message}", DisableDefaultText: true},
-		},
-		Action: func(c *cli.Context) error {
-			env, err := a.environmentNoArgs(c)
-			if err != nil {
-				return err
-			}
-			return a.runCheckAll(env, c.StringSlice("mark"), c.Bool("strict"), c.Bool("json"))
-		},
+	cmd := tableCommand(spec("check-all", false), "")
+	cmd.Action = func(c *cli.Context) error {
+		env, err := a.environmentNoArgs(c)
+		if err != nil {
+			return err
+		}
+		return a.runCheckAll(env, c.StringSlice("mark"), c.Bool("strict"), c.Bool("json"))
 	}
+	return cmd
 }
 
 // runCheckAll prints every problem of the confdir, the boot order's for the

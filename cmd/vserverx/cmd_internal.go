@@ -18,15 +18,11 @@ import (
 
 func (a *app) vspaceRewriteCommand(name string) *cli.Command {
 	// Not words: every word, also a lone --help, belongs to util-vserver.
-	cmd := a.guestCommand(name, guestCmd{
-		name:  vspace.RewriteCommand,
-		args:  "-- WORDS...",
-		usage: "print util-vserver's VSPACE_SHARED_CMD array rewritten for the guest's namespace (used by the prepre-start scriptlet)",
-	}, func(c *cli.Context, env *lifecycle.Env) error {
+	cmd := a.guestCommand(name, guestCmd{spec: spec(vspace.RewriteCommand, true)}, func(c *cli.Context, env *lifecycle.Env) error {
 		fmt.Fprintln(a.stdout, env.VspaceAssignment(name, stripDashDash(c.Args().Slice())))
 		return nil
 	})
-	cmd.Hidden, cmd.SkipFlagParsing = true, true
+	cmd.SkipFlagParsing = true
 	return cmd
 }
 
@@ -39,38 +35,24 @@ func stripDashDash(args []string) []string {
 }
 
 func (a *app) netnsExecCommand(name string) *cli.Command {
-	s := guestCmd{
-		name:  vspace.NetnsExecCommand,
-		args:  "-- CMD [ARGS...]",
-		usage: "set up the guest's namespace and exec CMD inside it (the prefix a plain 'vserver NAME start' runs)",
+	cmd := tableCommand(spec(vspace.NetnsExecCommand, true), name)
+	cmd.SkipFlagParsing = true
+	// CMD is checked before anything is loaded.
+	cmd.Action = func(c *cli.Context) error {
+		argv := stripDashDash(c.Args().Slice())
+		if len(argv) == 0 {
+			return usagef("%s: missing CMD", vspace.NetnsExecCommand)
+		}
+		env, err := a.environment()
+		if err != nil {
+			return err
+		}
+		return env.UpAndExec(c.Context, name, argv)
 	}
-	return &cli.Command{
-		Name:            s.name,
-		Usage:           s.usage,
-		UsageText:       s.usageText(name),
-		Hidden:          true,
-		SkipFlagParsing: true,
-		// CMD is checked before anything is loaded.
-		Action: func(c *cli.Context) error {
-			argv := stripDashDash(c.Args().Slice())
-			if len(argv) == 0 {
-				return usagef("%s: missing CMD", vspace.NetnsExecCommand)
-			}
-			env, err := a.environment()
-			if err != nil {
-				return err
-			}
-			return env.UpAndExec(c.Context, name, argv)
-		},
-	}
+	return cmd
 }
 
 func (a *app) teardownCommand(name string) *cli.Command {
-	cmd := a.guestCommand(name, guestCmd{
-		name:   vspace.TeardownCommand,
-		usage:  "remove the guest's namespace when no process and no other member uses it (used by the postpost-stop scriptlet)",
-		noArgs: true,
-	}, func(c *cli.Context, env *lifecycle.Env) error { return env.TeardownGuest(c.Context, name) })
-	cmd.Hidden = true
+	cmd := a.guestCommand(name, guestCmd{spec: spec(vspace.TeardownCommand, true), noArgs: true}, func(c *cli.Context, env *lifecycle.Env) error { return env.TeardownGuest(c.Context, name) })
 	return cmd
 }

@@ -11,40 +11,33 @@ import (
 )
 
 func (a *app) listCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "list",
-		Usage:     "list every managed namespace with its members and their state",
-		UsageText: "vserverx [global options] list [--json] [--running-any]",
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "json", Usage: "print the list as JSON"},
-			&cli.BoolFlag{Name: "running-any", Usage: "print nothing; exit 0 when any managed guest runs, 3 when none does, 4 when that cannot be seen (not root; for init scripts)"},
-		},
-		Action: func(c *cli.Context) error {
-			env, err := a.environmentNoArgs(c)
-			if err != nil {
-				return err
+	cmd := tableCommand(spec("list", false), "")
+	cmd.Action = func(c *cli.Context) error {
+		env, err := a.environmentNoArgs(c)
+		if err != nil {
+			return err
+		}
+		list, err := env.List()
+		if err != nil {
+			return err
+		}
+		switch {
+		case c.Bool("running-any"):
+			if !list.Known() {
+				return outcome(cmdtable.ExitUnknown)
 			}
-			list, err := env.List()
-			if err != nil {
-				return err
+			if !list.AnyRunning() {
+				return outcome(cmdtable.ExitStopped)
 			}
-			switch {
-			case c.Bool("running-any"):
-				if !list.Known() {
-					return outcome(cmdtable.ExitUnknown)
-				}
-				if !list.AnyRunning() {
-					return outcome(cmdtable.ExitStopped)
-				}
-				return nil
-			case c.Bool("json"):
-				if list == nil {
-					list = lifecycle.GroupList{} // [] rather than null
-				}
-				return printJSON(a.stdout, list)
-			}
-			list.Print(a.stdout)
 			return nil
-		},
+		case c.Bool("json"):
+			if list == nil {
+				list = lifecycle.GroupList{} // [] rather than null
+			}
+			return printJSON(a.stdout, list)
+		}
+		list.Print(a.stdout)
+		return nil
 	}
+	return cmd
 }

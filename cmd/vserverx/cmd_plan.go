@@ -12,21 +12,7 @@ import (
 )
 
 func (a *app) planCommand(name string) *cli.Command {
-	return a.guestCommand(name, guestCmd{
-		name:  "plan",
-		args:  "[ARGS...]",
-		usage: "print the steps 'start' would take; change nothing",
-		words: true,
-		desc: `Prints, in order, the steps 'vserverx NAME start ARGS...' takes: the lock,
-creating or joining the namespace, loading its nftables ruleset, each interface (type, parent, temporary
-and final name, MAC, MTU, addresses, routes), sysctls, vprocunhide and the
-exact vserver command line; before them, the addresses util-vserver adds
-inside the namespace from each member's own interfaces/ (and on which
-interface), and warnings about them. It is the same plan object 'start'
-executes.
-Needs no root and changes nothing. Exit 1 when the configuration has
-problems or 'start' would refuse.`,
-	}, func(c *cli.Context, env *lifecycle.Env) error { return a.runPlan(env, name, c.Args().Slice()) })
+	return a.guestCommand(name, guestCmd{spec: spec("plan", true), words: true}, func(c *cli.Context, env *lifecycle.Env) error { return a.runPlan(env, name, c.Args().Slice()) })
 }
 
 // runPlan prints the plan of `start ARGS...` and whether start would refuse.

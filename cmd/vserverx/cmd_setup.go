@@ -12,17 +12,7 @@ import (
 )
 
 func (a *app) setupCommand(name string) *cli.Command {
-	return a.guestCommand(name, guestCmd{
-		name:   "setup",
-		usage:  "install the scriptlets and namespace-cleanup-skip entry util-vserver needs",
-		noArgs: true,
-		desc: `For a guest vserverx manages, installs (idempotently):
-  CONFDIR/NAME/scripts/prepre-start.d/vserverx   (sourced: rewrites VSPACE_SHARED_CMD)
-  CONFDIR/NAME/scripts/postpost-stop.d/vserverx  (tears the namespace down after a plain 'vserver NAME stop')
-  NETNS_DIR/X in CONFDIR/NAME/namespace-cleanup-skip
-  CONFDIR/.defaults/scripts/initialize.d/vserverx-rslave (when missing)
-and prints what it changed (nothing with -q). Other lines of namespace-cleanup-skip are kept.`,
-	}, func(_ *cli.Context, env *lifecycle.Env) error { return a.runSetup(env, name) })
+	return a.guestCommand(name, guestCmd{spec: spec("setup", true), noArgs: true}, func(_ *cli.Context, env *lifecycle.Env) error { return a.runSetup(env, name) })
 }
 
 // runSetup installs what the guest needs and prints what it changed.

@@ -12,24 +12,12 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/vserverx/vserverx/cmd/vserverx/internal/cmdtable"
 	"github.com/vserverx/vserverx/config"
-	"github.com/vserverx/vserverx/lifecycle"
-	"github.com/vserverx/vserverx/wrapper"
 )
 
 // globalFlags are the options that come before NAME.
-func globalFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "confdir", Usage: "util-vserver's configuration directory (default: __CONFDIR from util-vserver-vars, else " + config.DefaultConfDir + ")"},
-		&cli.StringFlag{Name: "vserver", Usage: "util-vserver's vserver command (default: __SBINDIR/vserver from util-vserver-vars, else " + config.DefaultVserver + ", else vserver in PATH)"},
-		&cli.StringFlag{Name: "util-vserver-vars", Value: config.DefaultVarsFile, EnvVars: []string{wrapper.EnvVars}, Usage: "util-vserver's file of program paths, read when it exists"},
-		&cli.StringFlag{Name: "netns-dir", Value: config.DefaultNetnsDir, Usage: "directory of named network namespaces (iproute2's)"},
-		&cli.StringFlag{Name: "state-dir", Value: config.DefaultStateDir, Usage: "where vserverx keeps its lock files (X.lock) and ruleset digests (X.nftables)"},
-		&cli.StringFlag{Name: "nft", Usage: "nftables' nft command, for namespaces with an nftables ruleset (default: " + lifecycle.DefaultNft + ", else nft in PATH)"},
-		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "say more about what is done", DisableDefaultText: true},
-		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only warnings and errors", DisableDefaultText: true},
-	}
-}
+func globalFlags() []cli.Flag { return cliFlags(cmdtable.GlobalFlags) }
 
 // globals are the parsed global options.
 type globals struct {
