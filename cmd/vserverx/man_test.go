@@ -519,10 +519,10 @@ func TestManSyncCatchesDrift(t *testing.T) {
 		{name: "command hidden", cli: func(c *manCLIModel) { manSetHidden(c, "check") }, expect: `hidden command "check"`},
 		{name: "new host command alias", cli: func(c *manCLIModel) { manAddAlias(c, "list", "ls") }, expect: `host command "ls"`},
 		{name: "dry-run removed from the man page", man: func(s string) string {
-			return manRemoveItem(t, s, `.B \-\-dry\-run`)
-		}, expect: `option of start-all "--dry-run"`},
+			return manRemoveItem(t, s, `\fB\-\-dry\-run\fR`)
+		}, expect: `option of apply "--dry-run"`},
 		{name: "teardown removed from the man page", man: func(s string) string {
-			return manRemoveItem(t, s, `.B teardown`)
+			return manRemoveItem(t, s, `\fBteardown\fR`)
 		}, expect: `hidden command "teardown"`},
 		{name: "option unknown to the CLI", man: func(s string) string {
 			return strings.Replace(s, ".SS Options of status\n", ".SS Options of status\n.TP\n.B \\-\\-bogus\nNot an option.\n", 1)

@@ -254,7 +254,7 @@ func (t *tally) finished() int {
 }
 
 // exitCode is 0 when every guest ended in the wanted state (or none was
-// selected), 1 when none did, 2 otherwise.
+// selected), 1 when none did, ExitSome otherwise.
 func (t *tally) exitCode() int {
 	good := len(t.done) + len(t.unchanged)
 	bad := len(t.failed) + len(t.skipped)
