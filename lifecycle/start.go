@@ -39,10 +39,13 @@ type execution struct {
 // that exits non-zero is a *wrapper.ExitStatus carrying its status; other
 // errors are problems vserverx found itself.
 func (e *Env) Start(ctx context.Context, name string, args []string) error {
+	m, err := e.Resolve(name)
+	if errors.Is(err, config.ErrNoGuest) {
+		return err // before util-vserver's command is looked for, as vserver says it first
+	}
 	if err := e.needVserver(); err != nil {
 		return err
 	}
-	m, err := e.Resolve(name)
 	if err != nil {
 		return err
 	}

@@ -100,11 +100,11 @@ func (s *Status) ExitCode() int {
 
 // Status gathers the status of a guest. It changes nothing.
 func (e *Env) Status(name string) (*Status, error) {
-	if err := e.needVserver(); err != nil {
-		return nil, err
-	}
 	g, err := e.Tree.Guest(name)
 	if err != nil {
+		return nil, err
+	}
+	if err := e.needVserver(); err != nil {
 		return nil, err
 	}
 	st := &Status{Guest: name, RunningKnown: true, PidsKnown: true, InterfacesKnown: true}

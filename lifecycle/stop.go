@@ -32,10 +32,13 @@ const (
 // the namespace is not torn down: the error says so and that a later stop
 // removes it; a teardown already under way is finished.
 func (e *Env) Stop(ctx context.Context, name string, args []string) error {
+	m, err := e.resolveForStop(name)
+	if errors.Is(err, config.ErrNoGuest) {
+		return err // before util-vserver's command is looked for, as vserver says it first
+	}
 	if err := e.needVserver(); err != nil {
 		return err
 	}
-	m, err := e.resolveForStop(name)
 	if err != nil {
 		return err
 	}

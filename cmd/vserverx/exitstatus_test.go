@@ -9,6 +9,7 @@ import (
 	"github.com/vserverx/vserverx/cmd/vserverx/internal/cmdtable"
 	"github.com/vserverx/vserverx/lifecycle"
 	"github.com/vserverx/vserverx/lifecycle/boot"
+	"github.com/vserverx/vserverx/netns/nstest"
 )
 
 // TestExitStatusConstants: the statuses the lifecycle packages choose are
@@ -136,4 +137,18 @@ func helpArgs(args []string, s cmdtable.Command) []string {
 		return []string{"help", s.Name}
 	}
 	return []string{s.Name, "--help"}
+}
+
+// TestUnknownGuest: a guest that does not exist exits 5, as util-vserver's
+// vserver does, naming CONFDIR/NAME, before util-vserver's command is
+// even looked for (here it does not exist).
+func TestUnknownGuest(t *testing.T) {
+	nstest.RequireRoot(t)
+	confdir := t.TempDir()
+	for _, cmd := range []string{"start", "stop", "restart", "status", "check", "plan", "setup", "apply", "adopt", "enter"} {
+		r := runCLI(t, "--confdir", confdir, "--vserver", filepath.Join(confdir, "no-vserver"), "nosuch", cmd)
+		if r.code != cmdtable.ExitNoGuest || !strings.Contains(r.stderr, filepath.Join(confdir, "nosuch")+": no such guest") {
+			t.Errorf("nosuch %s: want exit 5 naming the guest's directory: %s", cmd, r)
+		}
+	}
 }
