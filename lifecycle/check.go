@@ -12,34 +12,59 @@ import (
 // CheckGuest returns everything `check` reports for guest name, errors and
 // warnings: its files and its namespace's definition (config.Tree.Check),
 // the conflicts of that definition with the others (config.Tree.Conflicts),
-// what the kernel would refuse (KernelProblems),
-// what util-vserver will do with its own interfaces/ and scriptlets
-// managing namespaces (GuestNetworkProblems), what `setup` would fix, and
-// guests bypassing the host-wide mount protection. An unknown guest is one
-// problem naming CONFDIR/NAME.
+// what the kernel would refuse (KernelProblems), what util-vserver will do
+// with its own interfaces/ and scriptlets managing namespaces
+// (GuestNetworkProblems), what `setup` would fix, and guests bypassing the
+// host-wide mount protection. An unknown guest is one problem naming
+// CONFDIR/NAME.
 func (e *Env) CheckGuest(name string) config.Problems {
+	return e.checkGuest(name, &checkMemo{})
+}
+
+// checkMemo keeps what several guests' checks share, so that check-all
+// asks the kernel once per namespace and reads the scriptlets once.
+type checkMemo struct {
+	kernel    map[string]config.Problems // per namespace
+	bypassing config.Problems
+	bypassed  bool // bypassing was computed
+}
+
+func (e *Env) checkGuest(name string, memo *checkMemo) config.Problems {
 	problems := e.Tree.Check(name)
 	g, err := e.Tree.Guest(name)
 	if err != nil {
 		return problems
 	}
 	problems = append(problems, e.GuestNetworkProblems(g)...)
-	if grp := e.Tree.GroupOf(g); grp != nil {
-		problems = append(problems, e.Tree.Conflicts(grp.NS.Name)...)
-		problems = append(problems, e.KernelProblems(grp)...)
-	}
-	return append(problems, e.setupProblems(g)...)
-}
-
-// setupProblems are the problems `setup` would fix for managed guest g,
-// and guests bypassing the host-wide mount protection.
-func (e *Env) setupProblems(g *config.Guest) config.Problems {
 	grp := e.Tree.GroupOf(g)
 	if grp == nil {
-		return nil
+		return problems
 	}
-	problems := e.Setup.Check(g, grp.NS.Name)
-	return append(problems, e.Setup.Bypassing(e.Tree.Guests())...)
+	problems = append(problems, e.Tree.Conflicts(grp.NS.Name)...)
+	problems = append(problems, memo.kernelProblems(e, grp)...)
+	problems = append(problems, e.Setup.Check(g, grp.NS.Name)...)
+	return append(problems, memo.bypassingGuests(e)...)
+}
+
+// kernelProblems is KernelProblems of grp, once per namespace.
+func (m *checkMemo) kernelProblems(e *Env, grp *config.Group) config.Problems {
+	if ps, ok := m.kernel[grp.NS.Name]; ok {
+		return ps
+	}
+	if m.kernel == nil {
+		m.kernel = map[string]config.Problems{}
+	}
+	m.kernel[grp.NS.Name] = e.KernelProblems(grp)
+	return m.kernel[grp.NS.Name]
+}
+
+// bypassingGuests are the guests bypassing the host-wide mount protection
+// (vspace.Setup.Bypassing), read once.
+func (m *checkMemo) bypassingGuests(e *Env) config.Problems {
+	if !m.bypassed {
+		m.bypassing, m.bypassed = e.Setup.Bypassing(e.Tree.Guests()), true
+	}
+	return m.bypassing
 }
 
 // CheckAll returns everything `check-all` reports: exactly the union of
@@ -48,13 +73,14 @@ func (e *Env) setupProblems(g *config.Guest) config.Problems {
 // uses, and conflicts between definitions), each problem once, in that
 // order.
 func (e *Env) CheckAll() config.Problems {
+	memo := &checkMemo{}
 	var all config.Problems
 	for _, g := range e.Tree.Guests() {
-		all = append(all, e.CheckGuest(g.Name)...)
+		all = append(all, e.checkGuest(g.Name, memo)...)
 	}
 	all = append(all, e.Tree.CheckAll()...)
 	for _, grp := range e.Tree.Groups() {
-		all = append(all, e.KernelProblems(grp)...)
+		all = append(all, memo.kernelProblems(e, grp)...)
 	}
 	return Dedup(all)
 }
