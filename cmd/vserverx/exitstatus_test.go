@@ -114,8 +114,10 @@ func checkExitCase(t *testing.T, h *host, c exitCase) {
 	if !slices.ContainsFunc(rows, func(e cmdtable.Exit) bool { return e.Code == c.row }) {
 		t.Errorf("vserverx %s leaves with %s, but the help of %s does not list it", strings.Join(c.args, " "), c.row, s.Name)
 	}
-	if help := h.vx(helpArgs(c.args, s)...); !strings.Contains(help.stdout, "\n   "+c.row+" ") {
-		t.Errorf("the help of %s does not show exit status %s:\n%s", s.Name, c.row, help.stdout)
+	help := h.vx(helpArgs(c.args, s)...)
+	if !strings.Contains(help.stdout, exitList(cmdtable.Exits)) || !strings.Contains(help.stdout, s.Name+" leaves with ") ||
+		!strings.Contains(help.stdout, cmdtable.ExitCodes(rows)) {
+		t.Errorf("the help of %s does not show the exit status table and that it leaves with %s:\n%s", s.Name, cmdtable.ExitCodes(rows), help.stdout)
 	}
 }
 

@@ -55,8 +55,8 @@ func usageLine(s cmdtable.Command, guest string) string {
 }
 
 // commandHelp is the help of command s for guest (ignored for host
-// commands): its usage, description, options and exit statuses, all from
-// the table. It is used as urfave/cli's help template, so it must not
+// commands): its usage, description, options, the exit status table (the
+// same as --help's) and the statuses s leaves with, all from the table. It is used as urfave/cli's help template, so it must not
 // contain template actions.
 func commandHelp(s cmdtable.Command, guest string) string {
 	var b strings.Builder
@@ -64,25 +64,14 @@ func commandHelp(s cmdtable.Command, guest string) string {
 	if len(s.Flags) > 0 {
 		b.WriteString("\nOPTIONS:\n" + flagList(append(append([]cmdtable.Flag(nil), s.Flags...), cmdtable.HelpFlag)))
 	}
-	b.WriteString("\nEXIT STATUS:\n" + exitList(commandExits(s)))
+	b.WriteString("\nEXIT STATUS:\n" + exitList(cmdtable.Exits))
+	b.WriteString(wrapText(s.Name+" leaves with "+cmdtable.ExitCodes(commandExits(s))+".", 3) + "\n")
 	return strings.ReplaceAll(b.String(), "{{", "{ {")
 }
 
 // commandExits are the rows of the exit status table that command s can
-// leave with: 0, 2, its own, the wrapped command's and 128+N.
-func commandExits(s cmdtable.Command) []cmdtable.Exit {
-	want := map[string]bool{"0": true, "2": true, "N": s.Wrapped, "128+N": s.Signal}
-	for _, c := range s.Exits {
-		want[fmt.Sprint(c)] = true
-	}
-	var out []cmdtable.Exit
-	for _, e := range cmdtable.Exits {
-		if want[e.Code] {
-			out = append(out, e)
-		}
-	}
-	return out
-}
+// leave with.
+func commandExits(s cmdtable.Command) []cmdtable.Exit { return s.ExitRows(cmdtable.Exits) }
 
 // exitList renders rows of the exit status table, one a line, wrapped.
 func exitList(rows []cmdtable.Exit) string {

@@ -1,5 +1,10 @@
 package cmdtable
 
+import (
+	"strconv"
+	"strings"
+)
+
 // FlagKind is the type of a flag's value.
 type FlagKind int
 
@@ -62,6 +67,37 @@ func MustFind(name string, guest bool) Command {
 	}
 	return c
 }
+
+// ExitRows are the rows of exits that command c leaves with: 0 and the
+// usage error, its own Exits, the wrapped command's (Wrapped) and 128+N
+// (Signal), in the table's order.
+func (c Command) ExitRows(exits []Exit) []Exit {
+	want := map[string]bool{"0": true, "2": true, "N": c.Wrapped, "128+N": c.Signal}
+	for _, code := range c.Exits {
+		want[itoa(code)] = true
+	}
+	var out []Exit
+	for _, e := range exits {
+		if want[e.Code] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// ExitCodes lists the codes of rows: "0, 1, 2 or 5".
+func ExitCodes(rows []Exit) string {
+	codes := make([]string, len(rows))
+	for i, e := range rows {
+		codes[i] = e.Code
+	}
+	if len(codes) < 2 {
+		return strings.Join(codes, "")
+	}
+	return strings.Join(codes[:len(codes)-1], ", ") + " or " + codes[len(codes)-1]
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // FlagNames are the names a user types for f: --name, -a.
 func (f Flag) FlagNames() []string {

@@ -85,7 +85,7 @@ func (t Table) manCommandItems(b *strings.Builder, want func(cmdtable.Command) b
 		if c.Args != "" {
 			tag += " " + roffEscape(c.Args)
 		}
-		b.WriteString(".TP\n" + tag + "\n" + roffText(c.Desc))
+		b.WriteString(".TP\n" + tag + "\n" + roffText(c.Desc+" Exit status: "+cmdtable.ExitCodes(c.ExitRows(t.Exits))+" (see EXIT STATUS)."))
 	}
 }
 
