@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,25 +13,29 @@ import (
 // CheckGuest returns everything `check` reports for guest name, errors and
 // warnings: its files and its namespace's definition (config.Tree.Check),
 // the conflicts of that definition with the others (config.Tree.Conflicts),
-// what the kernel would refuse (KernelProblems), what util-vserver will do
+// what the kernel would refuse (KernelProblems), when the definition has no
+// error its nftables ruleset as nft -c -f sees it (RulesetProblems), what
+// util-vserver will do
 // with its own interfaces/ and scriptlets managing namespaces
 // (GuestNetworkProblems), what `setup` would fix, and guests bypassing the
 // host-wide mount protection. An unknown guest is one problem naming
 // CONFDIR/NAME.
-func (e *Env) CheckGuest(name string) config.Problems {
-	return e.checkGuest(name, &checkMemo{})
+func (e *Env) CheckGuest(ctx context.Context, name string) config.Problems {
+	return e.checkGuest(ctx, name, &checkMemo{})
 }
 
 // checkMemo keeps what several guests' checks share, so that check-all
 // asks the kernel once per namespace and reads the scriptlets once.
 type checkMemo struct {
 	kernel    map[string]config.Problems // per namespace
+	ruleset   map[string]config.Problems // per namespace
 	bypassing config.Problems
 	bypassed  bool // bypassing was computed
 }
 
-func (e *Env) checkGuest(name string, memo *checkMemo) config.Problems {
+func (e *Env) checkGuest(ctx context.Context, name string, memo *checkMemo) config.Problems {
 	problems := e.Tree.Check(name)
+	configOK := len(problems.Errors()) == 0
 	g, err := e.Tree.Guest(name)
 	if err != nil {
 		return problems
@@ -42,6 +47,9 @@ func (e *Env) checkGuest(name string, memo *checkMemo) config.Problems {
 	}
 	problems = append(problems, e.Tree.Conflicts(grp.NS.Name)...)
 	problems = append(problems, memo.kernelProblems(e, grp)...)
+	if configOK {
+		problems = append(problems, memo.rulesetProblems(ctx, e, grp.NS)...)
+	}
 	problems = append(problems, e.Setup.Check(g, grp.NS.Name)...)
 	return append(problems, memo.bypassingGuests(e)...)
 }
@@ -58,6 +66,18 @@ func (m *checkMemo) kernelProblems(e *Env, grp *config.Group) config.Problems {
 	return m.kernel[grp.NS.Name]
 }
 
+// rulesetProblems is RulesetProblems of ns, once per namespace.
+func (m *checkMemo) rulesetProblems(ctx context.Context, e *Env, ns *config.Namespace) config.Problems {
+	if ps, ok := m.ruleset[ns.Name]; ok {
+		return ps
+	}
+	if m.ruleset == nil {
+		m.ruleset = map[string]config.Problems{}
+	}
+	m.ruleset[ns.Name] = e.RulesetProblems(ctx, ns)
+	return m.ruleset[ns.Name]
+}
+
 // bypassingGuests are the guests bypassing the host-wide mount protection
 // (vspace.Setup.Bypassing), read once.
 func (m *checkMemo) bypassingGuests(e *Env) config.Problems {
@@ -70,17 +90,20 @@ func (m *checkMemo) bypassingGuests(e *Env) config.Problems {
 // CheckAll returns everything `check-all` reports: exactly the union of
 // every guest's CheckGuest and the rules that span the confdir
 // (config.Tree.CheckAll: every namespace definition, also those no guest
-// uses, and conflicts between definitions), each problem once, in that
-// order.
-func (e *Env) CheckAll() config.Problems {
+// uses, with its ruleset and what the kernel would refuse, and conflicts
+// between definitions), each problem once, in that order.
+func (e *Env) CheckAll(ctx context.Context) config.Problems {
 	memo := &checkMemo{}
 	var all config.Problems
 	for _, g := range e.Tree.Guests() {
-		all = append(all, e.checkGuest(g.Name, memo)...)
+		all = append(all, e.checkGuest(ctx, g.Name, memo)...)
 	}
 	all = append(all, e.Tree.CheckAll()...)
 	for _, grp := range e.Tree.Groups() {
 		all = append(all, memo.kernelProblems(e, grp)...)
+		if len(e.Tree.CheckGroup(grp.NS.Name).Errors()) == 0 {
+			all = append(all, memo.rulesetProblems(ctx, e, grp.NS)...)
+		}
 	}
 	return Dedup(all)
 }

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,16 +17,18 @@ import (
 )
 
 func (a *app) checkCommand(name string) *cli.Command {
-	return a.guestCommand(name, guestCmd{spec: spec("check", true), noArgs: true}, func(c *cli.Context, env *lifecycle.Env) error { return a.runCheck(env, name, c.Bool("strict")) })
+	return a.guestCommand(name, guestCmd{spec: spec("check", true), noArgs: true}, func(c *cli.Context, env *lifecycle.Env) error {
+		return a.runCheck(c.Context, env, name, c.Bool("strict"))
+	})
 }
 
 // runCheck prints every problem of the guest and its group.
-func (a *app) runCheck(env *lifecycle.Env, name string, strict bool) error {
+func (a *app) runCheck(ctx context.Context, env *lifecycle.Env, name string, strict bool) error {
 	g, err := env.Tree.Guest(name)
 	if errors.Is(err, config.ErrNoGuest) {
 		return err
 	}
-	problems := append(env.CheckGuest(name), env.DriftProblem(g)...)
+	problems := append(env.CheckGuest(ctx, name), env.DriftProblem(g)...)
 	printProblems(a.stdout, problems)
 	a.printAdoptHint(g)
 	if err := checkVerdict("guest "+name, problems, strict); err != nil {

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -20,15 +21,15 @@ func (a *app) checkAllCommand() *cli.Command {
 		if err != nil {
 			return err
 		}
-		return a.runCheckAll(env, c.StringSlice("mark"), c.Bool("strict"), c.Bool("json"))
+		return a.runCheckAll(c.Context, env, c.StringSlice("mark"), c.Bool("strict"), c.Bool("json"))
 	}
 	return cmd
 }
 
 // runCheckAll prints every problem of the confdir, the boot order's for the
 // selection marks would make included, as JSON when asJSON.
-func (a *app) runCheckAll(env *lifecycle.Env, marks []string, strict, asJSON bool) error {
-	problems := append(env.CheckAll(), boot.Check(env.Tree.Guests(), marks)...)
+func (a *app) runCheckAll(ctx context.Context, env *lifecycle.Env, marks []string, strict, asJSON bool) error {
+	problems := append(env.CheckAll(ctx), boot.Check(env.Tree.Guests(), marks)...)
 	problems = lifecycle.Dedup(append(problems, env.DriftAll()...))
 	if asJSON {
 		if err := printJSON(a.stdout, problemsJSON(problems)); err != nil {
