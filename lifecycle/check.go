@@ -124,8 +124,9 @@ func Dedup(ps config.Problems) config.Problems {
 
 // DriftProblem is a warning when the running namespace of guest g's group
 // differs from its definition (see Drift), naming the definition
-// directory; nil when it does not, when g is not managed, or when the
-// namespace does not exist. Reading the namespace needs root: without it
+// directory, and one naming the routes and rules nobody defined there; nil
+// when neither, when g is not managed, or when the namespace does not
+// exist. Reading the namespace needs root: without it
 // nothing is said; as root, a failure to read it is a warning too.
 func (e *Env) DriftProblem(g *config.Guest) config.Problems {
 	grp := e.Tree.GroupOf(g)
@@ -137,10 +138,24 @@ func (e *Env) DriftProblem(g *config.Guest) config.Problems {
 	case err != nil && os.Geteuid() == 0:
 		return config.Problems{{File: grp.NS.Dir, Severity: config.SeverityWarning,
 			Msg: fmt.Sprintf("cannot compare namespace %s with its definition: %v", grp.NS.Name, err)}}
-	case err != nil || len(drift) == 0:
+	case err != nil:
+		return nil
+	case len(drift) == 0:
+		return e.undefinedRoutingProblem(grp)
+	}
+	ps := config.Problems{{File: grp.NS.Dir, Severity: config.SeverityWarning, Msg: DriftText(grp.NS.Name, g.Name, drift)}}
+	return append(ps, e.undefinedRoutingProblem(grp)...)
+}
+
+// undefinedRoutingProblem is a warning naming the routes and rules in
+// grp's running namespace that someone other than vserverx added and the
+// definition does not explain (UndefinedRouting).
+func (e *Env) undefinedRoutingProblem(grp *config.Group) config.Problems {
+	items, err := e.UndefinedRouting(grp)
+	if err != nil || len(items) == 0 {
 		return nil
 	}
-	return config.Problems{{File: grp.NS.Dir, Severity: config.SeverityWarning, Msg: DriftText(grp.NS.Name, g.Name, drift)}}
+	return config.Problems{{File: grp.NS.Dir, Severity: config.SeverityWarning, Msg: UndefinedRoutingText(grp.NS.Name, items)}}
 }
 
 // DriftAll is DriftProblem for every managed namespace of the confdir that

@@ -74,7 +74,11 @@ func TestExitStatusTable(t *testing.T) {
 			{"0", 0, []string{"stop-all", "--all"}, false}, // mail never ran: already stopped counts as done
 			{"1", 1, []string{"mail", "check"}, false},
 		}},
-		{func() { h.write("mail/context", "43\n"); h.mustVX("start-all", "--all"); h.write("mail/spaces/net", "no/such\n") }, []exitCase{
+		{func() {
+			h.write("mail/context", "43\n")
+			h.mustVX("start-all", "--all")
+			h.write("mail/spaces/net", "no/such\n")
+		}, []exitCase{
 			{"6", 6, []string{"stop-all", "--all"}, false}, // mail's stop refuses: its spaces/net names no valid namespace
 		}},
 		{func() { h.write("mail/spaces/net", "dmz\n"); h.mustVX("mail", "stop") }, nil},

@@ -313,7 +313,7 @@ func TestRulesetDriftAndApply(t *testing.T) {
 	if st.Ruleset.Matches || !strings.Contains(st.Ruleset.Why, "changed by hand") || len(st.Drift) != 1 {
 		t.Errorf("after a hand-made rule: %+v", st)
 	}
-	if r := h.mustVX("fw", "check"); !strings.Contains(r.stdout, "warning: namespace fw differs from its definition: replace the whole ruleset of fw") {
+	if r := h.mustVX("fw", "check"); !strings.Contains(r.stdout, "warning: "+filepath.Join(h.confdir, ".netns/fw")+": namespace fw differs from its definition: replace the whole ruleset of fw") {
 		t.Errorf("check does not warn about the drift:\n%s", r)
 	}
 	r := h.mustVX("fw", "apply", "--dry-run")

@@ -63,7 +63,7 @@ func TestRoutesAndRulesThroughCommands(t *testing.T) {
 	}
 	mustHave(t, "status", h.mustVX("web", "status").stdout, "route 10.0.0.0/8 via 192.0.2.1 dev eth0 proto vserverx (table main)",
 		"not defined: route 172.16.0.0/12 via 192.0.2.1 dev eth0 proto static (table main)")
-	mustHave(t, "check", h.mustVX("web", "check").stdout, "warning: namespace dmz holds what its definition does not name",
+	mustHave(t, "check", h.mustVX("web", "check").stdout, "warning: "+filepath.Join(h.confdir, ".netns/dmz")+": namespace dmz holds what its definition does not name",
 		"route 172.16.0.0/12 via 192.0.2.1 dev eth0 proto static")
 
 	h.write(".netns/dmz/routes", "10.0.0.0/8 via 192.0.2.1\n198.51.100.0/24 via 192.0.2.1 metric 10\n2001:db8:1::/48 via 2001:db8::1 metric 10\n")
