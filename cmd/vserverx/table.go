@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 package main
 
 //go:generate go run ./internal/gendoc -man ../../man/vserverx.8 -completion contrib/vserverx.bash-completion -readme ../../README.md

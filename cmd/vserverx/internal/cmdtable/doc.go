@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package cmdtable is the one description of vserverx's command line: its
 // commands, their arguments and flags, one-line and long descriptions, the
 // global options and the exit status table. The CLI (cmd/vserverx) builds

@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 package cmdtable
 
 // The exit statuses of vserverx: one meaning per number, the same for

@@ -1,3 +1,6 @@
+// Copyright 2026 The vserverx Authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command gendoc writes the parts of vserverx's documentation that come
 // from its command table (cmd/vserverx/internal/cmdtable): the man page's
 // COMMANDS, INTERNAL COMMANDS, OPTIONS and EXIT STATUS sections, the bash
