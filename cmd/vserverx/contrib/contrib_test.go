@@ -339,7 +339,7 @@ func TestBashCompletion(t *testing.T) {
 		{"vserverx --confdir " + conf + " beta status -", []string{"--help", "--json"}},
 		{"vserverx --confdir " + conf + " beta check --s", []string{"--strict"}},
 		{"vserverx --confdir " + conf + " alpha ad", []string{"adopt"}},
-		{"vserverx --confdir " + conf + " alpha adopt --", []string{"--dry-run", "--help", "--namespace"}},
+		{"vserverx --confdir " + conf + " alpha adopt --", []string{"--dry-run", "--help", "--id", "--namespace", "--undo"}},
 		{"vserverx --confdir " + conf + " alpha adopt --namespace ", []string{"fw"}},
 		{"vserverx --confdir " + conf + " alpha adopt --namespace fw --d", []string{"--dry-run"}},
 		{"vserverx --confdir " + conf + " beta ap", []string{"apply"}},
