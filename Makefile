@@ -41,6 +41,11 @@ ifeq ($(VERSION),)
 $(error VERSION is empty: version.sh failed (see above), or set VERSION=... yourself)
 endif
 
+# Every package: the go tool's ./... leaves out directories named testdata,
+# and the test support lives there (testdata/nstest, the privileged sandbox;
+# testdata/vmtest, the qemu harness), so they are named as well.
+PKGS := ./... ./testdata/nstest/... ./testdata/vmtest/...
+
 # The oldest Go release that builds vserverx: the go line of go.mod.
 GOMIN := $(shell sed -n 's/^go //p' go.mod)
 
@@ -60,7 +65,7 @@ build:
 	CGO_ENABLED=0 $(GO) build -tags $(GOTAGS) $(GOBUILDFLAGS) -ldflags "$(GOLDFLAGS) -X main.version=$(VERSION)" -o $(BIN) ./cmd/vserverx
 
 vet:
-	$(GO) vet ./...
+	$(GO) vet $(PKGS)
 
 # The VM tests boot Debian's stock kernel under qemu; vm-assets installs
 # qemu and busybox-static and caches the kernel and modules
@@ -90,22 +95,22 @@ test-deps: vm-assets
 # GOTOOLCHAIN makes the go command fetch that release through the module
 # proxy (once; it stays in the module cache).
 test-go-min:
-	GOTOOLCHAIN=go$(GOMIN) $(GO) build ./...
+	GOTOOLCHAIN=go$(GOMIN) $(GO) build $(PKGS)
 	GOTOOLCHAIN=go$(GOMIN) CGO_ENABLED=0 $(GO) build -tags $(GOTAGS) -o /dev/null ./cmd/vserverx
-	GOTOOLCHAIN=go$(GOMIN) $(GO) vet ./...
+	GOTOOLCHAIN=go$(GOMIN) $(GO) vet $(PKGS)
 
 test: vet test-go-min test-deps
-	VSERVERX_REQUIRE_VM=1 VSERVERX_VM_FAULTS=1 $(GO) test -count=1 -timeout 25m ./...
+	VSERVERX_REQUIRE_VM=1 VSERVERX_VM_FAULTS=1 $(GO) test -count=1 -timeout 25m $(PKGS)
 
 # Only the VM's vserverx tests, with the vlan fault-injection test (start and
 # stop of a guest with a real VLAN killed or interrupted after every step;
 # about two minutes under qemu without KVM). make test runs them too.
 test-vm-faults: test-deps
 	VSERVERX_REQUIRE_VM=1 VSERVERX_VM_FAULTS=1 VSERVERX_VM_PACKAGES=cmd/vserverx \
-		$(GO) test -count=1 -timeout 30m -run 'TestVM$$' -v ./netns/vmtest/
+		$(GO) test -count=1 -timeout 30m -run 'TestVM$$' -v ./testdata/vmtest/
 
 test-fast: vet
-	VSERVERX_SKIP_VM=1 $(GO) test -count=1 ./...
+	VSERVERX_SKIP_VM=1 $(GO) test -count=1 $(PKGS)
 
 demo: build
 	bash testdata/demo/demo.sh $(BIN)

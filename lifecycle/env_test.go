@@ -12,7 +12,7 @@ import (
 	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/config/configtest"
 	"github.com/vserverx/vserverx/netns"
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // sandboxEnv is an Env made by NewEnv on a confdir written from files (see

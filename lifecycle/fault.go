@@ -20,7 +20,7 @@ import (
 // their plan (start: the steps `plan` prints; stop: stopSteps), so that
 // tests can prove that an interrupted start or stop is always repaired by
 // the next one. It is honoured ONLY when EnvFaultSandbox is "1" too, which
-// only the test sandbox (netns/nstest) sets: a production host never trips
+// only the test sandbox (testdata/nstest) sets: a production host never trips
 // it by accident.
 const (
 	EnvFault        = "VSERVERX_TEST_FAULT"

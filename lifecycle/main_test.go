@@ -6,7 +6,7 @@ package lifecycle
 import (
 	"testing"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // TestMain runs this package's tests in nstest's sandbox when root.

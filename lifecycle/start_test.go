@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/vserverx/vserverx/config"
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 	"github.com/vserverx/vserverx/wrapper"
 )
 

@@ -13,10 +13,10 @@ import (
 	"github.com/vishvananda/netlink"
 
 	"github.com/vserverx/vserverx/config"
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
-// These tests use netlink only, no iproute2: the test VM (netns/vmtest)
+// These tests use netlink only, no iproute2: the test VM (testdata/vmtest)
 // runs them on a stock kernel that has 8021q, dummy and ipvlan but no `ip`
 // with netns support.
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/vserverx/vserverx/config"
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // vethLeftoverDef is namespace "left" with one veth whose host side is

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // loUp reports whether lo of namespace x is administratively UP, as ip

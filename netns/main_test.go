@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/vserverx/vserverx/config"
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // TestMain runs the privileged tests of this package in nstest's sandbox.

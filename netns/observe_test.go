@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/vserverx/vserverx/config"
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // observedDef has a macvlan (with addresses and default routes), a veth in

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/vserverx/vserverx/config"
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // TestPhysRefused: a device with host addresses, one that another

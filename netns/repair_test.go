@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/vserverx/vserverx/config"
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // TestRepairModeAndBridge: a macvlan's mode and a veth's bridge are put

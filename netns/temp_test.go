@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // leaveUnmarkedVeth makes what a start killed right after creating a veth

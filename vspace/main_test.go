@@ -6,7 +6,7 @@ package vspace
 import (
 	"testing"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // TestMain runs the tests inside nstest's sandbox when they run as root, so

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/vserverx/vserverx/netns"
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 	"github.com/vserverx/vserverx/wrapper"
 )
 

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 	"github.com/vserverx/vserverx/wrapper"
 )
 

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // TestStartAllDoesNotWaitForLeftOutput: a guest whose start leaves a

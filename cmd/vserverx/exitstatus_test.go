@@ -12,7 +12,7 @@ import (
 	"github.com/vserverx/vserverx/cmd/vserverx/internal/cmdtable"
 	"github.com/vserverx/vserverx/lifecycle"
 	"github.com/vserverx/vserverx/lifecycle/boot"
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // TestExitStatusConstants: the statuses the lifecycle packages choose are

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/vserverx/vserverx/lifecycle"
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // faultHost is a host with guest fx in namespace fx holding one interface

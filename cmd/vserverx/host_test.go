@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 func TestMain(m *testing.M) { nstest.Main(m) }

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/vserverx/vserverx/config/configtest"
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // A guest's own util-vserver interfaces/ (testdata/confdirs/dmz: web adds

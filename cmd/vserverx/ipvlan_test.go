@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // TestE2EIPVlan: group dmz with its interface an ipvlan (mode l2, flags
@@ -19,7 +19,7 @@ import (
 // the parent's MAC (ip -d link as witness), status shows it, apply
 // refuses to change its flags without --recreate and recreates it with
 // it, stop leaves the host as it was. It needs the ipvlan driver: it runs
-// in the test VM (netns/vmtest) and skips on kernels without it.
+// in the test VM (testdata/vmtest) and skips on kernels without it.
 func TestE2EIPVlan(t *testing.T) {
 	nstest.RequireDriver(t, "ipvlan")
 	h := newHost(t, "dmz")

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // TestClassicGuestStartStop: the classic single guest (a macvlan on eth0:

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // The routing tests give group dmz a routes and a rules file and check

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // runLog points the stand-in's STANDIN_RUNLOG at a fresh file and returns

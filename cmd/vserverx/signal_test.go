@@ -14,7 +14,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // TestSignalDuringRunningCheck: SIGTERM to vserverx while it asks

@@ -17,7 +17,7 @@ import (
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // The classic guest of testdata/confdirs/classic: guest fw (context 42) in
@@ -36,7 +36,7 @@ const (
 // the kernel's own view (netlink in fw, /proc/net/vlan/config read inside
 // fw) and each stop from the host's (no link, no namespace, nothing else
 // changed). It needs the 8021q and dummy drivers: it runs in the test VM
-// (netns/vmtest) and skips on kernels without them.
+// (testdata/vmtest) and skips on kernels without them.
 func TestE2EClassicVLAN(t *testing.T) {
 	nstest.RequireDriver(t, "8021q")
 	nstest.RequireDriver(t, "dummy")

@@ -14,7 +14,7 @@ import (
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 
-	"github.com/vserverx/vserverx/netns/nstest/sandbox"
+	"github.com/vserverx/vserverx/testdata/nstest/sandbox"
 )
 
 // sandboxEnv marks a runner started by `make bench` inside unshare.

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vserverx/vserverx/netns/nstest/sandbox"
+	"github.com/vserverx/vserverx/testdata/nstest/sandbox"
 )
 
 // endState is what the sandbox holds after a setup, as iproute2 shows it:

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vserverx/vserverx/netns/nstest"
-	"github.com/vserverx/vserverx/netns/nstest/sandbox"
+	"github.com/vserverx/vserverx/testdata/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest/sandbox"
 )
 
 // TestMain runs the tests in nstest's sandbox, which sandbox.Prepare set up.

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // Environment variables that steer TestVM.
@@ -88,7 +88,7 @@ var standinPrograms = []string{"bash", "unshare", "nsenter", "setsid", "flock", 
 
 // vmPackages run, in this order, in one VM boot.
 var vmPackages = []vmPackage{
-	{name: "selftest", dir: "netns/vmtest/selftest",
+	{name: "selftest", dir: "testdata/vmtest/selftest",
 		mustPass: []string{"TestOnlyLoopback", "TestModulesLoaded", "TestVLANOnDummyTrunk", "TestVLANInNamespace", "TestIPVLANOnDummy"}},
 	{name: "netns", dir: "netns", driverTests: true},
 	// The end-to-end VLAN and ipvlan tests run the static vserverx (named by

@@ -17,7 +17,7 @@
 // mounts or /run/netns. Unprivileged runs are not re-executed: privileged
 // tests then skip through RequireRoot.
 //
-// Inside the real-kernel test VM (package netns/vmtest) the whole VM is the
+// Inside the real-kernel test VM (package testdata/vmtest) the whole VM is the
 // sandbox: its /init sets VSERVERX_TEST_VM=1 and leaves the marker file
 // /.vserverx-test-vm in the initramfs root, and then Main runs the tests
 // directly, without re-executing (see InVM).
@@ -30,7 +30,7 @@ import (
 	"os/exec"
 	"testing"
 
-	"github.com/vserverx/vserverx/netns/nstest/sandbox"
+	"github.com/vserverx/vserverx/testdata/nstest/sandbox"
 )
 
 // sandboxEnv marks a test binary that already runs inside the sandbox.
@@ -45,7 +45,7 @@ const (
 )
 
 // InVM reports whether this process runs inside the real-kernel test VM of
-// netns/vmtest: VSERVERX_TEST_VM=1 is set and the VM's marker file
+// testdata/vmtest: VSERVERX_TEST_VM=1 is set and the VM's marker file
 // /.vserverx-test-vm exists. The VM is then the sandbox.
 func InVM() bool {
 	if os.Getenv(vmEnv) != "1" {

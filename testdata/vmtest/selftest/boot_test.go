@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vserverx/vserverx/netns/nstest"
+	"github.com/vserverx/vserverx/testdata/nstest"
 )
 
 // TestOnlyLoopback checks that the tests start with lo as the only link:

@@ -10,7 +10,7 @@ import (
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 
-	"github.com/vserverx/vserverx/netns/nstest/sandbox"
+	"github.com/vserverx/vserverx/testdata/nstest/sandbox"
 )
 
 // errDriverMissing is wrapped by a probe whose link the kernel does not

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vserverx/vserverx/netns/nstest/sandbox"
+	"github.com/vserverx/vserverx/testdata/nstest/sandbox"
 )
 
 // NamespaceState is what a test compares in the named namespace X before
