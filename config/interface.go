@@ -30,10 +30,10 @@ const (
 
 // InterfaceKeys lists the files allowed in an interfaces/N directory.
 var InterfaceKeys = []string{KeyType, KeyLink, KeyVLAN, KeyMode, KeyFlags, KeyName, KeyHost,
-	KeyBridge, KeyMAC, KeyMTU, KeyIP, KeyGateway}
+	KeyBridge, KeyMAC, KeyMTU, KeyIP, KeyGateway, KeyDAD, KeyACD, KeySLAAC}
 
 // valueKeys are the single-value keys (the others, ip and gateway, are lists).
-var valueKeys = []string{KeyType, KeyLink, KeyVLAN, KeyMode, KeyFlags, KeyName, KeyHost, KeyBridge, KeyMAC, KeyMTU}
+var valueKeys = []string{KeyType, KeyLink, KeyVLAN, KeyMode, KeyFlags, KeyName, KeyHost, KeyBridge, KeyMAC, KeyMTU, KeyDAD, KeyACD, KeySLAAC}
 
 // keyTypes says which types a type-specific key belongs to; keys not listed
 // are allowed for every type.
@@ -85,6 +85,7 @@ func readInterface(r reader, ns *Namespace, num int, dir string) Interface {
 	ir.readBridge()
 	ir.readMAC()
 	ir.readMTU()
+	ir.readReady()
 	ifc.Addrs = readEntries(ir, KeyIP, ParseAddr)
 	ifc.Gateways = readEntries(ir, KeyGateway, ParseGateway)
 	ir.checkDuplicateAddrs()

@@ -68,6 +68,10 @@ type Interface struct {
 
 	Addrs    []netip.Prefix // interfaces/N/ip, in file order
 	Gateways []netip.Addr   // interfaces/N/gateway, in file order
+
+	DAD   DADMode // interfaces/N/dad: IPv6 duplicate address detection (DADWait when absent)
+	ACD   bool    // interfaces/N/acd is yes: probe each IPv4 address by ARP before adding it
+	SLAAC bool    // interfaces/N/slaac is yes: accept router advertisements and autoconfigure
 }
 
 // File returns the path of one key file of this interface, for messages.
