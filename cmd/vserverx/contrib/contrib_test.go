@@ -378,6 +378,7 @@ func TestInstallMk(t *testing.T) {
 		"etc/init.d/vserverx":                            0o755,
 		"etc/default/vserverx":                           0o644,
 		"usr/share/bash-completion/completions/vserverx": 0o644,
+		"etc/iproute2/rt_protos.d/vserverx.conf":         0o644,
 	}
 	for f, mode := range files {
 		fi, err := os.Stat(filepath.Join(stage, f))

@@ -272,7 +272,7 @@ func checkConffiles(t *testing.T, p *debPackage) {
 		}
 	}
 	slices.Sort(inEtc)
-	want := "/etc/default/vserverx\n/etc/init.d/vserverx\n"
+	want := "/etc/default/vserverx\n/etc/init.d/vserverx\n/etc/iproute2/rt_protos.d/vserverx.conf\n"
 	if got != want || strings.Join(inEtc, "\n")+"\n" != want {
 		t.Errorf("conffiles %q and files in /etc %q; want both %q", got, inEtc, want)
 	}

@@ -27,6 +27,7 @@ func TestMakeInstall(t *testing.T) {
 		"etc/init.d/vserverx":                            0o755,
 		"etc/default/vserverx":                           0o644,
 		"usr/share/bash-completion/completions/vserverx": 0o644,
+		"etc/iproute2/rt_protos.d/vserverx.conf":         0o644,
 	}
 	for rel, mode := range want {
 		st, err := os.Stat(filepath.Join(dest, rel))

@@ -38,11 +38,13 @@ func makeDryRun(t *testing.T, args ...string) string {
 }
 
 // TestMakeTestChecksGoMinimum: make test (what CI runs) builds and vets
-// with the Go release of go.mod's go line, fetched through GOTOOLCHAIN.
+// with the Go release of go.mod's go line, fetched through GOTOOLCHAIN,
+// every package, the test support under testdata/ included.
 func TestMakeTestChecksGoMinimum(t *testing.T) {
 	release := goLine(t)
 	out := makeDryRun(t, "test")
-	for _, want := range []string{" build ./...\n", " vet ./...\n", " build -tags urfave_cli_no_docs -o /dev/null ./cmd/vserverx\n"} {
+	pkgs := " ./... ./testdata/nstest/... ./testdata/vmtest/...\n"
+	for _, want := range []string{" build" + pkgs, " vet" + pkgs, " build -tags urfave_cli_no_docs -o /dev/null ./cmd/vserverx\n"} {
 		if !regexp.MustCompile(`(?m)^GOTOOLCHAIN=go` + regexp.QuoteMeta(release) + ` .*` + regexp.QuoteMeta(want)).MatchString(out) {
 			t.Errorf("make test does not run GOTOOLCHAIN=go%s ...%s", release, want)
 		}
