@@ -64,7 +64,10 @@
 // address holds GW; an interfaces/N/gateway entry), route add of any
 // other route the routes file knows (PREFIX|default [via A] [dev D]
 // [table T] [metric N] [src A] [onlink] [mtu N], blackhole, unreachable,
-// prohibit; a line of .netns/X/routes, with the device's final name).
+// prohibit; a line of .netns/X/routes, with the device's final name),
+// rule add of any rule the rules file knows ([not] [from P] [to P] [iif D]
+// [oif D] [fwmark M] lookup|table T [priority N], with pref and prio read
+// as priority; a line of .netns/X/rules).
 //
 // Devices are followed through renames and moves. One that ends in X
 // becomes an interface, numbered in order of appearance: a vlan (parent,
@@ -82,7 +85,8 @@
 // constant; two namespace names; a device created a second time (two ip
 // link add of one name); devices created inside X (vserverx creates them from the host
 // side); a device left on the host; addresses or routes on the host;
-// route words the routes file does not know (proto, ...); ip rule; the
+// route or rule words the routes and rules files do not know (proto,
+// ...); rules on the host; the
 // MAC or a different MTU of a veth's
 // host side; a computed MAC of a phys device.
 package legacy

@@ -33,7 +33,7 @@ func (c *ipCmd) read() error {
 	if err := c.options(); err != nil {
 		return err
 	}
-	obj, err := c.next("an object (link, addr, route, netns)")
+	obj, err := c.next("an object (link, addr, route, rule, netns)")
 	if err != nil {
 		return err
 	}
@@ -46,6 +46,8 @@ func (c *ipCmd) read() error {
 		return c.sub("add", c.addrAdd)
 	case "route", "r", "ro":
 		return c.sub("add", c.routeAdd)
+	case "rule", "ru":
+		return c.sub("add", c.ruleAdd)
 	}
 	return c.refuse("ip %s is not understood", obj)
 }

@@ -42,6 +42,7 @@ type netState struct {
 	nsFrom  string // file:line
 	links   []*link
 	routes  []legacyRoute     // routes file lines, in order
+	rules   []legacyRule      // rules file lines, in order
 	byName  map[linkKey]*link // links by where they are now
 	created map[string]*link  // links by the name ip link add gave them
 	notes   []string
@@ -115,7 +116,7 @@ func (st *netState) place(l *link, ns, name string) {
 // numbered in the order the devices appeared.
 func (st *netState) proposal() (*Proposal, error) {
 	p := &Proposal{Guest: st.guest, NS: st.ns, NSFrom: st.nsFrom, Notes: st.notes, Nftables: st.nftables, NftablesFrom: st.nftablesFrom,
-		Routes: st.routesFile()}
+		Routes: st.routesFile(), Rules: st.rulesFile()}
 	for _, l := range st.links {
 		ifc, ok, err := st.interfaceOf(l)
 		if err != nil {

@@ -56,6 +56,7 @@ type Proposal struct {
 
 	Interfaces []ProposedInterface // numbered 0, 1, 2, ... in order of appearance
 	Routes     string              // the routes file: routes other than plain default routes, "" for none
+	Rules      string              // the rules file: policy rules, "" for none
 	SharedOnly bool                // X is defined elsewhere: only spaces/net is to be written
 
 	// DisableDefaults says that CONFDIR/NAME/nonetns must be created, so
@@ -114,6 +115,7 @@ func (p *Proposal) Render() map[string]string {
 		}
 	}
 	p.renderRoutes(files)
+	p.renderRules(files)
 	return files
 }
 
