@@ -82,7 +82,7 @@ func TestClassic(t *testing.T) {
 	dir := filepath.Join(examplesDir, "classic", ".netns", "fw", "interfaces", "0")
 	wantIf := []Interface{{
 		Num: 0, Dir: dir, Type: TypeVLAN, Link: "eth0", VLAN: 2, Name: "fw-vlan2",
-		MAC: mustMAC(t, "02:00:02:00:2a:00"), MACAuto: true,
+		MAC: mustMAC(t, "02:00:02:00:2a:00"), MACAuto: true, DAD: DADWait,
 	}}
 	if !reflect.DeepEqual(ns.Interfaces, wantIf) {
 		t.Errorf("interfaces:\n got %+v\nwant %+v", ns.Interfaces, wantIf)
