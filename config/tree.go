@@ -154,11 +154,20 @@ func (t *Tree) isGuest(name string) bool {
 // idSource says whether guest x can supply a namespace id.
 func (t *Tree) idSource(x string) idSource {
 	src := idSource{file: filepath.Join(t.Paths.ConfDir, x, GuestContext)}
-	if t.isGuest(x) {
-		g := t.guest(x)
-		src.guest, src.file = true, g.File(GuestContext)
-		src.id, src.ok = g.Context, g.HasContext
+	if !t.isGuest(x) {
+		return src
 	}
+	src.guest = true
+	if g, ok := t.byName[x]; ok {
+		src.file, src.id, src.ok = g.File(GuestContext), g.Context, g.HasContext
+		return src
+	}
+	// Only the context file: reading the whole guest (its util-vserver
+	// network configuration too) for every definition made start's
+	// conflict check cost a guest load per namespace. Problems of the file
+	// are the guest's own, reported when the guest is loaded.
+	var ignored Problems
+	src.id, src.ok = readIDFile(reader{probs: &ignored}, src.file, "context id")
 	return src
 }
 

@@ -53,7 +53,7 @@ func (a *app) cliApp() *cli.App {
 		Writer:                a.stdout,
 		ErrWriter:             a.stderr,
 		HideHelpCommand:       true, // our own help command knows the guest commands too
-		CustomAppHelpTemplate: appHelp(),
+		CustomAppHelpTemplate: lazyTemplate("", appHelp),
 		OnUsageError:          onUsageError,
 		ExitErrHandler:        func(*cli.Context, error) {},
 		// --mark a,b is one value (a or b), as util-vserver reads it.
@@ -203,7 +203,7 @@ func tableCommand(s cmdtable.Command, name string) *cli.Command {
 		Description:        s.Desc,
 		Flags:              cliFlags(s.Flags),
 		Hidden:             s.Hidden,
-		CustomHelpTemplate: commandHelp(s, name),
+		CustomHelpTemplate: lazyTemplate(name+" "+s.Name, func() string { return commandHelp(s, name) }),
 	}
 }
 

@@ -18,5 +18,10 @@ func main() {
 	ctx, stop := wrapper.NotifyContext(context.Background())
 	code := run(ctx, os.Args, os.Stdout, os.Stderr)
 	stop()
+	beforeExit()
 	os.Exit(code)
 }
+
+// beforeExit runs just before the process exits (a profiling build sets
+// it: see pprof.go).
+var beforeExit = func() {}

@@ -27,8 +27,11 @@ var cliDir = filepath.Join(workDir, "cli")
 func runCLI(o options, w io.Writer) error {
 	printCLIHeader(w)
 	parts := []func(options, io.Writer) error{cliStartStop, cliRuleset, cliPlan, cliMemberStops, cliList, cliTeardownK}
-	if o.rulesetOnly {
+	switch {
+	case o.rulesetOnly:
 		parts = parts[1:2]
+	case o.startStopOnly:
+		parts = parts[:1]
 	}
 	for _, part := range parts {
 		if err := part(o, w); err != nil {

@@ -40,8 +40,11 @@ type options struct {
 	// rulesetOnly: only the command-line table's ruleset row (implies
 	// cliOnly).
 	rulesetOnly bool
-	cpuProfile  string
-	verbose     bool
+	// startStopOnly: only the command-line table's start and stop rows
+	// (implies cliOnly).
+	startStopOnly bool
+	cpuProfile    string
+	verbose       bool
 }
 
 // Where the runner works inside the sandbox (all on its tmpfs /run).
@@ -76,6 +79,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.BoolVar(&o.noCLI, "no-cli", false, "skip the command-line table")
 	fs.BoolVar(&o.cliOnly, "cli-only", false, "only the command-line table (no engine table, RSS probe, start-all)")
 	fs.BoolVar(&o.rulesetOnly, "ruleset-only", false, "only the command-line table's row of start + stop with a 50-rule nftables ruleset")
+	fs.BoolVar(&o.startStopOnly, "startstop-only", false, "only the command-line table's start, stop and start + stop rows")
 	fs.BoolVar(&o.verbose, "v", false, "start-all: print the output of every start-all and stop-all run")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the engine at N=100, K=4 veth to this file")
 	if err := fs.Parse(args); err != nil {
@@ -100,9 +104,9 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	if err := o.parseCLIFlags(*planList, *sizeList); err != nil {
 		return o, err
 	}
-	if o.rulesetOnly {
+	if o.rulesetOnly || o.startStopOnly {
 		if o.noCLI {
-			return o, fmt.Errorf("-no-cli and -ruleset-only leave nothing to measure")
+			return o, fmt.Errorf("-no-cli and -ruleset-only or -startstop-only leave nothing to measure")
 		}
 		o.cliOnly = true
 	}

@@ -25,6 +25,9 @@ func TestParseFlags(t *testing.T) {
 	if o, err := parseFlags([]string{"-ruleset-only"}, io.Discard); err != nil || !o.rulesetOnly || !o.cliOnly {
 		t.Fatalf("-ruleset-only: %+v, %v (it implies -cli-only)", o, err)
 	}
+	if o, err := parseFlags([]string{"-startstop-only"}, io.Discard); err != nil || !o.startStopOnly || !o.cliOnly {
+		t.Fatalf("-startstop-only: %+v, %v (it implies -cli-only)", o, err)
+	}
 	if len(o.planGuests) != 3 || o.planGuests[2] != 1000 || len(o.groupSizes) != 3 || o.groupSizes[1] != 12 || o.listGuests != 50 || o.cliReps != 20 {
 		t.Fatalf("command-line table defaults: %+v", o)
 	}
@@ -44,6 +47,7 @@ func TestParseFlags(t *testing.T) {
 		{"-list-guests 0", "-list-guests 0: want at least 1"},
 		{"-no-cli -cli-only", "leave nothing to measure"},
 		{"-no-cli -ruleset-only", "leave nothing to measure"},
+		{"-no-cli -startstop-only", "leave nothing to measure"},
 	} {
 		_, err := parseFlags(strings.Fields(c.args), io.Discard)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
