@@ -427,6 +427,26 @@ func macString(mac net.HardwareAddr) string {
 	return mac.String()
 }
 
+// MissingHostDevice is the error of an interface whose host device is not
+// there: the parent of a vlan, macvlan or ipvlan, or the device a phys
+// interface moves in. Start refuses it; check reports it in these words.
+func MissingHostDevice(ifc *Interface) error {
+	what := "parent device"
+	if ifc.Type == TypePhys {
+		what = "device"
+	}
+	return fmt.Errorf("%s %s (%s) does not exist on the host", what, ifc.Link, ifc.File(KeyLink))
+}
+
+// MissingBridge is the error of a veth whose host-side bridge is not
+// there, or is a device of another kind (kind not empty).
+func MissingBridge(ifc *Interface, kind string) error {
+	if kind != "" {
+		return fmt.Errorf("%s (%s) is a %s device, not a bridge", ifc.Bridge, ifc.File(KeyBridge), kind)
+	}
+	return fmt.Errorf("bridge %s (%s) does not exist on the host", ifc.Bridge, ifc.File(KeyBridge))
+}
+
 // MTUAboveParent is the error of a vlan or macvlan whose MTU is above
 // parentMTU, the MTU of its parent: the kernel refuses such a link
 // (Invalid argument). Nil when the MTU is not set or fits.

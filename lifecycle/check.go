@@ -174,32 +174,65 @@ func (e *Env) DriftAll() config.Problems {
 }
 
 // KernelProblems are the values of group grp's definition that the kernel
-// would refuse at start and that can be found before: a vlan or macvlan
-// MTU above its parent's (read on the host), a sysctl that no network
-// namespace has or a value it cannot hold (tried in a throwaway namespace:
-// as root only, since making one needs it). The words are those of the
-// start that would fail.
+// or start would refuse and that can be found before: a host device that
+// is not there (the parent of a vlan, macvlan or ipvlan, a phys device
+// unless the group runs and holds it, a veth's bridge, or a bridge that is
+// not one), a vlan or macvlan MTU above its parent's (read on the host), a
+// sysctl that no network namespace has or a value it cannot hold (tried
+// in a throwaway namespace: as root only, since making one needs it). The
+// words are those of the start that would fail.
 func (e *Env) KernelProblems(grp *config.Group) config.Problems {
 	var ps config.Problems
+	running := e.namespaceExists(grp.NS.Name)
 	for i := range grp.NS.Interfaces {
-		ps = append(ps, hostDeviceProblems(&grp.NS.Interfaces[i])...)
+		ifc := &grp.NS.Interfaces[i]
+		ps = append(ps, hostDeviceProblems(ifc, running)...)
+		ps = append(ps, bridgeProblems(ifc)...)
 	}
 	return append(ps, e.sysctlProblems(grp.NS)...)
 }
 
-// hostDeviceProblems checks the host device of ifc (a parent): an error
-// when its MTU is below ifc's. A device that does not exist (yet) is left
-// to start, which refuses then.
-func hostDeviceProblems(ifc *config.Interface) config.Problems {
-	if ifc.Link == "" || ifc.MTU == 0 {
+// namespaceExists reports whether the named namespace x is there.
+func (e *Env) namespaceExists(x string) bool {
+	_, err := os.Stat(e.netnsPath(x))
+	return err == nil
+}
+
+// hostDeviceProblems checks the host device of ifc (its parent, or the
+// device a phys interface moves in): an error when it does not exist or
+// its MTU is below ifc's. A phys device is inside X while the group runs
+// (running), so it is only looked for on the host when it does not.
+func hostDeviceProblems(ifc *config.Interface, running bool) config.Problems {
+	if ifc.Link == "" || ifc.Type == config.TypeVeth || (ifc.Type == config.TypePhys && running) {
 		return nil
 	}
-	mtu, exists, err := netns.HostLinkMTU(ifc.Link)
-	if err != nil || !exists {
-		return nil
+	dev, exists, err := netns.LookupHostDevice(ifc.Link)
+	switch {
+	case err != nil:
+		return config.Problems{{File: ifc.File(config.KeyLink), Severity: config.SeverityWarning, Msg: err.Error()}}
+	case !exists:
+		return config.Problems{{File: ifc.File(config.KeyLink), Msg: config.MissingHostDevice(ifc).Error()}}
 	}
-	if err := config.MTUAboveParent(ifc, mtu); err != nil {
+	if err := config.MTUAboveParent(ifc, dev.MTU); err != nil {
 		return config.Problems{{File: ifc.File(config.KeyMTU), Msg: err.Error()}}
+	}
+	return nil
+}
+
+// bridgeProblems checks the host bridge of a veth: an error when it does
+// not exist or is not a bridge.
+func bridgeProblems(ifc *config.Interface) config.Problems {
+	if ifc.Type != config.TypeVeth || ifc.Bridge == "" {
+		return nil
+	}
+	dev, exists, err := netns.LookupHostDevice(ifc.Bridge)
+	switch {
+	case err != nil:
+		return config.Problems{{File: ifc.File(config.KeyBridge), Severity: config.SeverityWarning, Msg: err.Error()}}
+	case !exists:
+		return config.Problems{{File: ifc.File(config.KeyBridge), Msg: config.MissingBridge(ifc, "").Error()}}
+	case dev.Kind != "bridge":
+		return config.Problems{{File: ifc.File(config.KeyBridge), Msg: config.MissingBridge(ifc, dev.Kind).Error()}}
 	}
 	return nil
 }

@@ -93,7 +93,7 @@ func (e *engine) hostParent(ifc *config.Interface) (int, error) {
 	p, err := e.host.LinkByName(ifc.Link)
 	if err != nil {
 		if isNotFound(err) {
-			return 0, e.ifcErr(ifc, "parent device %s (%s) does not exist on the host", ifc.Link, ifc.File("link"))
+			return 0, e.ifcErr(ifc, "%w", config.MissingHostDevice(ifc))
 		}
 		return 0, e.ifcErr(ifc, "parent device %s (%s): %w", ifc.Link, ifc.File("link"), err)
 	}
@@ -125,12 +125,12 @@ func (e *engine) bridge(ifc *config.Interface) (netlink.Link, error) {
 	br, err := e.host.LinkByName(ifc.Bridge)
 	if err != nil {
 		if isNotFound(err) {
-			return nil, e.ifcErr(ifc, "bridge %s (%s) does not exist on the host", ifc.Bridge, ifc.File("bridge"))
+			return nil, e.ifcErr(ifc, "%w", config.MissingBridge(ifc, ""))
 		}
 		return nil, e.ifcErr(ifc, "bridge %s (%s): %w", ifc.Bridge, ifc.File("bridge"), err)
 	}
 	if br.Type() != "bridge" {
-		return nil, e.ifcErr(ifc, "%s (%s) is a %s device, not a bridge", ifc.Bridge, ifc.File("bridge"), br.Type())
+		return nil, e.ifcErr(ifc, "%w", config.MissingBridge(ifc, br.Type()))
 	}
 	return br, nil
 }

@@ -51,7 +51,7 @@ func (e *engine) physDevice(ifc *config.Interface) (netlink.Link, error) {
 	dev, err := e.host.LinkByName(ifc.Link)
 	if err != nil {
 		if isNotFound(err) {
-			return nil, e.ifcErr(ifc, "device %s (%s) does not exist on the host", ifc.Link, ifc.File("link"))
+			return nil, e.ifcErr(ifc, "%w", config.MissingHostDevice(ifc))
 		}
 		return nil, e.ifcErr(ifc, "device %s (%s): %w", ifc.Link, ifc.File("link"), err)
 	}

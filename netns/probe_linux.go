@@ -87,17 +87,24 @@ func onDefaultEntry(key string, ifnames []string) string {
 	return key
 }
 
-// HostLinkMTU returns the MTU of the host device name (in the namespace of
-// the caller), and false when there is no such device.
+// HostDevice is what check needs to know of a host device: its kind
+// ("bridge", "veth", "device" for a plain NIC, ...) and its MTU.
+type HostDevice struct {
+	Kind string
+	MTU  int
+}
+
+// LookupHostDevice returns the host device name (in the namespace of the
+// caller), and false when there is no such device.
 //
-// Equivalent to: ip link show NAME
-func HostLinkMTU(name string) (int, bool, error) {
+// Equivalent to: ip -d link show NAME
+func LookupHostDevice(name string) (HostDevice, bool, error) {
 	l, err := netlink.LinkByName(name)
 	if isNotFound(err) {
-		return 0, false, nil
+		return HostDevice{}, false, nil
 	}
 	if err != nil {
-		return 0, false, fmt.Errorf("host device %s: %w", name, err)
+		return HostDevice{}, false, fmt.Errorf("host device %s: %w", name, err)
 	}
-	return l.Attrs().MTU, true, nil
+	return HostDevice{Kind: l.Type(), MTU: l.Attrs().MTU}, true, nil
 }

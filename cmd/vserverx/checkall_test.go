@@ -15,6 +15,7 @@ import (
 // and a broken definition nobody asked about are both listed with their
 // files (exit 1), while `check` of an unrelated guest still passes.
 func TestCheckAll(t *testing.T) {
+	hostEth0(t)
 	confdir := t.TempDir()
 	copyTree(t, repoPath("testdata/confdirs/dmz"), confdir)
 	for _, g := range []string{"web", "mail"} {
@@ -64,6 +65,7 @@ func TestCheckAll(t *testing.T) {
 // what spans the confdir; --strict turns warnings into exit 7 and --json
 // gives each problem with file, severity and message.
 func TestCheckAllIsUnionOfChecks(t *testing.T) {
+	hostEth0(t)
 	confdir := t.TempDir()
 	copyTree(t, repoPath("testdata/confdirs/dmz"), confdir)
 	if r := runCLI(t, "--confdir", confdir, "web", "setup"); r.code != 0 {

@@ -175,6 +175,7 @@ func TestCheckBrokenConfigurations(t *testing.T) {
 
 // TestCheckCleanExamples: the example confdirs pass check once set up.
 func TestCheckCleanExamples(t *testing.T) {
+	hostEth0(t)
 	for _, ex := range []struct{ dir, guest string }{{"classic", "fw"}, {"classic-macvlan", "fw"}, {"dmz", "web"}, {"veth", "app"}} {
 		confdir := t.TempDir()
 		copyTree(t, repoPath("testdata/confdirs/"+ex.dir), confdir)

@@ -158,6 +158,16 @@ func newHostNIC(t *testing.T, nic nicKind, examples ...string) *host {
 	return h
 }
 
+// hostEth0 gives the sandbox the host NIC eth0 that the examples'
+// interfaces hang off, so that check finds their parent device. Without
+// root there is no sandbox and check would look at this machine's devices:
+// the test is skipped.
+func hostEth0(t *testing.T) {
+	t.Helper()
+	nstest.RequireRoot(t)
+	nstest.HostNIC(t, "eth0")
+}
+
 // addNIC creates the host NIC name as nic says and waits until it is up:
 // a veth pair reports "state UP" once both ends are up; a dummy link has
 // no operational state ("state UNKNOWN") but carries LOWER_UP.

@@ -22,6 +22,7 @@ import (
 // both members and returns the confdir.
 func setUpDMZ(t *testing.T) string {
 	t.Helper()
+	hostEth0(t)
 	confdir := t.TempDir()
 	copyTree(t, repoPath("testdata/confdirs/dmz"), confdir)
 	for _, g := range []string{"web", "mail"} {
