@@ -121,7 +121,7 @@ demo: build
 # the ideal, inside a throwaway network, mount and PID namespace; about 10
 # minutes on a loaded 2-CPU VM. BENCHFLAGS passes options (e.g.
 # BENCHFLAGS='-reps-large 5', '-cli-only', '-no-cli', '-no-start-all',
-# '-cpuprofile FILE').
+# '-ready-only', '-cpuprofile FILE').
 bench: build
 	$(GO) build -o bin/vxbench ./cmd/vxbench
 	unshare --net --mount --pid --fork --mount-proc --propagation private \

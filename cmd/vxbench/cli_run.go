@@ -26,10 +26,12 @@ var cliDir = filepath.Join(workDir, "cli")
 // member stops.
 func runCLI(o options, w io.Writer) error {
 	printCLIHeader(w)
-	parts := []func(options, io.Writer) error{cliStartStop, cliRuleset, cliPlan, cliMemberStops, cliList, cliTeardownK}
+	parts := []func(options, io.Writer) error{cliStartStop, cliRuleset, cliReady, cliPlan, cliMemberStops, cliList, cliTeardownK}
 	switch {
 	case o.rulesetOnly:
 		parts = parts[1:2]
+	case o.readyOnly:
+		parts = parts[2:3]
 	case o.startStopOnly:
 		parts = parts[:1]
 	}

@@ -40,6 +40,9 @@ type options struct {
 	// rulesetOnly: only the command-line table's ruleset row (implies
 	// cliOnly).
 	rulesetOnly bool
+	// readyOnly: only the command-line table's rows of start + stop with
+	// IPv6 in each dad mode and with acd (implies cliOnly).
+	readyOnly bool
 	// startStopOnly: only the command-line table's start and stop rows
 	// (implies cliOnly).
 	startStopOnly bool
@@ -79,6 +82,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.BoolVar(&o.noCLI, "no-cli", false, "skip the command-line table")
 	fs.BoolVar(&o.cliOnly, "cli-only", false, "only the command-line table (no engine table, RSS probe, start-all)")
 	fs.BoolVar(&o.rulesetOnly, "ruleset-only", false, "only the command-line table's row of start + stop with a 50-rule nftables ruleset")
+	fs.BoolVar(&o.readyOnly, "ready-only", false, "only the command-line table's rows of start + stop with one IPv6 address in each dad mode and with acd, against IPv4 only")
 	fs.BoolVar(&o.startStopOnly, "startstop-only", false, "only the command-line table's start, stop and start + stop rows")
 	fs.BoolVar(&o.verbose, "v", false, "start-all: print the output of every start-all and stop-all run")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the engine at N=100, K=4 veth to this file")
@@ -104,9 +108,9 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	if err := o.parseCLIFlags(*planList, *sizeList); err != nil {
 		return o, err
 	}
-	if o.rulesetOnly || o.startStopOnly {
+	if o.rulesetOnly || o.startStopOnly || o.readyOnly {
 		if o.noCLI {
-			return o, fmt.Errorf("-no-cli and -ruleset-only or -startstop-only leave nothing to measure")
+			return o, fmt.Errorf("-no-cli and -ruleset-only, -ready-only or -startstop-only leave nothing to measure")
 		}
 		o.cliOnly = true
 	}

@@ -25,6 +25,9 @@ func TestParseFlags(t *testing.T) {
 	if o, err := parseFlags([]string{"-ruleset-only"}, io.Discard); err != nil || !o.rulesetOnly || !o.cliOnly {
 		t.Fatalf("-ruleset-only: %+v, %v (it implies -cli-only)", o, err)
 	}
+	if o, err := parseFlags([]string{"-ready-only"}, io.Discard); err != nil || !o.readyOnly || !o.cliOnly {
+		t.Fatalf("-ready-only: %+v, %v (it implies -cli-only)", o, err)
+	}
 	if o, err := parseFlags([]string{"-startstop-only"}, io.Discard); err != nil || !o.startStopOnly || !o.cliOnly {
 		t.Fatalf("-startstop-only: %+v, %v (it implies -cli-only)", o, err)
 	}
