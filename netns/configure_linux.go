@@ -16,9 +16,16 @@ import (
 )
 
 // configure gives link l in X what it lacks of ifc's addresses, UP state
-// and default routes, pushing the undo of each change. It reports whether
+// and default routes, pushing the undo of each change. A link that is not
+// UP yet first gets its per-interface sysctls (setReadySysctls): they
+// decide what happens to its addresses once it is UP. It reports whether
 // it changed anything.
 func (e *engine) configure(ifc *config.Interface, l netlink.Link, steps *undoStack) (bool, error) {
+	if l.Attrs().Flags&net.FlagUp == 0 {
+		if err := e.setReadySysctls(ifc, l.Attrs().Name); err != nil {
+			return false, err
+		}
+	}
 	a, err := e.addAddrs(ifc, l, steps)
 	if err != nil {
 		return false, err
@@ -47,9 +54,12 @@ func addrPrefix(a netlink.Addr) netip.Prefix {
 	return netip.PrefixFrom(ip.Unmap(), ones)
 }
 
-// addAddrs adds the configured addresses l lacks.
+// addAddrs adds the configured addresses l lacks; with dad optimistic,
+// IPv6 ones are added optimistic (the interface's optimistic_dad alone
+// leaves an added address tentative).
 //
-// Equivalent to: ip addr add PREFIX dev NAME, for each missing one.
+// Equivalent to: ip addr add PREFIX dev NAME [optimistic], for each
+// missing one.
 func (e *engine) addAddrs(ifc *config.Interface, l netlink.Link, steps *undoStack) (bool, error) {
 	have, err := addrList(e.in, l, netlink.FAMILY_ALL)
 	if err != nil {
@@ -65,6 +75,9 @@ func (e *engine) addAddrs(ifc *config.Interface, l netlink.Link, steps *undoStac
 			continue
 		}
 		addr := prefixAddr(p)
+		if ifc.DAD == config.DADOptimistic && p.Addr().Is6() {
+			addr.Flags = unix.IFA_F_OPTIMISTIC
+		}
 		if err := e.in.AddrAdd(l, addr); err != nil {
 			return changed, e.ifcErr(ifc, "add address %s (%s): %w", p, ifc.File("ip"), err)
 		}
