@@ -57,7 +57,7 @@ type dadAddr struct {
 // Equivalent to: waiting until ip -n X -6 addr show lists no tentative
 // address on these interfaces.
 func WaitDAD(ctx context.Context, n *NS, def *config.Namespace, progress func(string)) (warnings []string, err error) {
-	ifcs := dadInterfaces(def)
+	ifcs := DADInterfaces(def)
 	if len(ifcs) == 0 {
 		return nil, nil
 	}
@@ -77,8 +77,9 @@ func WaitDAD(ctx context.Context, n *NS, def *config.Namespace, progress func(st
 	return warnings, w.watch(ctx, progress)
 }
 
-// dadInterfaces are the interfaces of def WaitDAD waits for.
-func dadInterfaces(def *config.Namespace) []*config.Interface {
+// DADInterfaces are the interfaces of def whose IPv6 addresses WaitDAD
+// waits for: those with dad wait and an IPv6 address configured.
+func DADInterfaces(def *config.Namespace) []*config.Interface {
 	var out []*config.Interface
 	for i := range def.Interfaces {
 		ifc := &def.Interfaces[i]

@@ -22,9 +22,9 @@ func TestDADInterfaces(t *testing.T) {
 		config.Interface{Num: 1, Addrs: prefixes(t, "192.0.2.2/24", "2001:db8::2/64"), DAD: config.DADWait},
 		config.Interface{Num: 2, Addrs: prefixes(t, "2001:db8::3/64"), DAD: config.DADOptimistic},
 		config.Interface{Num: 3, Addrs: prefixes(t, "2001:db8::4/64"), DAD: config.DADOff})
-	got := dadInterfaces(def)
+	got := DADInterfaces(def)
 	if len(got) != 1 || got[0].Num != 1 {
-		t.Errorf("dadInterfaces = %v, want interface 1 only", got)
+		t.Errorf("DADInterfaces = %v, want interface 1 only", got)
 	}
 }
 

@@ -416,8 +416,10 @@ func TestSignalForwardedAndUndone(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "fw-lan inside fw", func() bool {
-		return exec.Command("ip", "-n", "fw", "link", "show", "fw-lan").Run() == nil
+	// Start waits for IPv6 duplicate address detection before vserver runs.
+	waitFor(t, "fw-lan inside fw, its addresses no longer tentative", func() bool {
+		out, err := exec.Command("ip", "-n", "fw", "addr", "show", "fw-lan").CombinedOutput()
+		return err == nil && !strings.Contains(string(out), "tentative")
 	})
 	time.Sleep(300 * time.Millisecond) // let vserver reach its start delay
 	cmd.Process.Signal(syscall.SIGTERM)
