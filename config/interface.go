@@ -457,3 +457,16 @@ func MTUAboveParent(ifc *Interface, parentMTU int) error {
 	return fmt.Errorf("MTU %d is above the MTU %d of its parent %s; the kernel refuses a %s above its parent's (Invalid argument): lower %s or raise the MTU of %s",
 		ifc.MTU, parentMTU, ifc.Link, ifc.Type, ifc.File(KeyMTU), ifc.Link)
 }
+
+// NameTaken is the error of an interface whose name is already used by
+// another device in the namespace. Start refuses it; apply refuses it
+// before its first change.
+func NameTaken(ifc *Interface) error {
+	return fmt.Errorf("name %s (%s) is already taken in the namespace", ifc.Name, ifc.File("name"))
+}
+
+// HostNameTaken is the error of a veth whose host-side name host is
+// already used by another device on the host.
+func HostNameTaken(ifc *Interface, host string) error {
+	return fmt.Errorf("host-side name %s (%s) is already taken on the host", host, ifc.File("host"))
+}

@@ -111,7 +111,7 @@ func (e *engine) checkVethHost(ifc *config.Interface) error {
 	}
 	name := e.def.VethHostName(ifc)
 	if _, err := e.host.LinkByName(name); !isNotFound(err) {
-		return e.ifcErr(ifc, "host-side name %s (%s) is already taken on the host", name, ifc.File("host"))
+		return e.ifcErr(ifc, "%w", config.HostNameTaken(ifc, name))
 	}
 	_, err := e.bridge(ifc)
 	return err
@@ -152,7 +152,7 @@ func (e *engine) setupVethHost(ifc *config.Interface, tmp string) error {
 	}
 	if err := e.host.LinkSetName(peer, name); err != nil {
 		if errors.Is(err, unix.EEXIST) {
-			return e.ifcErr(ifc, "host-side name %s (%s) is already taken on the host", name, ifc.File("host"))
+			return e.ifcErr(ifc, "%w", config.HostNameTaken(ifc, name))
 		}
 		return e.ifcErr(ifc, "rename host side %s to %s: %w", tmp, name, err)
 	}
@@ -203,7 +203,7 @@ func (e *engine) configureInside(ifc *config.Interface, tmp string, steps *undoS
 	}
 	if err := e.in.LinkSetName(l, ifc.Name); err != nil {
 		if errors.Is(err, unix.EEXIST) {
-			return e.ifcErr(ifc, "name %s (%s) is already taken in the namespace", ifc.Name, ifc.File("name"))
+			return e.ifcErr(ifc, "%w", config.NameTaken(ifc))
 		}
 		return e.ifcErr(ifc, "rename %s to %s: %w", tmp, ifc.Name, err)
 	}
