@@ -134,6 +134,9 @@ func (e *Env) applyPlan(m Managed, ns *netns.NS) (*ApplyPlan, error) {
 		return nil, err
 	}
 	d := differ{env: e, def: m.Group.NS, members: m.Group.Members, held: h}
+	if err := d.refusal(); err != nil {
+		return nil, err
+	}
 	ruleset, err := e.rulesetApplySteps(ns, m.Group.NS) // first: new interfaces come up filtered
 	if err != nil {
 		return nil, err

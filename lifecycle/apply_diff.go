@@ -355,3 +355,21 @@ func (d differ) sysctlStep() (applyStep, bool) {
 func normalizeSysctl(v string) string {
 	return joinFields(v)
 }
+
+// refusal returns the first error that would stop the plan at a later
+// step and is known now: a new interface whose parent or bridge is not on
+// the host, or whose MTU is above its parent's. Nil when there is none.
+func (d differ) refusal() error {
+	for i := range d.def.Interfaces {
+		ifc := &d.def.Interfaces[i]
+		if d.observed(ifc.Num) != nil {
+			continue
+		}
+		for _, p := range append(hostDeviceProblems(ifc, false), bridgeProblems(ifc)...) {
+			if p.Severity == config.SeverityError {
+				return fmt.Errorf("network namespace %s, interface %s (%s): %s; nothing was changed", d.def.Name, ifc.Name, ifc.Dir, p.Msg)
+			}
+		}
+	}
+	return nil
+}

@@ -342,3 +342,33 @@ func TestApplyNeedsRunningGroup(t *testing.T) {
 	}
 	nstest.AssertSame(t, before)
 }
+
+// TestApplyRefusesMissingParent: a plan that adds an interface on a parent
+// the host lacks and removes an address is refused before its first
+// change, in check's words and naming the file: the address stays.
+func TestApplyRefusesMissingParent(t *testing.T) {
+	h := runningGroup(t)
+	pids := h.startGroup()
+	h.write(".netns/dmz/interfaces/0/ip", "192.0.2.10/24\n")
+	h.addMacvlan1()
+	h.write(".netns/dmz/interfaces/1/link", "eth9\n")
+	addrs := nstest.IP(t, "-n", "dmz", "-o", "addr")
+	links := nstest.IP(t, "-n", "dmz", "-o", "link")
+
+	r := h.vx("web", "apply")
+	if r.code != 1 {
+		t.Fatalf("apply on a missing parent: want exit 1: %s", r)
+	}
+	for _, want := range []string{"parent device eth9", "interfaces/1/link) does not exist on the host", "nothing was changed"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("apply's refusal lacks %q: %s", want, r)
+		}
+	}
+	if got := nstest.IP(t, "-n", "dmz", "-o", "addr"); got != addrs {
+		t.Errorf("addresses changed:\nbefore:\n%s\nafter:\n%s", addrs, got)
+	}
+	if got := nstest.IP(t, "-n", "dmz", "-o", "link"); got != links {
+		t.Errorf("links changed:\nbefore:\n%s\nafter:\n%s", links, got)
+	}
+	h.assertGuestsUntouched(pids)
+}
