@@ -347,19 +347,33 @@ func TestApplyNeedsRunningGroup(t *testing.T) {
 // the host lacks and removes an address is refused before its first
 // change, in check's words and naming the file: the address stays.
 func TestApplyRefusesMissingParent(t *testing.T) {
+	applyRefusedUnchanged(t, "interfaces/1/link", "eth9\n",
+		"parent device eth9", "interfaces/1/link) does not exist on the host")
+}
+
+// TestApplyRefusesMTUAboveParent: as above, for a new macvlan whose MTU
+// is above its parent's.
+func TestApplyRefusesMTUAboveParent(t *testing.T) {
+	applyRefusedUnchanged(t, "interfaces/1/mtu", "9000\n",
+		"MTU 9000 is above the MTU 1500 of its parent eth0", "interfaces/1/mtu")
+}
+
+// applyRefusedUnchanged adds macvlan 1 with key set to value and removes
+// an address, and checks that apply refuses with wants and changes nothing.
+func applyRefusedUnchanged(t *testing.T, key, value string, wants ...string) {
 	h := runningGroup(t)
 	pids := h.startGroup()
 	h.write(".netns/dmz/interfaces/0/ip", "192.0.2.10/24\n")
 	h.addMacvlan1()
-	h.write(".netns/dmz/interfaces/1/link", "eth9\n")
+	h.write(".netns/dmz/"+key, value)
 	addrs := nstest.IP(t, "-n", "dmz", "-o", "addr")
 	links := nstest.IP(t, "-n", "dmz", "-o", "link")
 
 	r := h.vx("web", "apply")
 	if r.code != 1 {
-		t.Fatalf("apply on a missing parent: want exit 1: %s", r)
+		t.Fatalf("apply %s=%q: want exit 1: %s", key, value, r)
 	}
-	for _, want := range []string{"parent device eth9", "interfaces/1/link) does not exist on the host", "nothing was changed"} {
+	for _, want := range append(wants, "nothing was changed") {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("apply's refusal lacks %q: %s", want, r)
 		}
