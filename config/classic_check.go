@@ -53,6 +53,28 @@ func CheckClassic(g *Guest, def *Namespace, members []*Guest) Problems {
 	}
 	ps = append(ps, checkClassicTwiceInDef(g, def)...)
 	ps = append(ps, checkClassicCollisions(g, members)...)
+	return append(ps, checkClassicTentative(g, def)...)
+}
+
+// checkClassicTentative warns about IPv6 addresses of g's interfaces/ on
+// an interface of X without dad off: util-vserver adds them after
+// vserverx hands over, so nothing waits for their duplicate address
+// detection and they are tentative (not bindable) for about a second
+// after the guest's init starts.
+func checkClassicTentative(g *Guest, def *Namespace) Problems {
+	var ps Problems
+	for _, a := range g.ClassicAddrs() {
+		if !a.Prefix.Addr().Is6() {
+			continue
+		}
+		for _, ifc := range def.Interfaces {
+			if ifc.Name == a.Dev && ifc.DAD != DADOff {
+				ps = append(ps, Problem{File: ifc.File(KeyDAD), Severity: SeverityWarning, Msg: fmt.Sprintf(
+					"%s on %s (%s): IPv6 address from util-vserver's interfaces/ is tentative for about a second after the guest's init starts; "+
+						"move it into the namespace definition or set dad off", a.Prefix.Addr(), a.Dev, a.File)})
+			}
+		}
+	}
 	return ps
 }
 

@@ -141,8 +141,12 @@ func (e *Env) applyPlan(m Managed, ns *netns.NS) (*ApplyPlan, error) {
 	if err != nil {
 		return nil, err
 	}
+	steps := append(ruleset, d.steps()...)
+	if s, ok := e.applyDADStep(m.Group.NS, steps); ok {
+		steps = append(steps, s)
+	}
 	return &ApplyPlan{Guest: m.Guest.Name, NS: m.NS(), Group: m.Group.MemberNames(),
-		Lock: LockPath(e.Paths.StateDir, m.NS()), steps: append(ruleset, d.steps()...)}, nil
+		Lock: LockPath(e.Paths.StateDir, m.NS()), steps: steps}, nil
 }
 
 // observe reads what ns holds of vserverx's links and of def's sysctls,

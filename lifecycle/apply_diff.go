@@ -21,8 +21,9 @@ import (
 type applyStep struct {
 	insideStep
 	recreate bool
-	num      int      // recreate: the interface
-	why      []string // recreate: what differs
+	num      int               // recreate: the interface
+	why      []string          // recreate: what differs
+	dad      *config.Interface // the interface whose IPv6 addresses the step (re)starts duplicate address detection on
 }
 
 // held is what namespace X holds of vserverx's, as apply compares it with
@@ -136,14 +137,14 @@ func (d differ) interfaceSteps(ifc *config.Interface) []applyStep {
 func (d differ) createStep(ifc *config.Interface) applyStep {
 	s := d.env.interfaceStep(d.def, ifc)
 	s.Title = fmt.Sprintf("create interface %d (%s): %s", ifc.Num, ifc.Dir, describeLink(ifc))
-	return applyStep{insideStep: s}
+	return applyStep{insideStep: s, dad: ifc}
 }
 
 // recreateStep deletes link o and creates interface ifc in its place.
 func (d differ) recreateStep(ifc *config.Interface, o *netns.ObservedLink, why []string) applyStep {
 	create := d.env.interfaceStep(d.def, ifc)
 	details := append([]string{fmt.Sprintf("delete %s and create it again: connections on it break and the guests lose its addresses for a moment", o.Name)}, why...)
-	return applyStep{recreate: true, num: ifc.Num, why: why, insideStep: insideStep{
+	return applyStep{recreate: true, num: ifc.Num, why: why, dad: ifc, insideStep: insideStep{
 		Step: Step{
 			Title:   fmt.Sprintf("recreate interface %d (%s): %s", ifc.Num, ifc.Dir, describeLink(ifc)),
 			Details: append(details, interfaceDetails(d.def, ifc)...),
@@ -255,7 +256,26 @@ func (d differ) repairStep(ifc *config.Interface, o *netns.ObservedLink, fixes [
 	s := d.env.interfaceStep(d.def, ifc)
 	s.Title = fmt.Sprintf("interface %d (%s): %s", ifc.Num, o.Name, joinSemi(fixes))
 	s.Details = nil
-	return applyStep{insideStep: s}
+	out := applyStep{insideStep: s}
+	if restartsDAD(ifc, o) {
+		out.dad = ifc
+	}
+	return out
+}
+
+// restartsDAD reports whether repairing link o starts duplicate address
+// detection on IPv6 addresses of ifc: it adds one, or sets the link (or a
+// veth's host side, which gives it carrier) UP.
+func restartsDAD(ifc *config.Interface, o *netns.ObservedLink) bool {
+	if !o.Up || ifc.Type == config.TypeVeth && !o.HostUp {
+		return true
+	}
+	for _, p := range ifc.Addrs {
+		if p.Addr().Is6() && !slices.ContainsFunc(o.Addr, func(a netns.ObservedAddr) bool { return a.Prefix == p }) {
+			return true
+		}
+	}
+	return false
 }
 
 // extraAddrs are the addresses of link o that apply removes: configured

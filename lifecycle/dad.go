@@ -6,6 +6,7 @@ package lifecycle
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vserverx/vserverx/config"
@@ -50,4 +51,27 @@ func dadWaitNames(def *config.Namespace) []string {
 		names = append(names, ifc.Name)
 	}
 	return names
+}
+
+// applyDADStep waits, after apply's other steps, until the IPv6 addresses
+// on the interfaces those steps created, recreated, brought UP or gave an
+// IPv6 address have finished duplicate address detection, when they have
+// dad wait: so that apply does not report success while such an address
+// is tentative. An address that fails makes apply undo its steps. It is in
+// the plan only when needed: an apply that changes nothing IPv6 does not
+// wait.
+func (e *Env) applyDADStep(def *config.Namespace, steps []applyStep) (applyStep, bool) {
+	sub := *def
+	sub.Interfaces = nil
+	for _, s := range steps {
+		if s.dad != nil && !slices.ContainsFunc(sub.Interfaces, func(i config.Interface) bool { return i.Num == s.dad.Num }) {
+			sub.Interfaces = append(sub.Interfaces, *s.dad)
+		}
+	}
+	s, ok := e.dadStep(&sub)
+	if !ok {
+		return applyStep{}, false
+	}
+	s.Details = []string{"an address another host on the link already uses makes apply fail and undo the changes above"}
+	return applyStep{insideStep: s}, true
 }
