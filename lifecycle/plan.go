@@ -134,6 +134,9 @@ func (e *Env) setupPlan(m Managed) *Plan {
 	for i := range def.Interfaces {
 		p.inside = append(p.inside, e.interfaceStep(def, &def.Interfaces[i]))
 	}
+	if s, ok := e.acdStep(def); ok {
+		p.inside = append(p.inside, s)
+	}
 	if s, ok := e.dadStep(def); ok {
 		p.inside = append(p.inside, s)
 	}

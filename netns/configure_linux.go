@@ -71,7 +71,7 @@ func (e *engine) addAddrs(ifc *config.Interface, l netlink.Link, steps *undoStac
 	}
 	changed := false
 	for _, p := range ifc.Addrs {
-		if present[p] {
+		if present[p] || !e.probed && heldBack(ifc, p) {
 			continue
 		}
 		addr := prefixAddr(p)
@@ -127,7 +127,7 @@ func (e *engine) addRoutes(ifc *config.Interface, l netlink.Link, steps *undoSta
 	}
 	changed := false
 	for _, gw := range ifc.Gateways {
-		if hasDefaultVia(have, gw) {
+		if hasDefaultVia(have, gw) || !e.probed && heldBackGateway(ifc, gw) {
 			continue
 		}
 		r := &netlink.Route{LinkIndex: l.Attrs().Index, Gw: gw.AsSlice(), Protocol: RouteProtocol}

@@ -22,6 +22,10 @@ type engine struct {
 	host   *netlink.Handle
 	in     *netlink.Handle
 	hostFd int
+	// probed is set once the IPv4 conflict probe (ProbeIPv4) has run:
+	// until then configure holds back the IPv4 addresses and gateways of
+	// acd interfaces.
+	probed bool
 }
 
 // newEngine opens the handles; close releases them.
