@@ -5,8 +5,8 @@ package netns
 
 import (
 	"fmt"
-	"strings"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/vserverx/vserverx/config"
