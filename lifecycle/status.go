@@ -45,8 +45,10 @@ type Status struct {
 
 	// Routes and Rules are every route (all tables, IPv4 and IPv6) and
 	// policy rule of the namespace; vserverx's carry protocol
-	// netns.RouteProtocol. RoutingNotDefined names those someone else
-	// added that neither the definition nor the kernel explains.
+	// netns.RouteProtocol. RoutingNotDefined names the addresses (on
+	// links that are not the definition's interfaces), routes and rules
+	// someone else added that neither the definition, a member's
+	// util-vserver interfaces/ nor the kernel explains.
 	Routes            []netns.RouteEntry `json:"routes,omitempty"`
 	Rules             []netns.RuleEntry  `json:"rules,omitempty"`
 	RoutingNotDefined []string           `json:"routing_not_defined,omitempty"`

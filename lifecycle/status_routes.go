@@ -13,8 +13,9 @@ import (
 	"github.com/vserverx/vserverx/netns"
 )
 
-// fillRouting adds the routes and rules of ns to the status, and those
-// that neither the definition nor the kernel explains.
+// fillRouting adds the routes and rules of ns to the status, and the
+// addresses (of st.Interfaces), routes and rules that neither the
+// definition nor the kernel explains.
 func (e *Env) fillRouting(st *Status, ns *netns.NS, grp *config.Group) {
 	rt, err := netns.ObserveRouting(ns)
 	if err != nil {
@@ -22,7 +23,7 @@ func (e *Env) fillRouting(st *Status, ns *netns.NS, grp *config.Group) {
 		return
 	}
 	st.Routes, st.Rules = rt.Routes, rt.Rules
-	st.RoutingNotDefined = notDefined(grp, rt)
+	st.RoutingNotDefined = append(undefinedAddrs(grp, st.Interfaces), notDefined(grp, rt)...)
 }
 
 // notDefined lists the routes and rules of rt that vserverx did not add
@@ -67,8 +68,9 @@ func gatewayRoute(grp *config.Group, r netns.RouteEntry) bool {
 	return false
 }
 
-// UndefinedRouting lists the routes and rules in the namespace of grp
-// that someone other than vserverx added (see notDefined); nil when the
+// UndefinedRouting lists the addresses, routes and rules in the namespace
+// of grp that someone other than vserverx added (see undefinedAddrs and
+// notDefined); nil when the
 // namespace does not exist. It changes nothing.
 func (e *Env) UndefinedRouting(grp *config.Group) ([]string, error) {
 	ns, err := netns.Open(e.Paths.NetnsDir, grp.NS.Name)
@@ -79,11 +81,15 @@ func (e *Env) UndefinedRouting(grp *config.Group) ([]string, error) {
 		return nil, err
 	}
 	defer ns.Close()
+	links, err := netns.Links(ns)
+	if err != nil {
+		return nil, err
+	}
 	rt, err := netns.ObserveRouting(ns)
 	if err != nil {
 		return nil, err
 	}
-	return notDefined(grp, rt), nil
+	return append(undefinedAddrs(grp, links), notDefined(grp, rt)...), nil
 }
 
 // UndefinedRoutingText is the warning of check about them.
