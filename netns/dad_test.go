@@ -6,9 +6,12 @@ package netns
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/vserverx/vserverx/config"
 	"github.com/vserverx/vserverx/testdata/nstest"
@@ -108,4 +111,38 @@ func TestWaitDADCancel(t *testing.T) {
 	if !errors.Is(err, stop) || !strings.Contains(err.Error(), "while waiting for IPv6 duplicate address detection in dx") {
 		t.Errorf("WaitDAD after cancel: %v", err)
 	}
+}
+
+// TestBindAfterWaitDAD: a daemon stand-in that binds the IPv6 address the
+// moment WaitDAD returns succeeds, while a bind to a tentative address
+// fails ("Cannot assign requested address") — what a guest's daemon would
+// meet without the wait.
+func TestBindAfterWaitDAD(t *testing.T) {
+	nstest.HostNIC(t, "eth0")
+	freshDir(t)
+	def := dadDef(t, "db")
+	ns := setup(t, def)
+	addr := netip.MustParseAddr("2001:db8::5")
+	tentative := strings.Contains(nstest.IP(t, "-n", "db", "-6", "addr", "show", "lan"), "tentative")
+	if err := bindIn(ns, addr); tentative && !errors.Is(err, unix.EADDRNOTAVAIL) {
+		t.Errorf("bind to a tentative address: %v, want EADDRNOTAVAIL", err)
+	}
+	if _, err := WaitDAD(context.Background(), ns, def, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := bindIn(ns, addr); err != nil {
+		t.Errorf("bind after WaitDAD: %v", err)
+	}
+}
+
+// bindIn binds a TCP socket to addr inside ns and closes it.
+func bindIn(ns *NS, addr netip.Addr) error {
+	return ns.Do(func() error {
+		fd, err := unix.Socket(unix.AF_INET6, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(fd)
+		return unix.Bind(fd, &unix.SockaddrInet6{Addr: addr.As16()})
+	})
 }
