@@ -44,6 +44,9 @@ func (ir ifaceReader) readReady() {
 		}
 	}
 	ir.ifc.ACD = ir.yesNo(KeyACD)
+	if ir.ifc.ACD && ir.ifc.Type == TypeIPVlan && ir.ifc.IPVlanMode != IPVlanL2 {
+		ir.add(ir.ifc.File(KeyACD), "not possible on an ipvlan in mode %s: it carries no ARP; use mode l2 or acd no", ir.ifc.IPVlanMode)
+	}
 	ir.ifc.SLAAC = ir.yesNo(KeySLAAC)
 }
 

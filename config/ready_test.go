@@ -23,6 +23,8 @@ func TestReadReady(t *testing.T) {
 		{name: "all set", files: map[string]string{"dad": "optimistic", "acd": "yes", "slaac": "yes"}, dad: DADOptimistic, acd: true, slac: true},
 		{name: "off and no", files: map[string]string{"dad": "off", "acd": "no", "slaac": "no"}, dad: DADOff},
 		{name: "bad dad", files: map[string]string{"dad": "later"}, dad: DADWait, problem: `dad: unknown dad mode "later"; allowed: wait, optimistic, off`},
+		{name: "acd on ipvlan l3", files: map[string]string{"type": "ipvlan", "link": "eth0", "mode": "l3", "acd": "yes"}, dad: DADWait, acd: true, problem: `acd: not possible on an ipvlan in mode l3: it carries no ARP; use mode l2 or acd no`},
+		{name: "acd on ipvlan l2", files: map[string]string{"type": "ipvlan", "link": "eth0", "acd": "yes"}, dad: DADWait, acd: true},
 		{name: "bad acd", files: map[string]string{"acd": "true"}, dad: DADWait, problem: `acd: must be yes or no, not "true"`},
 	}
 	for _, c := range cases {
