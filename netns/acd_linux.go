@@ -207,8 +207,8 @@ func (p *acdProbe) send(n *NS) error {
 func (p *acdProbe) listenUntil(ctx context.Context, n *NS, deadline time.Time) error {
 	buf := make([]byte, 1500)
 	for {
-		if err := ctx.Err(); err != nil {
-			return err
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w while probing the IPv4 addresses of %s in %s by ARP (acd)", context.Cause(ctx), p.ifc.Name, n.Name)
 		}
 		wait := min(time.Until(deadline), 50*time.Millisecond)
 		if wait <= 0 {

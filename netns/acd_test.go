@@ -5,6 +5,7 @@ package netns
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/netip"
 	"strings"
@@ -116,5 +117,24 @@ func TestProbeIPv4NoCarrier(t *testing.T) {
 	}
 	if out := nstest.IP(t, "-n", "an", "-4", "addr", "show", "lan"); !strings.Contains(out, "192.0.2.6/24") {
 		t.Errorf("address not added:\n%s", out)
+	}
+}
+
+// TestProbeIPv4Cancel: ProbeIPv4 returns when its context ends, says what
+// it was doing, and adds nothing.
+func TestProbeIPv4Cancel(t *testing.T) {
+	nstest.HostNIC(t, "eth0")
+	freshDir(t)
+	def := acdDef(t, "ax")
+	ns := setup(t, def)
+	stop := errors.New("stop requested")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(stop)
+	_, _, err := ProbeIPv4(ctx, ns, def)
+	if !errors.Is(err, stop) || !strings.Contains(err.Error(), "while probing the IPv4 addresses of lan in ax by ARP (acd)") {
+		t.Errorf("ProbeIPv4 after cancel: %v", err)
+	}
+	if out := nstest.IP(t, "-n", "ax", "-4", "addr", "show", "lan"); strings.Contains(out, "192.0.2.6") {
+		t.Errorf("a cancelled probe added the address:\n%s", out)
 	}
 }
