@@ -76,11 +76,11 @@ func (e *engine) acdProbes() ([]*acdProbe, []string, error) {
 	var warnings []string
 	for _, ifc := range ACDInterfaces(e.def) {
 		p, err := e.acdProbeOf(ifc)
-		if err != nil || p == nil {
+		if err != nil {
 			closeProbes(probes)
-			if err != nil {
-				return nil, warnings, err
-			}
+			return nil, warnings, err
+		}
+		if p == nil {
 			continue
 		}
 		if p.link.Attrs().RawFlags&unix.IFF_LOWER_UP == 0 {

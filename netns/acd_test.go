@@ -138,3 +138,23 @@ func TestProbeIPv4Cancel(t *testing.T) {
 		t.Errorf("a cancelled probe added the address:\n%s", out)
 	}
 }
+
+// TestProbeIPv4SkipsComplete: an acd interface that holds its addresses
+// already is not probed, and does not disturb the probe of another.
+func TestProbeIPv4SkipsComplete(t *testing.T) {
+	nstest.HostNIC(t, "eth0")
+	freshDir(t)
+	def := acdDef(t, "as")
+	second := def.Interfaces[0]
+	second.Num, second.Name, second.MAC = 1, "lan2", mustMAC(t, "02:00:00:00:2d:01")
+	second.Addrs, second.Gateways = prefixes(t, "192.0.2.7/24"), nil
+	def.Interfaces = append(def.Interfaces, second)
+	ns := setup(t, def)
+	nstest.IP(t, "-n", "as", "addr", "add", "192.0.2.7/24", "dev", "lan2")
+	if _, _, err := ProbeIPv4(context.Background(), ns, def); err != nil {
+		t.Fatalf("ProbeIPv4: %v", err)
+	}
+	if out := nstest.IP(t, "-n", "as", "-4", "addr", "show", "lan"); !strings.Contains(out, "192.0.2.6/24") {
+		t.Errorf("lan lacks its address:\n%s", out)
+	}
+}
