@@ -17,12 +17,10 @@ import (
 // /proc/PID/ns/net prints it ("net:[INODE]") and returns the inode.
 func ParseID(s string) (uint64, error) {
 	s = strings.TrimSpace(s)
-	inner, ok := strings.CutPrefix(s, "net:[")
-	if inner, ok = strings.CutSuffix(inner, "]"); !ok {
-		return 0, fmt.Errorf("%q is not a network namespace (want net:[INODE])", s)
-	}
+	inner, okPrefix := strings.CutPrefix(s, "net:[")
+	inner, okSuffix := strings.CutSuffix(inner, "]")
 	ino, err := strconv.ParseUint(inner, 10, 64)
-	if err != nil {
+	if !okPrefix || !okSuffix || err != nil || ino == 0 {
 		return 0, fmt.Errorf("%q is not a network namespace (want net:[INODE])", s)
 	}
 	return ino, nil
@@ -165,4 +163,27 @@ func checkNamed(path string, ino uint64) error {
 		return fmt.Errorf("%s is net:[%d] after the bind mount, not net:[%d]", path, st.Ino, ino)
 	}
 	return nil
+}
+
+// OwnLinkNames lists, by their names inside n, the links in n that carry
+// vserverx's alias for namespace n.Name (vserverx:X:N): links vserverx made
+// for X. A namespace without any is not known to be X.
+//
+// Equivalent to: ip -n X -d link show, keeping the links whose alias is
+// vserverx:X:N.
+func OwnLinkNames(n *NS) ([]string, error) {
+	h, err := n.NewHandle()
+	if err != nil {
+		return nil, fmt.Errorf("network namespace %s: %w", n.Name, err)
+	}
+	defer h.Close()
+	own, err := ownLinks(h, n.Name)
+	if err != nil {
+		return nil, fmt.Errorf("network namespace %s: %w", n.Name, err)
+	}
+	names := make([]string, len(own))
+	for i, l := range own {
+		names[i] = l.link.Attrs().Name
+	}
+	return names, nil
 }
