@@ -164,9 +164,7 @@ func TestOpenPidWrongNamespace(t *testing.T) {
 func TestOwnLinkNames(t *testing.T) {
 	nstest.RequireRoot(t)
 	mustCreate(t, "own")
-	nstest.IP(t, "-n", "own", "link", "add", "d0", "type", "dummy")
-	nstest.IP(t, "-n", "own", "link", "add", "d1", "type", "dummy")
-	nstest.IP(t, "-n", "own", "link", "add", "d2", "type", "dummy")
+	nstest.IP(t, "-n", "own", "link", "add", "d1", "type", "veth", "peer", "name", "d2")
 	ns, err := Open(dir, "own")
 	if err != nil {
 		t.Fatal(err)
