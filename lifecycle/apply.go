@@ -93,7 +93,7 @@ func (e *Env) Apply(ctx context.Context, name string, opt ApplyOptions) error {
 		return err
 	}
 	defer lock.Release()
-	ns, err := e.openForApply(m)
+	ns, err := e.openForApply(ctx, m)
 	if err != nil {
 		return err
 	}
@@ -116,14 +116,33 @@ func (e *Env) Apply(ctx context.Context, name string, opt ApplyOptions) error {
 }
 
 // openForApply opens m's namespace, which must exist: apply changes a
-// running group; start converges a stopped one.
-func (e *Env) openForApply(m Managed) (*netns.NS, error) {
+// running group; start converges a stopped one. A namespace whose name was
+// removed while members ran is given its name back first (findLost). The
+// caller holds the namespace lock.
+func (e *Env) openForApply(ctx context.Context, m Managed) (*netns.NS, error) {
 	ns, err := netns.Open(e.Paths.NetnsDir, m.NS())
-	if errors.Is(err, netns.ErrNotExist) || errors.Is(err, netns.ErrStale) {
+	if !errors.Is(err, netns.ErrNotExist) && !errors.Is(err, netns.ErrStale) {
+		return ns, err
+	}
+	running, err := e.AskRunning(ctx, m.Group.MemberNames()...)
+	if err != nil {
+		return nil, err
+	}
+	lost, err := e.findLost(ctx, m.Group, running)
+	switch {
+	case errors.Is(err, ErrRunsOutside):
+		return nil, fmt.Errorf("%w: %s (%s): %w; 'vserverx %s start' creates it as defined", ErrNoNamespace, m.NS(), e.netnsPath(m.NS()), err, m.Guest.Name)
+	case err != nil:
+		return nil, err
+	case lost == nil:
 		return nil, fmt.Errorf("%w: %s (%s): no member of group %s (%s) runs; 'vserverx %s start' creates it as defined",
 			ErrNoNamespace, m.NS(), e.netnsPath(m.NS()), m.NS(), strings.Join(m.Group.MemberNames(), ", "), m.Guest.Name)
 	}
-	return ns, err
+	if err := e.nameAgain(lost); err != nil {
+		lost.ns.Close()
+		return nil, err
+	}
+	return lost.ns, nil
 }
 
 // applyPlan observes ns and returns the changes that make it as m's group

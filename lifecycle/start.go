@@ -57,7 +57,7 @@ func (e *Env) Start(ctx context.Context, name string, args []string) error {
 		return err
 	}
 	e.warnNetwork(m)
-	running, err := e.IsRunning(ctx, name)
+	running, err := e.startRunning(ctx, m)
 	if err != nil {
 		return err
 	}
@@ -66,6 +66,18 @@ func (e *Env) Start(ctx context.Context, name string, args []string) error {
 		return nil
 	}
 	return e.startPlan(m, args).execute(ctx, e)
+}
+
+// startRunning reports whether guest m runs, after giving its namespace
+// its name back when the name was removed while members of its group ran
+// (recoverName), so that start joins the namespace they live in instead of
+// creating another one.
+func (e *Env) startRunning(ctx context.Context, m Managed) (bool, error) {
+	running, err := e.recoverName(ctx, m)
+	if err != nil || running != nil {
+		return running[m.Guest.Name], err
+	}
+	return e.IsRunning(ctx, m.Guest.Name)
 }
 
 // Refusal is why start refuses a managed guest before touching the host

@@ -6,6 +6,7 @@ package lifecycle
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,6 +31,12 @@ type Status struct {
 	VserverCode   int                `json:"vserver_status_code"`
 	VserverOutput string             `json:"vserver_status"`
 	Problems      []string           `json:"problems,omitempty"`
+
+	// NamelessIn lists, when the namespace has no name (ip netns del)
+	// but lives on, the running members whose processes keep it: all of
+	// them are in it and it holds vserverx's links for it. start and
+	// apply give it its name back.
+	NamelessIn []string `json:"nameless_in,omitempty"`
 
 	// GuestAddresses are the members' util-vserver interfaces/ addresses
 	// and whether the namespace has them (only when it exists).
@@ -155,6 +162,7 @@ func (e *Env) fillNamespace(st *Status, grp *config.Group) {
 	}
 	ns, err := netns.Open(e.Paths.NetnsDir, grp.NS.Name)
 	if err != nil {
+		e.fillNameless(st, grp, err)
 		return
 	}
 	defer ns.Close()
@@ -176,6 +184,28 @@ func (e *Env) fillNamespace(st *Status, grp *config.Group) {
 	e.fillRouting(st, ns, grp)
 	e.fillDrift(st, ns, grp)
 	e.fillRuleset(st, ns, grp.NS)
+}
+
+// fillNameless adds, when the namespace could not be opened (openErr)
+// because it has no name, whether it lives on in running members (see
+// findLost), or why their namespace is not it.
+func (e *Env) fillNameless(st *Status, grp *config.Group, openErr error) {
+	if !st.RunningKnown || !errors.Is(openErr, netns.ErrNotExist) && !errors.Is(openErr, netns.ErrStale) {
+		return
+	}
+	running := map[string]bool{}
+	for _, m := range st.Members {
+		running[m.Name] = m.Running
+	}
+	lost, err := e.findLost(context.Background(), grp, running)
+	if err != nil {
+		st.Problems = append(st.Problems, err.Error())
+		return
+	}
+	if lost != nil {
+		lost.ns.Close()
+		st.NamelessIn = lost.members
+	}
 }
 
 // fillRuleset adds how the ruleset of ns compares with def's.
@@ -208,9 +238,13 @@ func (s *Status) Print(w io.Writer) {
 		fmt.Fprintln(w, "not managed by vserverx")
 		return
 	}
-	if !s.Exists {
+	switch {
+	case len(s.NamelessIn) > 0:
+		fmt.Fprintf(w, "namespace %s has no name: it lives on in the processes of %s\n", s.Namespace, strings.Join(s.NamelessIn, ", "))
+		fmt.Fprintf(w, "  (%s is gone; vserverx %s apply, or a start of a member, names it again)\n", s.NetnsPath, s.Guest)
+	case !s.Exists:
 		fmt.Fprintf(w, "namespace %s: not set up (%s does not exist)\n", s.Namespace, s.NetnsPath)
-	} else {
+	default:
 		fmt.Fprintf(w, "namespace %s (%s)\n", s.Namespace, s.NetnsPath)
 		s.printInside(w)
 	}
